@@ -1,0 +1,280 @@
+"""The `nap` command line: reads options, calls one library function, prints the outcome."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import NapError, UsageError
+
+
+class Context:
+    def __init__(self, root: Path, debug: bool) -> None:
+        self.root, self.debug = root, debug
+
+    def workspace(self, *, create: bool = False):
+        from .workspace import Workspace
+
+        return Workspace.open(self.root, create=create)
+
+
+class NapGroup(click.Group):
+    """Turns library errors into one `Error: ...` line; tracebacks only with --debug."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except UsageError as exc:
+            _fail(ctx, exc, 2)
+        except NapError as exc:
+            _fail(ctx, exc, 1)
+        except Exception as exc:
+            _fail(ctx, exc, 1, unexpected=True)
+
+
+def _fail(ctx: click.Context, exc: Exception, code: int, unexpected: bool = False) -> None:
+    debug = bool(ctx.obj and ctx.obj.debug)
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    message = str(exc) or type(exc).__name__
+    if unexpected:
+        message = f"unexpected failure: {type(exc).__name__}: {message}" + (
+            "" if debug else " (run again with --debug for details)"
+        )
+    click.echo(f"Error: {message}", err=True)
+    ctx.exit(code)
+
+
+period_option = click.option(
+    "--period", type=click.IntRange(1900, 2999), required=True, help="Reporting year, e.g. 2019."
+)
+plan_option = click.option(
+    "--plan",
+    "plan_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Plan file (plan.toml) to use instead of the workspace's.",
+)
+
+
+@click.group(cls=NapGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default="the current folder",
+    help="Workspace folder holding inbox/ and outbox/.",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
+@click.version_option(__version__, prog_name="nap")
+@click.pass_context
+def cli(ctx: click.Context, root: Path, debug: bool) -> None:
+    """Run the yearly reporting cycle of a National Action Plan on Women, Peace and Security.
+
+    \b
+    A year's cycle:
+      nap templates --period 2019     issue one Excel template per ministry
+      nap ingest                      check the files returned into inbox/
+      nap status --period 2019        who has answered, who is missing
+      nap consolidate --period 2019   the consolidated workbook
+      nap report --period 2019        the committee report (.docx)
+    """
+    ctx.obj = Context(root, debug)
+
+
+@cli.command("plan")
+@plan_option
+@click.pass_obj
+def plan_cmd(obj: Context, plan_path: Path | None) -> None:
+    """Check the plan register and print its summary: actions per pillar and per ministry.
+
+    \b
+    Example:
+      nap plan
+      nap plan --plan workbook_templates/plans/next-plan/plan.toml
+    """
+    from .register import read_plan
+    from .workspace import Workspace
+
+    root = obj.root if (obj.root / "inbox").is_dir() else None
+    path = Workspace.open(root).plan_path(plan_path) if root else _default_plan(plan_path)
+    plan, problems = read_plan(path)
+    for p in problems:
+        click.echo(str(p))
+    if plan is None:
+        raise NapError(f"the plan register {path} has {len(problems)} problem(s), listed above")
+    click.echo(f"{plan.title} ({plan.id}), periods {plan.first_period}-{plan.last_period}")
+    click.echo(f"{len(plan.actions)} actions")
+    for pillar in plan.pillars:
+        count = sum(1 for a in plan.actions if a.pillar == pillar.id)
+        click.echo(f"  {pillar.title:<40} {count:>3}")
+    click.echo("Actions per reporting ministry:")
+    for m in plan.ministries:
+        click.echo(f"  {m.code:<6} {len(plan.actions_for(m.code)):>3}  {m.name}")
+
+
+def _default_plan(override: Path | None) -> Path:
+    from .settings import DEFAULT_PLAN
+    from .workspace import shipped_data_file
+
+    return override.resolve() if override else shipped_data_file(DEFAULT_PLAN)
+
+
+@cli.command("templates")
+@period_option
+@click.option(
+    "--ministry",
+    "ministries",
+    multiple=True,
+    metavar="CODE",
+    help="Only this ministry (repeatable).",
+)
+@plan_option
+@click.option("--deadline", type=click.DateTime(["%Y-%m-%d"]), help="Return deadline, YYYY-MM-DD.")
+@click.pass_obj
+def templates_cmd(
+    obj: Context, period: int, ministries: tuple[str, ...], plan_path: Path | None, deadline
+) -> None:
+    """Write one pre-filled, signed Excel template per ministry to outbox/<period>/templates/.
+
+    Creates the workspace (inbox/, outbox/) if needed. Re-running rewrites the same files.
+
+    \b
+    Example:
+      nap templates --period 2019
+      nap templates --period 2019 --ministry MJ --deadline 2020-03-31
+    """
+    from .templates import issue_templates
+
+    ws = obj.workspace(create=True)
+    paths = issue_templates(
+        ws,
+        period,
+        ministries=[m.upper() for m in ministries],
+        plan_path=plan_path,
+        deadline=deadline.date() if deadline else None,
+    )
+    for path in paths:
+        click.echo(f"wrote {_rel(path, ws.root)}")
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+@cli.command("ingest")
+@plan_option
+@click.pass_obj
+def ingest_cmd(obj: Context, plan_path: Path | None) -> None:
+    """Check every workbook in inbox/: accept it into the ledger or reject it with reasons.
+
+    Accepted files go to archive/<period>/<CODE>/, rejected ones to archive/rejected/ with a
+    .txt of reasons, and a feedback workbook to outbox/<period>/feedback/. A rejected file is
+    an outcome, not a failure: the exit code is 0.
+
+    \b
+    Example:
+      nap ingest
+      nap --root /srv/wps ingest
+    """
+    from .ingest import ingest
+
+    ws = obj.workspace()
+    report = ingest(ws, plan_path=plan_path, progress=_progress("Ingest"))
+    _print_ingest(report)
+
+
+def _print_ingest(report) -> None:
+    for o in report.outcomes:
+        if o.outcome == "accepted":
+            extra = " (replaces the earlier submission)" if o.supersedes else ""
+            warn = f", {len(o.warnings)} warning(s)" if o.warnings else ""
+            click.echo(f"accepted  {o.name}: {o.ministry} {o.period}{warn}{extra}")
+        elif o.outcome == "rejected":
+            reasons = o.reasons
+            more = f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else ""
+            click.echo(f"rejected  {o.name}: {reasons[0] if reasons else ''}{more}")
+            if o.feedback_path:
+                click.echo(f"          feedback: {o.feedback_path}")
+        else:
+            click.echo(f"duplicate {o.name}: same content as {o.stored_path}, already processed")
+    for name, why in report.skipped:
+        click.echo(f"skipped   {name}: {why}")
+    if not report.outcomes and not report.skipped:
+        click.echo("inbox is empty: nothing to do")
+
+
+def _progress(label: str):
+    """A progress bar on a terminal for long work, nothing otherwise."""
+
+    def wrap(items, total: int):
+        if total < 20 or not sys.stderr.isatty():
+            return items
+        from tqdm import tqdm
+
+        return tqdm(items, total=total, desc=label, unit="file", leave=False)
+
+    return wrap
+
+
+@cli.command("status")
+@period_option
+@plan_option
+@click.option("--changes", is_flag=True, help="List every value a resubmission changed.")
+@click.pass_obj
+def status_cmd(obj: Context, period: int, plan_path: Path | None, changes: bool) -> None:
+    """Show, per ministry: template issued, last file received, accepted or rejected,
+    completeness, warnings, and who is still missing.
+
+    \b
+    Example:
+      nap status --period 2019
+      nap status --period 2019 --changes
+    """
+    from .status import period_status
+
+    st = period_status(obj.workspace(), period, plan_path)
+    today = dt.date.today()
+    click.echo(
+        f"Period {period}, deadline {st.deadline.isoformat()}"
+        + (" (passed)" if today > st.deadline else "")
+    )
+    click.echo(
+        f"{'Ministry':<8}{'Issued':<12}{'Last file received':<40}{'Outcome':<10}{'Complete':>9}{'Warn':>6}"
+    )
+    for m in st.ministries:
+        last = f"{m.last_file[:24]} {m.last_received[:10]}" if m.last_file else "-"
+        outcome = m.last_outcome or "missing"
+        complete = f"{m.completeness:.0%}" if not m.missing else "-"
+        click.echo(
+            f"{m.code:<8}{m.issued or 'no':<12}{last:<40}{outcome:<10}{complete:>9}{m.warnings:>6}"
+        )
+        if m.last_outcome == "rejected":
+            click.echo(f"{'':<8}first reason: {m.first_reason}")
+            if m.accepted_file:
+                click.echo(f"{'':<8}an earlier accepted file stands: {m.accepted_file}")
+        if m.changes:
+            click.echo(f"{'':<8}resubmission changed {len(m.changes)} value(s)")
+            if changes:
+                for ch in m.changes:
+                    click.echo(
+                        f"{'':<10}{ch.action_id} {ch.field}: {ch.old or '(empty)'} -> {ch.new or '(empty)'}"
+                    )
+    for name, received, reason in st.unidentified:
+        click.echo(f"unidentified file {name} ({received[:10]}): {reason}")
+    missing = st.missing
+    click.echo(f"Accepted: {len(st.ministries) - len(missing)} of {len(st.ministries)}.")
+    click.echo("Missing: " + (", ".join(missing) if missing else "none"))
+
+
+def main() -> None:
+    cli(prog_name="nap")

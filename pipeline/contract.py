@@ -1,0 +1,112 @@
+"""The template contract, shared by the template writer and the reader of returned files.
+
+Other tools may rely on it: sheet names, header texts, the status vocabulary and the
+_meta keys change only with SCHEMA_VERSION.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SCHEMA_VERSION = "1"
+INSTRUCTIONS = "Instructions"
+REPORT = "Report"
+META = "_meta"
+
+TITLE_ROW = 1
+SUBTITLE_ROW = 2
+HEADER_ROW = 4
+FIRST_DATA_ROW = HEADER_ROW + 1
+
+STATUSES = ("Not started", "In progress", "Ongoing", "Completed", "Not applicable")
+PROGRESS_STATUSES = ("In progress", "Ongoing", "Completed")
+MAX_TEXT = 4000
+MAX_NUMBER = 1e12
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str
+    width: float
+    kind: str = "description"  # description, status, whole, decimal, text
+    measure: str = ""  # the measure that opens an input; "" = always open (inputs only)
+
+    @property
+    def is_input(self) -> bool:
+        return self.kind != "description"
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("Action ID", "action_id", 9),
+    Column("Pillar", "pillar", 14),
+    Column("Objective", "objective", 28),
+    Column("Action", "action", 40),
+    Column("Indicator", "indicator", 28),
+    Column("Responsible bodies", "responsible", 22),
+    Column("What to report", "what_to_report", 24),
+    Column("Last period's status", "last_status", 13),
+    Column("Status", "status", 14, "status"),
+    Column("Women", "women", 9, "whole", "women_men"),
+    Column("Men", "men", 9, "whole", "women_men"),
+    Column("Count", "count", 9, "whole", "count"),
+    Column("Amount (EUR)", "amount", 14, "decimal", "amount"),
+    Column("Activities carried out", "activities", 45, "text"),
+    Column("Challenges", "challenges", 30, "text"),
+    Column("Next steps", "next_steps", 30, "text"),
+    Column("Evidence / source", "evidence", 28, "text"),
+)
+INPUTS = tuple(c for c in COLUMNS if c.is_input)
+NUMERIC_FIELDS = tuple(c.field for c in INPUTS if c.kind in ("whole", "decimal"))
+# Description cells a ministry must not change; checked against the register on return.
+CHECKED_DESCRIPTIONS = (
+    "pillar",
+    "objective",
+    "action",
+    "indicator",
+    "responsible",
+    "what_to_report",
+)
+
+
+def column_letter(index: int) -> str:
+    """1-based column index to letters (1 -> A)."""
+    letters = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+COLUMN_INDEX = {c.field: i for i, c in enumerate(COLUMNS, start=1)}
+LETTER = {c.field: column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
+HEADER_OF = {c.field: c.header for c in COLUMNS}
+
+
+def cell_ref(field: str, row: int) -> str:
+    return f"{LETTER[field]}{row}"
+
+
+def is_open(column: Column, measures: tuple[str, ...]) -> bool:
+    """Whether an input column is open for an action with these measures."""
+    return column.is_input and (not column.measure or column.measure in measures)
+
+
+# _meta: key in column A, value in column B, in this order. All values are text.
+META_KEYS = ("plan_id", "plan_hash", "ministry", "period", "schema_version", "issued", "action_ids")
+SIGNATURE_KEY = "signature"
+ACTION_ID_SEPARATOR = ","
+
+
+def what_to_report(measures: tuple[str, ...], count_label: str) -> str:
+    """The reader's guide to the open inputs of one row, shown in a locked column."""
+    parts = []
+    if "women_men" in measures:
+        parts.append("Women and Men: number of each")
+    if "count" in measures:
+        parts.append(f"Count: {count_label or 'number'}")
+    if "amount" in measures:
+        parts.append("Amount (EUR): funds allocated")
+    if "text" in measures:
+        parts.append("Describe under Activities carried out")
+    return "; ".join(parts)

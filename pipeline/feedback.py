@@ -1,0 +1,86 @@
+"""The feedback workbook for a rejected template: the ministry's own file, each faulty cell
+highlighted and commented, and an Errors sheet listing every problem."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from . import contract as c
+from .problems import Problem, Severity
+
+ERRORS_SHEET = "Errors"
+
+
+def _text_cell(ws, row: int, col: int, value: str) -> None:
+    """Write text that stays text, even when it starts with '=' (openpyxl would make a formula)."""
+    cell = ws.cell(row=row, column=col, value=value)
+    cell.data_type = "s"
+
+
+def write_feedback(source: Path, dest: Path, problems: list[Problem]) -> None:
+    """Write atomically; the source file (already archived) is only read."""
+    import openpyxl
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+
+    wb = openpyxl.load_workbook(source)
+    error_fill = PatternFill("solid", fgColor="FFC7CE")
+    warning_fill = PatternFill("solid", fgColor="FFEB9C")
+    by_cell: dict[tuple[str, str], list[Problem]] = defaultdict(list)
+    for p in problems:
+        if p.sheet in wb.sheetnames and p.cell and p.sheet != c.META:
+            by_cell[(p.sheet, p.cell)].append(p)
+    for (sheet, ref), found in by_cell.items():
+        cell = wb[sheet][ref]
+        is_error = any(p.severity is Severity.ERROR for p in found)
+        cell.fill = error_fill if is_error else warning_fill
+        cell.comment = Comment(
+            "\n".join(f"{p.severity}: {p.message}" for p in found), "Coordination"
+        )
+
+    if ERRORS_SHEET in wb.sheetnames:
+        del wb[ERRORS_SHEET]
+    ws = wb.create_sheet(ERRORS_SHEET, 0)
+    _text_cell(
+        ws,
+        1,
+        1,
+        "This file was not accepted. Correct the cells listed below (marked in red "
+        "in the Report sheet), save, and send the file again.",
+    )
+    ws.cell(row=1, column=1).font = Font(bold=True, color="9C0006")
+    headers = ("Severity", "Sheet", "Cell", "Action", "Problem")
+    for col, header in enumerate(headers, start=1):
+        _text_cell(ws, 3, col, header)
+        ws.cell(row=3, column=col).font = Font(bold=True)
+    ordered = sorted(
+        problems, key=lambda p: (p.severity is not Severity.ERROR, p.sheet, _row_col(p.cell))
+    )
+    for row, p in enumerate(ordered, start=4):
+        for col, value in enumerate(
+            (str(p.severity), p.sheet, p.cell, p.action, p.message), start=1
+        ):
+            _text_cell(ws, row, col, value)
+    for letter, width in zip("ABCDE", (10, 12, 8, 9, 110), strict=True):
+        ws.column_dimensions[letter].width = width
+    wb.active = 0
+    for sheet in wb.worksheets:
+        sheet.sheet_view.tabSelected = sheet.title == ERRORS_SHEET
+
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=dest.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _row_col(ref: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in ref if ch.isdigit())
+    return (int(digits) if digits else 0, "".join(ch for ch in ref if ch.isalpha()))

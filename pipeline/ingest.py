@@ -1,0 +1,345 @@
+"""Take every file from the inbox to exactly one place: accepted (archived, in the ledger) or
+rejected (kept with its reasons and, for a template, a feedback workbook).
+
+Order of work for one file, so that a process killed at any point loses nothing and the next
+run completes the work: (1) link the file into the archive, (2) write the reasons and the
+feedback, (3) commit the ledger transaction, (4) remove it from the inbox. A file whose sha256
+the ledger already holds, with its archived copy in place, only needs step (4).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import shutil
+import sqlite3
+import stat
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .feedback import write_feedback
+from .ledger import connect, submission_values, transaction
+from .problems import Problem, Severity, errors, problem
+from .register import Plan, load_plan
+from .returned import read_returned
+from .signing import signing_key
+from .validate import Checked, check_returned
+from .workspace import Workspace
+from .xlsx_reader import UnsafeWorkbook
+
+SETTLE_SECONDS = 2.0
+IGNORED = re.compile(r"^(~\$|\.~lock|\.)|\.(part|crdownload|tmp|partial|download)$", re.IGNORECASE)
+
+
+@dataclass
+class FileOutcome:
+    name: str
+    sha256: str
+    outcome: str  # accepted, rejected, duplicate
+    stored_path: str
+    ministry: str = ""
+    period: int | None = None
+    problems: list[Problem] = field(default_factory=list)
+    feedback_path: str = ""
+    supersedes: bool = False
+
+    @property
+    def reasons(self) -> list[str]:
+        return [str(p) for p in errors(self.problems)]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (name, why): not files, or still being written
+
+    def of(self, outcome: str) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.outcome == outcome]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    path: Path
+    size: int
+    mtime: float
+
+
+def scan_inbox(inbox: Path, settle: float, report: IngestReport) -> list[Candidate]:
+    """Regular files at the top of the inbox, oldest first; anything else is reported, never
+    opened (a FIFO would block, a symlink could point anywhere)."""
+    now = time.time()
+    found = []
+    for entry in sorted(os.scandir(inbox), key=lambda e: e.name):
+        if IGNORED.search(entry.name):
+            continue
+        info = entry.stat(follow_symlinks=False)
+        if stat.S_ISLNK(info.st_mode):
+            report.skipped.append(
+                (
+                    entry.name,
+                    "a symbolic link, not a file: not followed; put the file itself in the inbox",
+                )
+            )
+        elif stat.S_ISDIR(info.st_mode):
+            report.skipped.append(
+                (
+                    entry.name,
+                    "a folder: only files at the top of the inbox are read; move its files up",
+                )
+            )
+        elif not stat.S_ISREG(info.st_mode):
+            report.skipped.append(
+                (entry.name, "a special file (pipe, socket or device), not a workbook: remove it")
+            )
+        elif now - info.st_mtime < settle:
+            report.skipped.append(
+                (entry.name, "still being written: it will be taken at the next run")
+            )
+        else:
+            found.append(Candidate(Path(entry.path), info.st_size, info.st_mtime))
+    found.sort(key=lambda c: (c.mtime, c.path.name))
+    return found
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _place(source: Path, dest: Path) -> None:
+    """Put a copy of source at dest (a hard link where possible), atomically."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if dest.exists():
+        return
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=dest.parent)
+    os.close(fd)
+    os.unlink(tmp)
+    try:
+        try:
+            os.link(source, tmp)
+        except OSError:
+            shutil.copy2(source, tmp)
+        os.replace(tmp, dest)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _write_text(dest: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=dest.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, dest)
+
+
+def _safe_name(name: str) -> str:
+    cleaned = re.sub(r"[^\w.\- ]", "_", name).strip() or "file"
+    return cleaned[-80:]
+
+
+StepHook = Callable[[str, str], None]
+
+
+def ingest(
+    ws: Workspace,
+    *,
+    plan_path: Path | None = None,
+    settle: float = SETTLE_SECONDS,
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now().astimezone(),
+    step: StepHook = lambda name, what: None,
+    progress: Callable[[Iterator[Candidate], int], Iterator[Candidate]] = lambda it, n: it,
+) -> IngestReport:
+    """Process the inbox once. `step` is called after each durable step (tests stop the run
+    there to prove that a killed run resumes cleanly)."""
+    plan = load_plan(ws.plan_path(plan_path))
+    key = signing_key(ws.key_path)
+    report = IngestReport()
+    candidates = scan_inbox(ws.inbox, settle, report)
+    with connect(ws.ledger_path) as conn:
+        for candidate in progress(iter(candidates), len(candidates)):
+            outcome = _ingest_one(ws, conn, plan, key, candidate, now(), step)
+            report.outcomes.append(outcome)
+    return report
+
+
+def _ingest_one(
+    ws: Workspace,
+    conn: sqlite3.Connection,
+    plan: Plan,
+    key: bytes,
+    candidate: Candidate,
+    received: dt.datetime,
+    step: StepHook,
+) -> FileOutcome:
+    path, name = candidate.path, candidate.path.name
+    sha = sha256_of(path)
+    known = conn.execute(
+        "SELECT id, stored_path, outcome FROM files WHERE sha256 = ?", (sha,)
+    ).fetchone()
+    if known is not None:
+        # Same bytes as a file already processed: the archived copy stands for it.
+        _place(
+            path, ws.root / known["stored_path"]
+        )  # restores the archived copy if it went missing
+        path.unlink()
+        step(name, "removed")
+        return FileOutcome(name, sha, "duplicate", known["stored_path"])
+
+    try:
+        checked = check_returned(read_returned(path), plan, key, name)
+    except UnsafeWorkbook as exc:
+        checked = Checked(problems=[problem("unreadable", file=name, detail=str(exc))])
+    meta = checked.meta
+    ministry = meta["ministry"] if meta else ""
+    period = int(meta["period"]) if meta else None
+    if checked.accepted:
+        assert meta is not None and period is not None
+        stored_rel = (
+            Path("archive") / str(period) / ministry / f"{ministry}_{period}_{sha[:12]}.xlsx"
+        )
+    else:
+        stored_rel = Path("archive") / "rejected" / f"{sha[:12]}_{_safe_name(name)}"
+    stored = ws.root / stored_rel
+    _place(path, stored)
+    step(name, "archived")
+
+    outcome = FileOutcome(
+        name,
+        sha,
+        "accepted" if checked.accepted else "rejected",
+        str(stored_rel),
+        ministry,
+        period,
+        checked.problems,
+    )
+    if not checked.accepted:
+        _write_text(stored.with_name(stored.name + ".txt"), _reasons_text(outcome, received))
+        if meta is not None and period is not None:
+            dest = ws.feedback_dir(period) / f"{ministry}_{period}_feedback_{sha[:12]}.xlsx"
+            try:
+                write_feedback(stored, dest, checked.problems)
+                outcome.feedback_path = str(dest.relative_to(ws.root))
+            except Exception as exc:  # openpyxl may fail on files it cannot model; the .txt remains
+                outcome.problems.append(
+                    problem(
+                        "unreadable",
+                        file=name,
+                        detail=f"no feedback workbook could be written: {exc}",
+                    )
+                )
+        step(name, "reasons written")
+
+    with transaction(conn):
+        _record(conn, outcome, candidate.size, received, checked)
+    step(name, "recorded")
+    path.unlink()
+    step(name, "removed")
+    return outcome
+
+
+def _reasons_text(outcome: FileOutcome, received: dt.datetime) -> str:
+    lines = [
+        f"File: {outcome.name}",
+        f"sha256: {outcome.sha256}",
+        f"Received: {received.isoformat(timespec='seconds')}",
+        "Outcome: rejected",
+        "",
+        "Reasons:",
+        *(f"- {p}" for p in errors(outcome.problems)),
+    ]
+    warnings = outcome.warnings
+    if warnings:
+        lines += ["", "Warnings:", *(f"- {p}" for p in warnings)]
+    return "\n".join(lines) + "\n"
+
+
+def _record(
+    conn: sqlite3.Connection,
+    outcome: FileOutcome,
+    size: int,
+    received: dt.datetime,
+    checked: Checked,
+) -> None:
+    when = received.isoformat(timespec="seconds")
+    first_error = errors(outcome.problems)[:1]
+    cur = conn.execute(
+        """INSERT INTO files (sha256, name, size, received, outcome, reason, stored_path, ministry, period, feedback_path)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            outcome.sha256,
+            outcome.name,
+            size,
+            when,
+            outcome.outcome,
+            first_error[0].message if first_error else "",
+            outcome.stored_path,
+            outcome.ministry or None,
+            outcome.period,
+            outcome.feedback_path or None,
+        ),
+    )
+    file_id = cur.lastrowid
+    conn.executemany(
+        "INSERT INTO issues (file_id, severity, code, sheet, cell, action_id, message) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (file_id, str(p.severity), p.code, p.sheet, p.cell, p.action, p.message)
+            for p in outcome.problems
+        ],
+    )
+    if outcome.outcome != "accepted":
+        return
+    meta = checked.meta
+    assert meta is not None
+    previous = conn.execute(
+        "SELECT id FROM submissions WHERE ministry = ? AND period = ? AND current = 1",
+        (outcome.ministry, outcome.period),
+    ).fetchone()
+    if previous is not None:
+        conn.execute("UPDATE submissions SET current = 0 WHERE id = ?", (previous["id"],))
+        outcome.supersedes = True
+    cur = conn.execute(
+        """INSERT INTO submissions (file_id, ministry, period, plan_id, issued, accepted, supersedes)
+           VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        (
+            file_id,
+            outcome.ministry,
+            outcome.period,
+            meta["plan_id"],
+            meta["issued"],
+            when,
+            previous["id"] if previous else None,
+        ),
+    )
+    submission_id = cur.lastrowid
+    conn.executemany(
+        "INSERT INTO cell_values (submission_id, action_id, field, value, number, sheet, cell) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (submission_id, v.action_id, v.field, v.value, v.number, v.sheet, v.cell)
+            for v in checked.values
+        ],
+    )
+    if previous is not None:
+        old = submission_values(conn, previous["id"])
+        new = {(v.action_id, v.field): v.value for v in checked.values}
+        conn.executemany(
+            "INSERT INTO changes (submission_id, action_id, field, old, new) VALUES (?, ?, ?, ?, ?)",
+            [
+                (submission_id, a, f, old.get((a, f), ""), new.get((a, f), ""))
+                for a, f in sorted(old.keys() | new.keys())
+                if old.get((a, f), "") != new.get((a, f), "")
+            ],
+        )

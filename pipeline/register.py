@@ -1,0 +1,329 @@
+"""The plan register: pillars, actions, responsible bodies and reporting ministries, loaded and checked."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .errors import NapError
+from .problems import Problem, errors, problem
+
+MEASURES = ("count", "women_men", "amount", "text")
+ALL = "All"
+ACTION_COLUMNS = (
+    "id",
+    "pillar",
+    "objective",
+    "action",
+    "indicator",
+    "responsible_printed",
+    "bodies",
+    "ministries",
+    "measures",
+    "count_label",
+    "note",
+)
+REQUIRED = (
+    "id",
+    "pillar",
+    "objective",
+    "action",
+    "indicator",
+    "responsible_printed",
+    "ministries",
+    "measures",
+)
+ID_PATTERN = re.compile(r"^[IVX]+\.\d{2}$")
+
+
+@dataclass(frozen=True)
+class Ministry:
+    code: str
+    name: str
+    includes: str = ""
+
+
+@dataclass(frozen=True)
+class Pillar:
+    id: str
+    name: str
+    main_objective: str
+    commitments: tuple[str, ...]
+
+    @property
+    def title(self) -> str:
+        return f"{self.id}. {self.name}"
+
+
+@dataclass(frozen=True)
+class Body:
+    code: str
+    name: str
+    ministry: str
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str
+    pillar: str
+    objective: str
+    action: str
+    indicator: str
+    responsible_printed: str
+    bodies: tuple[str, ...]
+    ministries: tuple[str, ...]
+    measures: tuple[str, ...]
+    count_label: str = ""
+    note: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    term: str
+    meaning: str
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Plan:
+    id: str
+    title: str
+    country: str
+    first_period: int
+    last_period: int
+    coordinator: str
+    committee: str
+    ministries: tuple[Ministry, ...]
+    pillars: tuple[Pillar, ...]
+    bodies: tuple[Body, ...]
+    actions: tuple[Action, ...]
+    glossary: tuple[GlossaryEntry, ...]
+    path: Path = field(compare=False, default=Path())
+
+    @property
+    def ministry_codes(self) -> tuple[str, ...]:
+        return tuple(m.code for m in self.ministries)
+
+    def ministry(self, code: str) -> Ministry:
+        for m in self.ministries:
+            if m.code == code:
+                return m
+        raise KeyError(code)
+
+    def pillar(self, pillar_id: str) -> Pillar:
+        for p in self.pillars:
+            if p.id == pillar_id:
+                return p
+        raise KeyError(pillar_id)
+
+    def action(self, action_id: str) -> Action:
+        for a in self.actions:
+            if a.id == action_id:
+                return a
+        raise KeyError(action_id)
+
+    def actions_for(self, ministry: str) -> list[Action]:
+        return [a for a in self.actions if ministry in a.ministries]
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 of the register's meaning, so re-saving the files with other line endings
+        or quoting does not invalidate templates already issued."""
+        data = asdict(self)
+        data.pop("path")
+        for a in data["actions"]:
+            a.pop("line")
+        blob = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(";") if part.strip())
+
+
+def _read_csv(
+    path: Path, columns: tuple[str, ...], problems: list[Problem]
+) -> list[tuple[int, dict]]:
+    """Rows with their line numbers as a spreadsheet shows them (header is line 1)."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.DictReader(f)
+        header = tuple(reader.fieldnames or ())
+        if header != columns:
+            problems.append(
+                problem(
+                    "register-bad-header",
+                    file=path.name,
+                    cell="line 1",
+                    expected=",".join(columns),
+                )
+            )
+            return []
+        return [(reader.line_num, {k: (v or "").strip() for k, v in row.items()}) for row in reader]
+
+
+def read_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
+    """Load a plan file and its CSV tables, collecting every problem; the plan is None
+    when there is any error."""
+    path = Path(path)
+    if not path.is_file():
+        raise NapError(f"plan file {path} not found; give --plan FILE or check nap.toml")
+    try:
+        meta = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise NapError(f"{path}: not a valid plan file: {exc}") from exc
+    try:
+        head = meta["plan"]
+        ministries = tuple(Ministry(**m) for m in meta["ministries"])
+        pillars = tuple(
+            Pillar(p["id"], p["name"], p["main_objective"], tuple(p.get("commitments", ())))
+            for p in meta["pillars"]
+        )
+        glossary = tuple(GlossaryEntry(**g) for g in meta.get("glossary", ()))
+        actions_file = path.parent / head["actions"]
+        bodies_file = path.parent / head["bodies"]
+    except (KeyError, TypeError) as exc:
+        raise NapError(
+            f"{path}: missing or malformed entry {exc}; compare with the shipped plan"
+        ) from exc
+    for table in (actions_file, bodies_file):
+        if not table.is_file():
+            raise NapError(f"{path}: the table {table.name} it names is missing beside it")
+
+    problems: list[Problem] = []
+    codes = {m.code for m in ministries}
+    bodies: dict[str, Body] = {}
+    for line, row in _read_csv(bodies_file, ("code", "name", "ministry"), problems):
+        if row["ministry"] not in codes:
+            problems.append(
+                problem(
+                    "register-unknown-ministry",
+                    file=bodies_file.name,
+                    cell=f"line {line}, ministry",
+                    value=row["ministry"],
+                )
+            )
+        bodies[row["code"]] = Body(row["code"], row["name"], row["ministry"])
+
+    pillar_ids = {p.id for p in pillars}
+    actions: list[Action] = []
+    first_line: dict[str, int] = {}
+    order = {code: i for i, code in enumerate(m.code for m in ministries)}
+    for line, row in _read_csv(actions_file, ACTION_COLUMNS, problems):
+        found = _check_action(
+            row, line, actions_file.name, pillar_ids, bodies, codes, order, first_line
+        )
+        problems.extend(found)
+        if not found:
+            ministries_of_row = (
+                tuple(m.code for m in ministries)
+                if row["ministries"] == ALL
+                else _split(row["ministries"])
+            )
+            actions.append(
+                Action(
+                    id=row["id"],
+                    pillar=row["pillar"],
+                    objective=row["objective"],
+                    action=row["action"],
+                    indicator=row["indicator"],
+                    responsible_printed=row["responsible_printed"],
+                    bodies=_split(row["bodies"]),
+                    ministries=ministries_of_row,
+                    measures=tuple(m for m in MEASURES if m in _split(row["measures"])),
+                    count_label=row["count_label"],
+                    note=row["note"],
+                    line=line,
+                )
+            )
+    if errors(problems):
+        return None, problems
+    plan = Plan(
+        id=head["id"],
+        title=head["title"],
+        country=head.get("country", ""),
+        first_period=int(head["first_period"]),
+        last_period=int(head["last_period"]),
+        coordinator=head.get("coordinator", ""),
+        committee=head.get("committee", ""),
+        ministries=ministries,
+        pillars=pillars,
+        bodies=tuple(bodies.values()),
+        actions=tuple(actions),
+        glossary=glossary,
+        path=path,
+    )
+    return plan, problems
+
+
+def _check_action(
+    row: dict,
+    line: int,
+    file: str,
+    pillar_ids: set[str],
+    bodies: dict[str, Body],
+    codes: set[str],
+    order: dict[str, int],
+    first_line: dict[str, int],
+) -> list[Problem]:
+    """Every problem of one action row; one rule per check, all of them run."""
+    found: list[Problem] = []
+
+    def add(code: str, column: str, **fields: object) -> None:
+        found.append(
+            problem(
+                code, file=file, cell=f"line {line}, {column}", action=row.get("id", ""), **fields
+            )
+        )
+
+    for column in REQUIRED:
+        if not row[column]:
+            add("register-missing-field", column, field=column)
+    action_id = row["id"]
+    if action_id:
+        if not ID_PATTERN.match(action_id):
+            add("register-bad-id", "id", value=action_id)
+        if action_id in first_line:
+            add("register-duplicate-id", "id", value=action_id, first=first_line[action_id])
+        else:
+            first_line[action_id] = line
+    if row["pillar"] and row["pillar"] not in pillar_ids:
+        add("register-unknown-pillar", "pillar", value=row["pillar"])
+    for measure in _split(row["measures"]):
+        if measure not in MEASURES:
+            add("register-unknown-measure", "measures", value=measure)
+    for body in _split(row["bodies"]):
+        if body not in bodies:
+            add("register-unknown-body", "bodies", value=body)
+    if row["ministries"] != ALL:
+        listed = _split(row["ministries"])
+        for code in listed:
+            if code not in codes:
+                add("register-unknown-ministry", "ministries", value=code)
+        of_bodies = {bodies[b].ministry for b in _split(row["bodies"]) if b in bodies}
+        if of_bodies and set(listed) != of_bodies:
+            expected = ";".join(sorted(of_bodies, key=lambda c: order.get(c, 99)))
+            add(
+                "register-ministries-mismatch",
+                "ministries",
+                value=row["ministries"],
+                expected=expected,
+            )
+    return found
+
+
+def load_plan(path: Path) -> Plan:
+    """Load a plan that must be free of errors."""
+    plan, problems = read_plan(path)
+    if plan is None:
+        first = errors(problems)
+        more = (
+            f" (and {len(first) - 1} more; run `nap plan` to list them)" if len(first) > 1 else ""
+        )
+        raise NapError(f"the plan register does not load: {first[0]}{more}")
+    return plan

@@ -1,0 +1,50 @@
+"""Read a returned workbook: its _meta fields and the cells of its Report sheet, values only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import contract as c
+from .xlsx_reader import Cell, Limits, UnsafeWorkbook, read_cells
+
+LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class Returned:
+    meta: dict[str, str] | None  # None when the _meta sheet is missing
+    report: dict[str, Cell] | None  # None when the Report sheet is missing
+
+
+def cell_text(cell: Cell | None) -> str:
+    if cell is None or cell.value is None:
+        return ""
+    value = cell.value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a re-save may turn the text "2019" into the number 2019
+    return str(value).strip()
+
+
+def meta_fields(cells: dict[str, Cell]) -> dict[str, str]:
+    """Key in column A, value in column B; rows in any order, so a re-save cannot break it."""
+    fields: dict[str, str] = {}
+    for ref, cell in cells.items():
+        if cell.col == 1:
+            fields[cell_text(cell)] = cell_text(cells.get(f"B{cell.row}"))
+    return fields
+
+
+def read_returned(path: Path) -> Returned:
+    """Raises UnsafeWorkbook with a one-line reason for a file that cannot be read safely."""
+    sheets = read_cells(path, (c.REPORT, c.META), LIMITS)
+    meta = sheets.get(c.META)
+    return Returned(meta_fields(meta) if meta is not None else None, sheets.get(c.REPORT))
+
+
+def read_meta(path: Path) -> dict[str, str] | None:
+    """The _meta fields of a workbook, or None when it has none or cannot be read."""
+    try:
+        return read_returned(path).meta
+    except UnsafeWorkbook:
+        return None

@@ -1,0 +1,273 @@
+"""Write the pre-filled Excel template of one ministry for one period (xlsxwriter)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import string
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import contract as c
+from .errors import NapError
+from .register import Action, Plan
+from .signing import sign
+
+
+@dataclass(frozen=True)
+class Issue:
+    """What identifies one issued template; signed into its _meta sheet."""
+
+    plan: Plan
+    ministry: str
+    period: int
+    issued: dt.date
+    deadline: dt.date
+
+    def meta(self) -> dict[str, str]:
+        return {
+            "plan_id": self.plan.id,
+            "plan_hash": self.plan.content_hash,
+            "ministry": self.ministry,
+            "period": str(self.period),
+            "schema_version": c.SCHEMA_VERSION,
+            "issued": self.issued.isoformat(),
+            "action_ids": c.ACTION_ID_SEPARATOR.join(
+                a.id for a in self.plan.actions_for(self.ministry)
+            ),
+        }
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    email: str
+    phone: str = ""
+
+
+def description(plan: Plan, action: Action, field: str) -> str:
+    """The text of a locked description cell, as written and as checked on return."""
+    match field:
+        case "action_id":
+            return action.id
+        case "pillar":
+            return plan.pillar(action.pillar).title
+        case "responsible":
+            return action.responsible_printed
+        case "what_to_report":
+            return c.what_to_report(action.measures, action.count_label)
+        case _:
+            return getattr(action, field)
+
+
+def write_template(
+    path: Path,
+    issue: Issue,
+    key: bytes,
+    instructions: str,
+    contact: Contact,
+    last_status: Mapping[str, str] | None = None,
+) -> None:
+    """Write the template atomically: a reader never sees half a file."""
+    import xlsxwriter
+
+    plan, ministry = issue.plan, issue.plan.ministry(issue.ministry)
+    actions = plan.actions_for(issue.ministry)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    try:
+        wb = xlsxwriter.Workbook(
+            tmp,
+            {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+        )
+        wb.set_properties(
+            {
+                "title": f"{plan.title}: report of {ministry.code} for {issue.period}",
+                "author": contact.name,
+                "company": ministry.name,
+                "created": dt.datetime.combine(issue.issued, dt.time()),
+            }
+        )
+        styles = _formats(wb)
+        _write_instructions(wb, styles, issue, instructions, contact, len(actions))
+        _write_report(wb, styles, issue, actions, last_status or {})
+        _write_meta(wb, issue, key)
+        wb.close()
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _formats(wb) -> dict:
+    base = {
+        "font_name": "Calibri",
+        "font_size": 10,
+        "valign": "top",
+        "text_wrap": True,
+        "border": 1,
+        "border_color": "#BFBFBF",
+    }
+    return {
+        "title": wb.add_format({"bold": True, "font_size": 14, "font_color": "#1F3864"}),
+        "subtitle": wb.add_format({"italic": True, "font_size": 10, "font_color": "#404040"}),
+        "heading": wb.add_format({"bold": True, "font_size": 11, "font_color": "#1F3864"}),
+        "plain": wb.add_format({"text_wrap": True, "valign": "top"}),
+        "header": wb.add_format(
+            {**base, "bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF", "locked": True}
+        ),
+        "input_header": wb.add_format(
+            {**base, "bold": True, "bg_color": "#2E75B6", "font_color": "#FFFFFF"}
+        ),
+        "locked": wb.add_format({**base, "bg_color": "#F2F2F2", "locked": True}),
+        "greyed": wb.add_format({**base, "bg_color": "#BFBFBF", "locked": True}),
+        "open_text": wb.add_format({**base, "locked": False, "bg_color": "#FFFFFF"}),
+        "open_whole": wb.add_format(
+            {**base, "locked": False, "num_format": "#,##0", "bg_color": "#FFFFFF"}
+        ),
+        "open_decimal": wb.add_format(
+            {**base, "locked": False, "num_format": "#,##0.00", "bg_color": "#FFFFFF"}
+        ),
+        "open_status": wb.add_format({**base, "locked": False, "bg_color": "#FFF2CC"}),
+    }
+
+
+def _check(result: int | None, what: str) -> None:
+    """xlsxwriter warns and returns a negative code instead of raising."""
+    if result not in (None, 0):
+        raise NapError(f"could not write the template ({what}: xlsxwriter code {result})")
+
+
+def _write_instructions(
+    wb, styles, issue: Issue, instructions: str, contact: Contact, count: int
+) -> None:
+    ws = wb.add_worksheet(c.INSTRUCTIONS)
+    ws.set_column(0, 0, 110)
+    ws.hide_gridlines(2)
+    ministry = issue.plan.ministry(issue.ministry)
+    text = string.Template(instructions).safe_substitute(
+        ministry=ministry.code,
+        ministry_name=ministry.name,
+        plan_title=issue.plan.title,
+        period=issue.period,
+        deadline=issue.deadline.strftime("%d %B %Y"),
+        contact_name=contact.name,
+        contact_email=contact.email,
+        contact_phone=f"({contact.phone})" if contact.phone else "",
+        action_count=count,
+    )
+    row = 0
+    for index, line in enumerate(text.strip().splitlines()):
+        if line.startswith("# "):
+            fmt = styles["title"] if index == 0 else styles["heading"]
+            if index:
+                row += 1
+            ws.write_string(row, 0, line[2:].strip(), fmt)
+        else:
+            ws.write_string(row, 0, line.strip(), styles["plain"])
+        row += 1
+    ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.activate()
+
+
+def _write_report(
+    wb, styles, issue: Issue, actions: list[Action], last_status: Mapping[str, str]
+) -> None:
+    ws = wb.add_worksheet(c.REPORT)
+    plan, ministry = issue.plan, issue.plan.ministry(issue.ministry)
+    ws.write_string(
+        c.TITLE_ROW - 1,
+        0,
+        f"{ministry.name} ({ministry.code}): report for {issue.period}",
+        styles["title"],
+    )
+    ws.write_string(
+        c.SUBTITLE_ROW - 1,
+        0,
+        f"{plan.title}. Please return by {issue.deadline.strftime('%d %B %Y')}. "
+        "Fill in the white cells only; grey cells are locked.",
+        styles["subtitle"],
+    )
+    header_row = c.HEADER_ROW - 1
+    for col, column in enumerate(c.COLUMNS):
+        ws.set_column(col, col, column.width)
+        ws.write_string(
+            header_row, col, column.header, styles["input_header" if column.is_input else "header"]
+        )
+    ws.set_row(header_row, 30)
+    first = c.FIRST_DATA_ROW - 1
+    for offset, action in enumerate(actions):
+        row = first + offset
+        for col, column in enumerate(c.COLUMNS):
+            if column.field == "last_status":
+                ws.write_string(row, col, last_status.get(action.id, ""), styles["locked"])
+            elif not column.is_input:
+                ws.write_string(row, col, description(plan, action, column.field), styles["locked"])
+            elif c.is_open(column, action.measures):
+                ws.write_blank(row, col, None, styles[f"open_{column.kind}"])
+            else:
+                ws.write_blank(row, col, None, styles["greyed"])
+    last = first + max(len(actions), 1) - 1
+    validations = {
+        "status": {
+            "validate": "list",
+            "source": list(c.STATUSES),
+            "error_title": "Status",
+            "error_message": "Choose one of: " + ", ".join(c.STATUSES) + ".",
+        },
+        "whole": {
+            "validate": "integer",
+            "criteria": ">=",
+            "value": 0,
+            "error_title": "Whole number",
+            "error_message": "Enter a whole number, 0 or more.",
+        },
+        "decimal": {
+            "validate": "decimal",
+            "criteria": ">=",
+            "value": 0,
+            "error_title": "Amount",
+            "error_message": "Enter an amount in euros, 0 or more, without the currency sign.",
+        },
+        "text": {
+            "validate": "length",
+            "criteria": "<=",
+            "value": c.MAX_TEXT,
+            "error_title": "Text too long",
+            "error_message": f"At most {c.MAX_TEXT} characters; cite a document under Evidence / source.",
+        },
+    }
+    for col, column in enumerate(c.COLUMNS):
+        if column.is_input:
+            options = {**validations[column.kind], "show_error": True, "error_type": "stop"}
+            _check(
+                ws.data_validation(first, col, last, col, options), f"validation of {column.header}"
+            )
+    ws.freeze_panes(c.FIRST_DATA_ROW - 1, 1)
+    ws.autofilter(header_row, 0, last, len(c.COLUMNS) - 1)
+    ws.protect("", {"autofilter": True, "sort": False, "format_columns": True, "format_rows": True})
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+    ws.set_header(f"&L{ministry.code}: report for {issue.period}&R{plan.title}")
+    ws.set_footer("&LAction plan reporting&RPage &P of &N")
+    ws.set_default_row(15)
+
+
+def _write_meta(wb, issue: Issue, key: bytes) -> None:
+    ws = wb.add_worksheet(c.META)
+    fields = issue.meta()
+    for row, name in enumerate(c.META_KEYS):
+        ws.write_string(row, 0, name)
+        ws.write_string(row, 1, fields[name])
+    ws.write_string(len(c.META_KEYS), 0, c.SIGNATURE_KEY)
+    ws.write_string(len(c.META_KEYS), 1, sign(key, fields))
+    ws.protect("")
+    ws.very_hidden()
