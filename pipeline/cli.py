@@ -11,6 +11,7 @@ import click
 
 from . import __version__
 from .errors import NapError, UsageError
+from .problems import errors
 
 
 class Context:
@@ -200,9 +201,10 @@ def _print_ingest(report) -> None:
             warn = f", {len(o.warnings)} warning(s)" if o.warnings else ""
             click.echo(f"accepted  {o.name}: {o.ministry} {o.period}{warn}{extra}")
         elif o.outcome == "rejected":
-            reasons = o.reasons
-            more = f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else ""
-            click.echo(f"rejected  {o.name}: {reasons[0] if reasons else ''}{more}")
+            found = errors(o.problems)
+            more = f" (+{len(found) - 1} more)" if len(found) > 1 else ""
+            first = found[0].describe(with_file=False) if found else ""
+            click.echo(f"rejected  {o.name}: {first}{more}")
             if o.feedback_path:
                 click.echo(f"          feedback: {o.feedback_path}")
         else:
@@ -249,14 +251,14 @@ def status_cmd(obj: Context, period: int, plan_path: Path | None, changes: bool)
         + (" (passed)" if today > st.deadline else "")
     )
     click.echo(
-        f"{'Ministry':<8}{'Issued':<12}{'Last file received':<40}{'Outcome':<10}{'Complete':>9}{'Warn':>6}"
+        f"{'Ministry':<9}{'Issued':<12}{'Last file received':<40}{'Outcome':<10}{'Complete':>9}{'Warn':>6}"
     )
     for m in st.ministries:
         last = f"{m.last_file[:24]} {m.last_received[:10]}" if m.last_file else "-"
         outcome = m.last_outcome or "missing"
         complete = f"{m.completeness:.0%}" if not m.missing else "-"
         click.echo(
-            f"{m.code:<8}{m.issued or 'no':<12}{last:<40}{outcome:<10}{complete:>9}{m.warnings:>6}"
+            f"{m.code:<9}{m.issued or 'no':<12}{last:<40}{outcome:<10}{complete:>9}{m.warnings:>6}"
         )
         if m.last_outcome == "rejected":
             click.echo(f"{'':<8}first reason: {m.first_reason}")

@@ -49,10 +49,6 @@ class FileOutcome:
     supersedes: bool = False
 
     @property
-    def reasons(self) -> list[str]:
-        return [str(p) for p in errors(self.problems)]
-
-    @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is Severity.WARNING]
 
@@ -227,7 +223,9 @@ def _ingest_one(
         checked.problems,
     )
     if not checked.accepted:
-        _write_text(stored.with_name(stored.name + ".txt"), _reasons_text(outcome, received))
+        _write_text(
+            stored.with_name(stored.name + ".reasons.txt"), _reasons_text(outcome, received)
+        )
         if meta is not None and period is not None:
             dest = ws.feedback_dir(period) / f"{ministry}_{period}_feedback_{sha[:12]}.xlsx"
             try:

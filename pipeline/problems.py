@@ -143,13 +143,18 @@ class Problem:
     ministry: str = ""
 
     @property
-    def location(self) -> str:
-        place = f"{self.sheet}!{self.cell}" if self.sheet and self.cell else self.sheet or self.cell
-        return ": ".join(part for part in (self.file, place) if part)
+    def place(self) -> str:
+        """Sheet and cell, e.g. Report!F12."""
+        return f"{self.sheet}!{self.cell}" if self.sheet and self.cell else self.sheet or self.cell
+
+    def describe(self, *, with_file: bool = True) -> str:
+        parts = [self.file] if with_file and self.file else []
+        if self.place:
+            parts.append(self.place)
+        return ": ".join([*parts, f"{self.severity}: {self.message}"])
 
     def __str__(self) -> str:
-        where = self.location
-        return f"{where}: {self.severity}: {self.message}" if where else self.message
+        return self.describe()
 
 
 def problem(

@@ -302,11 +302,11 @@ def _check_action(
             add("register-unknown-body", "bodies", value=body)
     if row["ministries"] != ALL:
         listed = _split(row["ministries"])
-        for code in listed:
-            if code not in codes:
-                add("register-unknown-ministry", "ministries", value=code)
+        unknown = [code for code in listed if code not in codes]
+        for code in unknown:
+            add("register-unknown-ministry", "ministries", value=code)
         of_bodies = {bodies[b].ministry for b in _split(row["bodies"]) if b in bodies}
-        if of_bodies and set(listed) != of_bodies:
+        if of_bodies and not unknown and set(listed) != of_bodies:
             expected = ";".join(sorted(of_bodies, key=lambda c: order.get(c, 99)))
             add(
                 "register-ministries-mismatch",

@@ -135,6 +135,16 @@ def _formats(wb) -> dict:
     }
 
 
+def row_height(cells: list[tuple[str, float]], line: float = 13.0) -> float:
+    """Height in points that shows wrapped text whole: spreadsheet programs do not grow rows
+    by themselves when a file sets none, and a fixed default hides text."""
+    lines = 1
+    for text, width in cells:
+        per_line = max(int(width * 1.2), 1)
+        lines = max(lines, sum(max(1, -(-len(part) // per_line)) for part in text.split("\n")))
+    return lines * line + 3
+
+
 def _check(result: int | None, what: str) -> None:
     """xlsxwriter warns and returns a negative code instead of raising."""
     if result not in (None, 0):
@@ -168,10 +178,11 @@ def _write_instructions(
             ws.write_string(row, 0, line[2:].strip(), fmt)
         else:
             ws.write_string(row, 0, line.strip(), styles["plain"])
+            ws.set_row(row, row_height([(line.strip(), 110)]))
         row += 1
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
     ws.set_landscape()
-    ws.set_paper(9)
+    ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)
     ws.activate()
 
@@ -204,6 +215,12 @@ def _write_report(
     first = c.FIRST_DATA_ROW - 1
     for offset, action in enumerate(actions):
         row = first + offset
+        texts = [
+            (description(plan, action, col.field), col.width)
+            for col in c.COLUMNS
+            if col.field not in ("action_id", "last_status") and not col.is_input
+        ]
+        ws.set_row(row, max(row_height(texts), 45))
         for col, column in enumerate(c.COLUMNS):
             if column.field == "last_status":
                 ws.write_string(row, col, last_status.get(action.id, ""), styles["locked"])
@@ -253,12 +270,11 @@ def _write_report(
     ws.autofilter(header_row, 0, last, len(c.COLUMNS) - 1)
     ws.protect("", {"autofilter": True, "sort": False, "format_columns": True, "format_rows": True})
     ws.set_landscape()
-    ws.set_paper(9)
+    ws.set_paper(8)  # A3: seventeen columns stay legible when fitted to the width
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(header_row)
     ws.set_header(f"&L{ministry.code}: report for {issue.period}&R{plan.title}")
     ws.set_footer("&LAction plan reporting&RPage &P of &N")
-    ws.set_default_row(15)
 
 
 def _write_meta(wb, issue: Issue, key: bytes) -> None:

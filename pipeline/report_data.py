@@ -1,0 +1,197 @@
+"""The figures of the reports, read from the ledger once so that every section tells the same story."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .contract import STATUSES
+from .ledger import current_submissions
+from .register import Plan
+from .status import MinistryStatus, PeriodStatus
+
+NO_STATUS = "No status"  # an accepted return left the status empty
+NO_RETURN = "No return"  # no return of the ministry was accepted
+CATEGORIES = (*STATUSES, NO_STATUS, NO_RETURN)
+# One colour per category, light enough to print black text on; charts use the same ones.
+COLOURS = {
+    "Completed": "A9D18E",
+    "Ongoing": "9DC3E6",
+    "In progress": "FFD966",
+    "Not started": "F4B183",
+    "Not applicable": "D0CECE",
+    NO_STATUS: "F2F2F2",
+    NO_RETURN: "E6B8B7",
+}
+DONE = ("Completed", "Ongoing")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One ministry's row for one action in its current accepted return."""
+
+    texts: dict[str, str]
+    numbers: dict[str, float]
+
+
+@dataclass(frozen=True)
+class IssueRow:
+    ministry: str
+    sheet: str
+    cell: str
+    action_id: str
+    message: str
+
+
+@dataclass(frozen=True)
+class FileRow:
+    ministry: str
+    name: str
+    received: str
+    outcome: str  # accepted (in use), superseded or rejected
+    sha256: str
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    accepted: int
+    ministries: int
+    actions_reported: int
+    actions: int
+    pairs: dict[str, int]  # category -> (action, ministry) pairs, in CATEGORIES order
+    women: float
+    men: float
+    amount: float
+
+    @property
+    def progress_share(self) -> float | None:
+        applicable = sum(
+            n for s, n in self.pairs.items() if s in STATUSES and s != "Not applicable"
+        )
+        return sum(self.pairs[s] for s in DONE) / applicable if applicable else None
+
+    @property
+    def women_share(self) -> float | None:
+        total = self.women + self.men
+        return self.women / total if total else None
+
+
+@dataclass
+class PeriodData:
+    """Everything the reports show about one period."""
+
+    status: PeriodStatus
+    answers: dict[tuple[str, str], Answer] = field(default_factory=dict)  # (action, ministry)
+    issues: list[IssueRow] = field(default_factory=list)
+    files: list[FileRow] = field(default_factory=list)
+    grace_days: int = 0
+
+    @property
+    def period(self) -> int:
+        return self.status.period
+
+    @property
+    def plan(self) -> Plan:
+        return self.status.plan
+
+    @property
+    def accepted(self) -> list[str]:
+        return [m.code for m in self.status.ministries if not m.missing]
+
+    def category(self, action_id: str, ministry: str) -> str:
+        """The status of a pair, or why there is none."""
+        if ministry not in self.accepted:
+            return NO_RETURN
+        answer = self.answers.get((action_id, ministry))
+        return (answer.texts.get("status") if answer else None) or NO_STATUS
+
+    def pair_counts(self, pillar: str | None = None) -> dict[str, int]:
+        counts = Counter(
+            self.category(a.id, m)
+            for a in self.plan.actions
+            if pillar is None or a.pillar == pillar
+            for m in a.ministries
+        )
+        return {c: counts[c] for c in CATEGORIES}
+
+    def total(self, name: str) -> float:
+        return sum(a.numbers.get(name, 0.0) for a in self.answers.values())
+
+    def key_figures(self) -> KeyFigures:
+        reported = {a for (a, _), answer in self.answers.items() if answer.texts.get("status")}
+        return KeyFigures(
+            accepted=len(self.accepted),
+            ministries=len(self.plan.ministries),
+            actions_reported=len(reported),
+            actions=len(self.plan.actions),
+            pairs=self.pair_counts(),
+            women=self.total("women"),
+            men=self.total("men"),
+            amount=self.total("amount"),
+        )
+
+    def late_days(self, ministry: MinistryStatus) -> int:
+        """Days after the deadline (and its grace) that the return was accepted; 0 if on time."""
+        if ministry.missing:
+            return 0
+        accepted = dt.date.fromisoformat(ministry.accepted_on[:10])
+        return max(0, (accepted - self.status.deadline).days - self.grace_days)
+
+
+def load_period(conn: sqlite3.Connection, status: PeriodStatus, grace_days: int) -> PeriodData:
+    """Read the current returns of a period, their warnings and every file received for it."""
+    data = PeriodData(status, grace_days=grace_days)
+    submissions = current_submissions(conn, status.period)
+    for sub in submissions:
+        rows = conn.execute(
+            "SELECT action_id, field, value, number FROM cell_values WHERE submission_id = ?",
+            (sub.id,),
+        )
+        for row in rows:
+            answer = data.answers.setdefault((row["action_id"], sub.ministry), Answer({}, {}))
+            answer.texts[row["field"]] = row["value"]
+            if row["number"] is not None:
+                answer.numbers[row["field"]] = row["number"]
+    order = {code: i for i, code in enumerate(status.plan.ministry_codes)}
+    files_of = {sub.file_id: sub.ministry for sub in submissions}
+    if files_of:
+        marks = ",".join("?" * len(files_of))
+        rows = conn.execute(
+            f"SELECT file_id, sheet, cell, action_id, message FROM issues "
+            f"WHERE severity = 'warning' AND file_id IN ({marks})",
+            tuple(files_of),
+        )
+        data.issues = sorted(
+            (IssueRow(files_of[r[0]], r[1], r[2], r[3], r[4]) for r in rows),
+            key=lambda i: (order.get(i.ministry, 99), i.action_id, i.sheet, _cell_key(i.cell)),
+        )
+    current = {sub.file_id for sub in submissions}
+    rows = conn.execute(
+        "SELECT id, ministry, name, received, outcome, sha256 FROM files WHERE period = ?",
+        (status.period,),
+    )
+    data.files = sorted(
+        (
+            FileRow(
+                r["ministry"] or "",
+                r["name"],
+                r["received"],
+                "superseded"
+                if r["outcome"] == "accepted" and r["id"] not in current
+                else r["outcome"],
+                r["sha256"],
+            )
+            for r in rows
+        ),
+        key=lambda f: (order.get(f.ministry, 99), f.received, f.sha256),
+    )
+    return data
+
+
+def _cell_key(cell: str) -> tuple[int, str]:
+    """Sort B10 after B9: by row number, then column letters."""
+    letters = cell.rstrip("0123456789")
+    digits = cell[len(letters) :]
+    return (int(digits) if digits else 0, letters)

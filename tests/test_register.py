@@ -1,0 +1,96 @@
+"""The plan register loads, and each of its checks names the line and field of a problem."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import NapError
+from pipeline.register import ACTION_COLUMNS, load_plan, read_plan
+from pipeline.settings import DEFAULT_PLAN
+from pipeline.workspace import shipped_data_file
+
+SHIPPED = shipped_data_file(DEFAULT_PLAN).parent
+
+
+def test_the_shipped_register_holds_every_action_row_of_the_four_tables(plan):
+    per_pillar = {p.id: sum(1 for a in plan.actions if a.pillar == p.id) for p in plan.pillars}
+    assert per_pillar == {"I": 10, "II": 21, "III": 17, "IV": 7}
+    assert len({a.id for a in plan.actions}) == 55
+    assert plan.ministry_codes == ("MAEE", "MSI", "MENJE", "MEGA", "MIFA", "MJ", "MISA", "ME")
+
+
+def test_rows_per_ministry_match_the_responsible_cells(plan):
+    per_ministry = {m: len(plan.actions_for(m)) for m in plan.ministry_codes}
+    assert per_ministry == {"MAEE": 40, "MSI": 10, "MENJE": 9, "MEGA": 18, "MIFA": 9, "MJ": 14, "MISA": 5, "ME": 3}
+
+
+def test_all_rows_reach_every_ministry(plan):
+    all_rows = [a for a in plan.actions if a.ministries == plan.ministry_codes]
+    assert {a.id for a in all_rows} >= {"II.01", "III.04"}
+    for code in plan.ministry_codes:
+        assert plan.action("II.01") in plan.actions_for(code)
+
+
+def test_every_action_has_measures_and_pillars_have_objectives(plan):
+    assert all(a.measures for a in plan.actions)
+    assert all(p.main_objective and p.commitments for p in plan.pillars)
+    assert {"MAEE", "MEGA", "SRE", "OLAI"} <= {g.term for g in plan.glossary}
+
+
+def test_the_content_hash_ignores_line_endings(plan, tmp_path):
+    copy = tmp_path / "plan"
+    shutil.copytree(SHIPPED, copy)
+    actions = copy / "actions.csv"
+    actions.write_bytes(actions.read_bytes().replace(b"\r\n", b"\n"))
+    assert load_plan(copy / "plan.toml").content_hash == plan.content_hash
+
+
+def _edit(tmp_path: Path, action_id: str, **changes: str) -> Path:
+    """A copy of the shipped register with one action row changed."""
+    copy = tmp_path / "plan"
+    shutil.copytree(SHIPPED, copy)
+    path = copy / "actions.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        if row["id"] == action_id:
+            row.update(changes)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=ACTION_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return copy / "plan.toml"
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "cell"),
+    [
+        ({"id": "I.01"}, "register-duplicate-id", "line 3, id"),  # I.02 is on line 3
+        ({"id": "I-2"}, "register-bad-id", "line 3, id"),
+        ({"bodies": "POLICE;MAEE-D7;ARMY;NOBODY"}, "register-unknown-body", "line 3, bodies"),
+        ({"ministries": "MAEE;MSI;XX"}, "register-unknown-ministry", "line 3, ministries"),
+        ({"measures": "women_men;euros"}, "register-unknown-measure", "line 3, measures"),
+        ({"indicator": ""}, "register-missing-field", "line 3, indicator"),
+        ({"pillar": "V"}, "register-unknown-pillar", "line 3, pillar"),
+        ({"ministries": "MAEE"}, "register-ministries-mismatch", "line 3, ministries"),
+    ],
+)
+def test_each_check_names_the_line_and_field(tmp_path, change, code, cell):
+    plan, problems = read_plan(_edit(tmp_path, "I.02", **change))
+    assert plan is None
+    assert [(p.cell, p.code) for p in problems] == [(cell, code)]
+    assert "actions.csv" in str(problems[0]) and cell in str(problems[0])
+
+
+def test_a_register_with_errors_does_not_load(tmp_path):
+    with pytest.raises(NapError, match="does not load: actions.csv: line 3, id"):
+        load_plan(_edit(tmp_path, "I.02", id="I.01"))
+
+
+def test_a_missing_plan_file_says_what_to_do(tmp_path):
+    with pytest.raises(NapError, match="--plan FILE"):
+        load_plan(tmp_path / "nowhere.toml")
