@@ -1,0 +1,387 @@
+"""Ingest of returned workbooks: identification, validation as tables of (cell, code), the
+ledger, where files go, and what a killed run leaves behind."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import sqlite3
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from pipeline import contract as c
+from pipeline.ingest import ingest
+from pipeline.status import period_status
+from pipeline.templates import issue_templates
+from tests.filling import fill_template, sample_answers
+
+ISSUED = dt.date(2020, 1, 15)
+
+
+@pytest.fixture
+def issued(workspace):
+    issue_templates(workspace, 2019, today=ISSUED)
+    return workspace
+
+
+def template(ws, code: str) -> Path:
+    return ws.templates_dir(2019) / f"{code}.xlsx"
+
+
+def drop(ws, code: str, answers, name: str | None = None) -> Path:
+    return fill_template(template(ws, code), ws.inbox / (name or f"{code}_returned.xlsx"), answers)
+
+
+def rows_of(plan, code: str) -> dict[str, int]:
+    return {a.id: c.FIRST_DATA_ROW + i for i, a in enumerate(plan.actions_for(code))}
+
+
+def table(outcome, severity: str = "error") -> list[tuple[str, str]]:
+    return sorted((p.cell, p.code) for p in outcome.problems if p.severity == severity)
+
+
+def ledger_dump(ws) -> list:
+    with sqlite3.connect(ws.ledger_path) as conn:
+        return [
+            conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+            for t in ("files", "submissions", "cell_values", "issues", "changes")
+        ]
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def places(ws) -> dict[str, list[Path]]:
+    """Every file under inbox/ and archive/ by sha256 (reason files aside)."""
+    found: dict[str, list[Path]] = {}
+    for folder in (ws.inbox, ws.archive):
+        for path in folder.rglob("*"):
+            if (
+                path.is_file()
+                and not path.name.endswith(".reasons.txt")
+                and path.name != ".gitkeep"
+            ):
+                found.setdefault(sha(path), []).append(path)
+    return found
+
+
+def test_a_filled_template_is_accepted_archived_and_recorded(issued, plan):
+    answers = sample_answers(plan, "MJ", 2019)
+    dropped = drop(issued, "MJ", answers)
+    digest = sha(dropped)
+    report = ingest(issued)
+    (outcome,) = report.outcomes
+    assert (outcome.outcome, outcome.ministry, outcome.period) == ("accepted", "MJ", 2019)
+    assert not dropped.exists()
+    archived = issued.root / outcome.stored_path
+    assert archived.parent == issued.archive / "2019" / "MJ" and digest[:12] in archived.name
+    assert sha(archived) == digest
+    first = plan.actions_for("MJ")[0].id
+    with sqlite3.connect(issued.ledger_path) as conn:
+        women = conn.execute(
+            "SELECT SUM(number) FROM cell_values WHERE field = 'women'"
+        ).fetchone()[0]
+        cell = conn.execute(
+            "SELECT sheet, cell, value FROM cell_values WHERE action_id = ? AND field = 'status'",
+            (first,),
+        ).fetchone()
+    assert women == sum(r.get("women", 0) for r in answers.values())
+    assert cell == ("Report", f"I{c.FIRST_DATA_ROW}", answers[first]["status"])
+    status = period_status(issued, 2019)
+    mj = next(m for m in status.ministries if m.code == "MJ")
+    assert mj.accepted_file == dropped.name and mj.completeness == 1.0
+    assert "MJ" not in status.missing and "ME" in status.missing
+
+
+def test_each_input_rule_names_its_cell(issued, plan):
+    rows = rows_of(plan, "MAEE")
+    answers = sample_answers(plan, "MAEE", 2019)
+    r = rows["I.01"]  # women_men, text
+    answers["I.01"].update(status="Done", women="ten", men=-3)
+    answers["I.03"].update(count=2.5, women=4)  # count only: Women is not open
+    answers["II.12"].update(amount="-5")  # amount
+    answers["II.02"].update(amount="about 100")
+    answers["II.05"].update(activities="x" * (c.MAX_TEXT + 1))
+    answers["I.05"].update(men="=2+2")  # text that looks like a formula, typed as text
+    drop(issued, "MAEE", answers)
+    (outcome,) = ingest(issued).outcomes
+    assert outcome.outcome == "rejected"
+    expected = [
+        (f"I{r}", "status-invalid"),
+        (f"J{r}", "number-not-numeric"),
+        (f"K{r}", "number-negative"),
+        (f"L{rows['I.03']}", "number-fractional"),
+        (f"J{rows['I.03']}", "input-unused"),
+        (f"M{rows['II.12']}", "number-negative"),
+        (f"M{rows['II.02']}", "number-not-numeric"),
+        (f"N{rows['II.05']}", "text-too-long"),
+        (f"K{rows['I.05']}", "number-not-numeric"),
+    ]
+    assert table(outcome) == sorted(expected)
+    assert all("MAEE_returned.xlsx: Report!" in str(p) for p in outcome.problems)
+
+
+def test_values_as_other_applications_save_them_pass(issued, plan):
+    rows = rows_of(plan, "MAEE")
+    answers = sample_answers(plan, "MAEE", 2019)
+    answers["I.01"].update(women=" 12 ", men=7.0, status="  completed ")
+    answers["I.03"].update(count="3")
+    answers["II.12"].update(amount="12 345,50")
+    answers["II.13"].update(amount="€ 1 000")
+    drop(issued, "MAEE", answers)
+    (outcome,) = ingest(issued).outcomes
+    assert outcome.outcome == "accepted", outcome.problems
+    with sqlite3.connect(issued.ledger_path) as conn:
+        got = dict(
+            ((a, f), (v, n))
+            for a, f, v, n in conn.execute(
+                "SELECT action_id, field, value, number FROM cell_values"
+            )
+        )
+    assert got[("I.01", "women")] == ("12", 12.0)
+    assert got[("I.01", "men")] == ("7", 7.0)
+    assert got[("I.01", "status")] == ("Completed", None)
+    assert got[("I.03", "count")] == ("3", 3.0)
+    assert got[("II.12", "amount")] == ("12345.5", 12345.5)
+    assert got[("II.13", "amount")] == ("1000", 1000.0)
+    assert rows["I.01"] == c.FIRST_DATA_ROW
+
+
+def test_warnings_are_accepted_and_recorded(issued, plan):
+    rows = rows_of(plan, "MJ")
+    answers = sample_answers(plan, "MJ", 2019)
+    first, second = list(answers)[:2]
+    answers[first] = {}  # no status at all
+    answers[second].update(status="In progress", activities=None)
+    drop(issued, "MJ", answers)
+    (outcome,) = ingest(issued).outcomes
+    assert outcome.outcome == "accepted"
+    assert table(outcome, "warning") == sorted(
+        [(f"I{rows[first]}", "not-reported"), (f"N{rows[second]}", "no-activities")]
+    )
+
+
+def test_completed_with_no_women_or_men_is_a_warning(issued, plan):
+    rows = rows_of(plan, "MAEE")
+    answers = sample_answers(plan, "MAEE", 2019)
+    answers["I.02"].update(status="Completed", women=0, men=0)
+    drop(issued, "MAEE", answers)
+    (outcome,) = ingest(issued).outcomes
+    assert outcome.outcome == "accepted"
+    assert table(outcome, "warning") == [(f"J{rows['I.02']}", "completed-no-figures")]
+
+
+def _edit(path: Path, change) -> Path:
+    wb = openpyxl.load_workbook(path)
+    change(wb)
+    wb.save(path)
+    past = path.stat().st_mtime - 3600
+    os.utime(path, (past, past))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda wb: wb[c.META].cell(4, 2, value="2020"), [("", "meta-bad-signature")]),
+        (lambda wb: wb.remove(wb[c.META]), [("", "meta-missing")]),
+        (lambda wb: setattr(wb[c.META]["B8"], "value", None), [("", "meta-incomplete")]),
+        (lambda wb: wb[c.REPORT].delete_rows(c.FIRST_DATA_ROW + 1), "rows-changed"),
+        (
+            lambda wb: wb[c.REPORT].cell(c.FIRST_DATA_ROW, 4, value="Something else"),
+            [("D5", "description-changed")],
+        ),
+        (
+            lambda wb: wb[c.REPORT].cell(c.HEADER_ROW, 10, value="Females"),
+            [("J4", "header-changed")],
+        ),
+        (lambda wb: wb[c.REPORT].cell(200, 3, value="a note"), [("C200", "extra-data")]),
+        (lambda wb: wb[c.REPORT].insert_cols(3), "header-changed"),
+    ],
+)
+def test_a_template_that_was_altered_is_rejected_with_the_reason(issued, plan, change, expected):
+    path = _edit(drop(issued, "MJ", sample_answers(plan, "MJ", 2019)), change)
+    (outcome,) = ingest(issued).outcomes
+    assert outcome.outcome == "rejected"
+    if isinstance(expected, str):
+        assert expected in {p.code for p in outcome.problems}
+    else:
+        assert table(outcome) == expected
+    assert not path.exists()
+
+
+def test_a_sheet_renamed_is_rejected(issued, plan):
+    def rename(wb):
+        wb[c.REPORT].title = "My report"
+
+    _edit(drop(issued, "MJ", sample_answers(plan, "MJ", 2019)), rename)
+    (outcome,) = ingest(issued).outcomes
+    assert [p.code for p in outcome.problems] == ["sheet-missing"]
+
+
+def test_a_rejected_template_gets_a_feedback_workbook(issued, plan):
+    rows = rows_of(plan, "MSI")
+    answers = sample_answers(plan, "MSI", 2019)
+    first = next(iter(answers))
+    answers[first]["women"] = "many"
+    drop(issued, "MSI", answers)
+    (outcome,) = ingest(issued).outcomes
+    feedback = issued.root / outcome.feedback_path
+    assert feedback.parent == issued.feedback_dir(2019)
+    wb = openpyxl.load_workbook(feedback)
+    assert wb.sheetnames[0] == "Errors" and wb[c.META].sheet_state == "veryHidden"
+    listed = [[cell.value for cell in row] for row in wb["Errors"].iter_rows(min_row=4)]
+    assert listed[0][:4] == ["error", "Report", f"J{rows[first]}", first]
+    marked = wb[c.REPORT][f"J{rows[first]}"]
+    assert "not a number" in marked.comment.text and marked.fill.fgColor.rgb.endswith("FFC7CE")
+    reasons = (issued.root / (outcome.stored_path + ".reasons.txt")).read_text()
+    assert f"Report!J{rows[first]}" in reasons
+
+
+def test_a_corrected_feedback_workbook_is_accepted(issued, plan):
+    answers = sample_answers(plan, "MSI", 2019)
+    first = next(iter(answers))
+    answers[first]["women"] = "many"
+    drop(issued, "MSI", answers)
+    (rejected,) = ingest(issued).outcomes
+    fixed = sample_answers(plan, "MSI", 2019)
+    fill_template(issued.root / rejected.feedback_path, issued.inbox / "MSI_fixed.xlsx", fixed)
+    (accepted,) = ingest(issued).outcomes
+    assert accepted.outcome == "accepted"
+
+
+def test_a_resubmission_supersedes_and_its_changes_are_recorded(issued, plan):
+    drop(issued, "MJ", sample_answers(plan, "MJ", 2019, seed=0), "first.xlsx")
+    ingest(issued)
+    second = sample_answers(plan, "MJ", 2019, seed=1)
+    drop(issued, "MJ", second, "second.xlsx")
+    (outcome,) = ingest(issued).outcomes
+    assert outcome.supersedes
+    mj = next(m for m in period_status(issued, 2019).ministries if m.code == "MJ")
+    assert mj.accepted_file == "second.xlsx" and mj.changes
+    with sqlite3.connect(issued.ledger_path) as conn:
+        subs = conn.execute("SELECT current FROM submissions ORDER BY id").fetchall()
+    assert subs == [(0,), (1,)]
+    first = plan.actions_for("MJ")[0].id
+    activities = next(ch for ch in mj.changes if (ch.action_id, ch.field) == (first, "activities"))
+    assert "(sample 0)" in activities.old and activities.new == second[first]["activities"]
+
+
+def test_running_twice_changes_nothing(issued, plan):
+    drop(issued, "MJ", sample_answers(plan, "MJ", 2019))
+    (issued.inbox / "notes.csv").write_text("a,b\n")
+    os.utime(issued.inbox / "notes.csv", (0, 0))
+    ingest(issued)
+    before = ledger_dump(issued), sorted(p for p in issued.root.rglob("*") if p.is_file())
+    report = ingest(issued)
+    assert report.outcomes == []
+    assert (ledger_dump(issued), sorted(p for p in issued.root.rglob("*") if p.is_file())) == before
+
+
+def test_the_same_file_dropped_again_is_recognised(issued, plan):
+    path = drop(issued, "MJ", sample_answers(plan, "MJ", 2019))
+    copy = path.read_bytes()
+    ingest(issued)
+    before = ledger_dump(issued)
+    again = issued.inbox / "MJ again.xlsx"
+    again.write_bytes(copy)
+    os.utime(again, (0, 0))
+    (outcome,) = ingest(issued).outcomes
+    assert outcome.outcome == "duplicate" and not again.exists()
+    assert ledger_dump(issued) == before
+    assert len(places(issued)[hashlib.sha256(copy).hexdigest()]) == 1
+
+
+def test_lock_partial_hidden_and_fresh_files_are_left_alone(issued, plan):
+    names = ["~$MJ.xlsx", ".~lock.MJ.xlsx#", ".hidden.xlsx", "MJ.xlsx.part", "download.crdownload"]
+    for name in names:
+        (issued.inbox / name).write_bytes(b"partial")
+    fresh = fill_template(template(issued, "MJ"), issued.inbox / "fresh.xlsx", {}, settle=False)
+    report = ingest(issued)
+    assert report.outcomes == []
+    assert report.skipped == [
+        ("fresh.xlsx", "still being written: it will be taken at the next run")
+    ]
+    assert all((issued.inbox / n).exists() for n in names) and fresh.exists()
+
+
+def test_special_files_are_reported_and_never_opened(issued, tmp_path):
+    target = tmp_path / "secret.xlsx"
+    target.write_bytes(b"not for us")
+    (issued.inbox / "link.xlsx").symlink_to(target)
+    os.mkfifo(issued.inbox / "pipe.xlsx")
+    (issued.inbox / "folder").mkdir()
+    report = ingest(issued)
+    assert report.outcomes == []
+    assert [(name, why.split(",")[0].split(":")[0]) for name, why in report.skipped] == [
+        ("folder", "a folder"),
+        ("link.xlsx", "a symbolic link"),
+        ("pipe.xlsx", "a special file (pipe"),
+    ]
+    assert (issued.inbox / "link.xlsx").is_symlink() and target.read_bytes() == b"not for us"
+
+
+class Killed(BaseException):
+    """Stands for the process being killed: not an Exception, so nothing catches it."""
+
+
+@pytest.mark.parametrize(
+    ("victim", "kill_at"),
+    [
+        ("a_good.xlsx", "archived"),
+        ("a_good.xlsx", "recorded"),
+        ("a_good.xlsx", "removed"),
+        ("b_bad.xlsx", "archived"),
+        ("b_bad.xlsx", "reasons written"),
+        ("b_bad.xlsx", "recorded"),
+        ("b_bad.xlsx", "removed"),
+    ],
+)
+def test_a_run_killed_at_any_step_resumes_cleanly(issued, plan, victim, kill_at):
+    answers = sample_answers(plan, "MJ", 2019)
+    good = drop(issued, "MJ", answers, "a_good.xlsx")
+    bad_answers = sample_answers(plan, "MSI", 2019)
+    bad_answers[next(iter(bad_answers))]["women"] = "many"
+    bad = drop(issued, "MSI", bad_answers, "b_bad.xlsx")
+    os.utime(bad, (good.stat().st_mtime + 1,) * 2)
+    shas = {sha(good), sha(bad)}
+    bad_sha = sha(bad)
+
+    def stop(name: str, what: str) -> None:
+        if name == victim and what == kill_at:
+            raise Killed
+
+    with pytest.raises(Killed):
+        ingest(issued, step=stop)
+    ingest(issued)
+    final = places(issued)
+    assert set(final) == shas and all(len(paths) == 1 for paths in final.values())
+    assert not list(issued.inbox.iterdir())
+    with sqlite3.connect(issued.ledger_path) as conn:
+        outcomes = conn.execute("SELECT name, outcome FROM files ORDER BY name").fetchall()
+        assert outcomes == [("a_good.xlsx", "accepted"), ("b_bad.xlsx", "rejected")]
+        assert conn.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == 1
+        counted = conn.execute("SELECT COUNT(*) FROM cell_values").fetchone()[0]
+    assert counted == sum(len(row) for row in answers.values())
+    assert (issued.archive / "rejected" / f"{bad_sha[:12]}_b_bad.xlsx.reasons.txt").exists()
+    assert len(list(issued.feedback_dir(2019).iterdir())) == 1
+
+
+def test_every_dropped_file_is_found_in_exactly_one_place(issued, plan):
+    from tests.hostile_files import build_corpus
+
+    hostile = build_corpus(issued.inbox)
+    for path in hostile.values():
+        os.utime(path, (0, 0))
+    drop(issued, "MJ", sample_answers(plan, "MJ", 2019))
+    dropped = {sha(p) for p in issued.inbox.iterdir() if p.is_file() and not p.name.startswith(".")}
+    report = ingest(issued)
+    final = places(issued)
+    assert dropped <= set(final)
+    assert all(len(final[s]) == 1 for s in dropped)
+    assert not any(p.is_file() and not p.name.startswith(".") for p in issued.inbox.iterdir())
+    assert {o.outcome for o in report.outcomes} <= {"accepted", "rejected", "duplicate"}
