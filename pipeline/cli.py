@@ -64,6 +64,15 @@ plan_option = click.option(
 )
 
 
+wait_option = click.option(
+    "--wait",
+    type=click.FloatRange(0),
+    default=300,
+    show_default=True,
+    help="Seconds to wait for another nap command working in the same workspace.",
+)
+
+
 @click.group(cls=NapGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--root",
@@ -174,8 +183,9 @@ def _rel(path: Path, root: Path) -> str:
 
 @cli.command("ingest")
 @plan_option
+@wait_option
 @click.pass_obj
-def ingest_cmd(obj: Context, plan_path: Path | None) -> None:
+def ingest_cmd(obj: Context, plan_path: Path | None, wait: float) -> None:
     """Check every workbook in inbox/: accept it into the ledger or reject it with reasons.
 
     Accepted files go to archive/<period>/<CODE>/, rejected ones to archive/rejected/ with a
@@ -190,7 +200,7 @@ def ingest_cmd(obj: Context, plan_path: Path | None) -> None:
     from .ingest import ingest
 
     ws = obj.workspace()
-    report = ingest(ws, plan_path=plan_path, progress=_progress("Ingest"))
+    report = ingest(ws, plan_path=plan_path, progress=_progress("Ingest"), wait=wait)
     _print_ingest(report)
 
 
@@ -276,6 +286,168 @@ def status_cmd(obj: Context, period: int, plan_path: Path | None, changes: bool)
     missing = st.missing
     click.echo(f"Accepted: {len(st.ministries) - len(missing)} of {len(st.ministries)}.")
     click.echo("Missing: " + (", ".join(missing) if missing else "none"))
+
+
+@cli.command("consolidate")
+@period_option
+@plan_option
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["csv", "parquet"]),
+    help="Also write the tidy table of all values (repeatable).",
+)
+@click.pass_obj
+def consolidate_cmd(
+    obj: Context, period: int, plan_path: Path | None, formats: tuple[str, ...]
+) -> None:
+    """Write outbox/<period>/consolidated_<period>.xlsx from the ledger: overview, actions,
+    by pillar, indicators, issues, history and charts.
+
+    \b
+    Example:
+      nap consolidate --period 2019
+      nap consolidate --period 2019 --format csv
+    """
+    from .consolidate import consolidate
+
+    ws = obj.workspace()
+    for path in consolidate(ws, period, plan_path=plan_path, formats=formats):
+        click.echo(f"wrote {_rel(path, ws.root)}")
+
+
+@cli.command("report")
+@click.option(
+    "--period", type=click.IntRange(1900, 2999), help="Reporting year of the annual report."
+)
+@click.option("--interim", is_flag=True, help="The mid-term report across --periods instead.")
+@click.option(
+    "--periods", metavar="FIRST-LAST", help="Periods of the interim report, e.g. 2018-2020."
+)
+@click.option("--final", is_flag=True, help="Leave out the DRAFT mark.")
+@plan_option
+@click.pass_obj
+def report_cmd(
+    obj: Context,
+    period: int | None,
+    interim: bool,
+    periods: str | None,
+    final: bool,
+    plan_path: Path | None,
+) -> None:
+    """Write the committee report (.docx) of a period, or the interim report across periods.
+
+    \b
+    Example:
+      nap report --period 2019
+      nap report --period 2019 --final
+      nap report --interim --periods 2018-2020
+    """
+    if interim:
+        first, last = _period_range(periods)
+    elif period is None:
+        raise UsageError("give --period YEAR, or --interim --periods FIRST-LAST")
+    ws = obj.workspace()
+    from .report import write_interim, write_report
+
+    if interim:
+        path = write_interim(ws, first, last, plan_path=plan_path, final=final)
+    else:
+        path = write_report(ws, period, plan_path=plan_path, final=final)
+    click.echo(f"wrote {_rel(path, ws.root)}")
+
+
+def _period_range(text: str | None) -> tuple[int, int]:
+    try:
+        first, last = (int(x) for x in (text or "").split("-"))
+    except ValueError:
+        raise UsageError("give --periods FIRST-LAST, e.g. --periods 2018-2020") from None
+    if first > last:
+        raise UsageError(f"--periods {text}: the first year comes after the last")
+    return first, last
+
+
+@cli.command("run")
+@period_option
+@plan_option
+@wait_option
+@click.pass_obj
+def run_cmd(obj: Context, period: int, plan_path: Path | None, wait: float) -> None:
+    """Ingest, consolidate and report in one idempotent step: the nightly job (cron or a
+    systemd timer; see docs/). Logs go to outbox/logs/. A rejected file is an outcome, not a
+    failure: the exit code is non-zero only when the tool could not complete.
+
+    \b
+    Example:
+      nap --root /srv/wps run --period 2019
+    """
+    from .run import log, run_cycle, setup_log_file
+
+    ws = obj.workspace()
+    log_path = setup_log_file(ws)
+    try:
+        summary = run_cycle(
+            ws, period, plan_path=plan_path, wait=wait, progress=_progress("Ingest")
+        )
+    except Exception as exc:
+        log.error("run failed: %s", exc)
+        raise
+    _print_ingest(summary.ingest)
+    st = summary.status
+    if st is not None:
+        accepted = len(st.ministries) - len(st.missing)
+        click.echo(
+            f"Period {period}: {accepted} of {len(st.ministries)} ministries accepted; missing: {', '.join(st.missing) or 'none'}"
+        )
+    for note in summary.notes:
+        click.echo(note)
+    for path in summary.outputs:
+        click.echo(f"wrote {_rel(path, ws.root)}")
+    click.echo(f"log: {_rel(log_path, ws.root)}")
+
+
+@cli.command("demo")
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.pass_obj
+def demo_cmd(obj: Context, folder: Path | None) -> None:
+    """Run a whole reporting cycle on SAMPLE data in a new workspace (default: demo/) and
+    show where every output is: templates, feedback, consolidated workbook, report, mail.
+
+    \b
+    Example:
+      nap demo
+      nap demo /tmp/wps-demo
+    """
+    from .demo import run_demo
+
+    root = folder or (obj.root / "demo" if obj.root == Path(".") else obj.root)
+    if (root / "ledger.sqlite").exists():
+        raise UsageError(
+            f"{root} already holds a ledger; give the demo a new folder, e.g. nap demo demo2"
+        )
+    result = run_demo(root, say=lambda line: click.echo(f"- {line}"))
+    for report in result.ingests:
+        _print_ingest(report)
+    click.echo(f"\nThe demo workspace is {result.root}")
+    labels = {
+        "templates": "Templates sent to the ministries",
+        "feedback": "Feedback workbook for the rejected file",
+        "consolidated": "Consolidated workbook",
+        "report": "Committee report",
+        "mail": "Messages (.eml), open them in Thunderbird or Outlook",
+    }
+    for key, label in labels.items():
+        paths = result.outputs.get(key, [])
+        click.echo(f"{label}:")
+        shown = paths if len(paths) <= 3 else [*paths[:2]]
+        for path in shown:
+            click.echo(f"  {_rel(path, Path.cwd())}")
+        if len(paths) > len(shown):
+            click.echo(
+                f"  ... and {len(paths) - len(shown)} more in {_rel(paths[0].parent, Path.cwd())}"
+            )
+    click.echo(f"Next: nap --root {_rel(result.root, Path.cwd())} status --period 2019")
 
 
 def main() -> None:

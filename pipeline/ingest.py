@@ -24,6 +24,7 @@ from pathlib import Path
 
 from .feedback import write_feedback
 from .ledger import connect, submission_values, transaction
+from .locking import DEFAULT_WAIT, workspace_lock
 from .problems import Problem, Severity, errors, problem
 from .register import Plan, load_plan
 from .returned import read_returned
@@ -158,14 +159,15 @@ def ingest(
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now().astimezone(),
     step: StepHook = lambda name, what: None,
     progress: Callable[[Iterator[Candidate], int], Iterator[Candidate]] = lambda it, n: it,
+    wait: float = DEFAULT_WAIT,
 ) -> IngestReport:
     """Process the inbox once. `step` is called after each durable step (tests stop the run
     there to prove that a killed run resumes cleanly)."""
     plan = load_plan(ws.plan_path(plan_path))
     key = signing_key(ws.key_path)
     report = IngestReport()
-    candidates = scan_inbox(ws.inbox, settle, report)
-    with connect(ws.ledger_path) as conn:
+    with workspace_lock(ws, wait), connect(ws.ledger_path) as conn:
+        candidates = scan_inbox(ws.inbox, settle, report)
         for candidate in progress(iter(candidates), len(candidates)):
             outcome = _ingest_one(ws, conn, plan, key, candidate, now(), step)
             report.outcomes.append(outcome)

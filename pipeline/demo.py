@@ -1,0 +1,72 @@
+"""A whole reporting cycle on SAMPLE data, so a newcomer sees every output in one step."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .ingest import IngestReport, ingest
+from .register import load_plan
+from .sample import fill_template, sample_answers
+from .templates import issue_templates
+from .workspace import Workspace
+
+PERIOD = 2019
+REJECTED = "MSI"  # returns a file with an error, and is sent its feedback
+RESUBMITTED = "MEGA"  # sends a corrected file after a first accepted one
+MISSING = "ME"  # never answers
+
+
+@dataclass
+class DemoResult:
+    root: Path
+    ingests: list[IngestReport] = field(default_factory=list)
+    outputs: dict[str, list[Path]] = field(default_factory=dict)
+
+
+def run_demo(root: Path, *, say: Callable[[str], None] = lambda _: None) -> DemoResult:
+    """Issue, fill (as the ministries would), ingest, consolidate, report and write the mail."""
+    from .consolidate import consolidate
+    from .mail import compose_reminders, compose_templates, deliver
+    from .report import write_report
+
+    ws = Workspace.open(root, create=True)
+    result = DemoResult(ws.root)
+    plan = load_plan(ws.plan_path())
+    say(f"Issuing the {PERIOD} templates of {len(plan.ministries)} ministries")
+    templates = issue_templates(ws, PERIOD)
+    result.outputs["templates"] = templates
+    result.outputs["mail"] = [d.path for d in deliver(ws, PERIOD, compose_templates(ws, PERIOD))]
+
+    say("Filling them in with SAMPLE data, as the ministries would, and returning them")
+    for code in plan.ministry_codes:
+        if code == MISSING:
+            continue
+        answers = sample_answers(plan, code, PERIOD)
+        if code == REJECTED:
+            first = next(iter(answers))
+            answers[first]["women"] = "about twenty"  # text where a number is expected
+            answers[first]["status"] = "Finished"  # not one of the five statuses
+        fill_template(
+            ws.templates_dir(PERIOD) / f"{code}.xlsx",
+            ws.inbox / f"{code} report {PERIOD}.xlsx",
+            answers,
+        )
+    result.ingests.append(ingest(ws))
+
+    say(f"{RESUBMITTED} sends a corrected file, which replaces its first one")
+    fill_template(
+        ws.templates_dir(PERIOD) / f"{RESUBMITTED}.xlsx",
+        ws.inbox / f"{RESUBMITTED} report {PERIOD} v2.xlsx",
+        sample_answers(plan, RESUBMITTED, PERIOD, seed=1),
+    )
+    result.ingests.append(ingest(ws))
+
+    say("Consolidating, writing the committee report and the reminders")
+    result.outputs["consolidated"] = consolidate(ws, PERIOD)
+    result.outputs["report"] = [write_report(ws, PERIOD, today=dt.date.today())]
+    result.outputs["feedback"] = sorted(ws.feedback_dir(PERIOD).glob("*.xlsx"))
+    result.outputs["mail"] += [d.path for d in deliver(ws, PERIOD, compose_reminders(ws, PERIOD))]
+    return result

@@ -1,0 +1,72 @@
+"""The nightly job: ingest, then consolidate and report the period, under one lock."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .ingest import IngestReport, ingest
+from .locking import DEFAULT_WAIT, workspace_lock
+from .status import PeriodStatus, period_status
+from .workspace import Workspace
+
+log = logging.getLogger("nap")
+
+
+@dataclass
+class RunSummary:
+    period: int
+    ingest: IngestReport
+    status: PeriodStatus | None = None
+    outputs: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def run_cycle(
+    ws: Workspace,
+    period: int,
+    *,
+    plan_path: Path | None = None,
+    wait: float = DEFAULT_WAIT,
+    progress: Callable = lambda it, n: it,
+) -> RunSummary:
+    """Idempotent: with nothing new in the inbox, a run rewrites the same outputs."""
+    from .consolidate import consolidate
+    from .report import write_report
+
+    with workspace_lock(ws, wait):
+        log.info("run for period %s in %s", period, ws.root)
+        summary = RunSummary(period, ingest(ws, plan_path=plan_path, progress=progress, wait=wait))
+        for o in summary.ingest.outcomes:
+            log.info("%s %s %s %s", o.outcome, o.name, o.ministry, o.period or "")
+        for name, why in summary.ingest.skipped:
+            log.info("skipped %s: %s", name, why)
+        summary.status = period_status(ws, period, plan_path)
+        if len(summary.status.missing) == len(summary.status.ministries):
+            summary.notes.append(
+                f"no accepted submission for {period} yet: no workbook or report written"
+            )
+            log.info(summary.notes[-1])
+            return summary
+        summary.outputs = [
+            *consolidate(ws, period, plan_path=plan_path),
+            write_report(ws, period, plan_path=plan_path),
+        ]
+        for path in summary.outputs:
+            log.info("wrote %s", path)
+    return summary
+
+
+def setup_log_file(ws: Workspace) -> Path:
+    """Append to outbox/logs/nap-<date>.log, one file a day."""
+    import datetime as dt
+
+    ws.logs.mkdir(parents=True, exist_ok=True)
+    path = ws.logs / f"nap-{dt.date.today().isoformat()}.log"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    return path

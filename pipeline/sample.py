@@ -1,0 +1,64 @@
+"""SAMPLE answers, typed into a template the way a ministry would: for the demo and the tests."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+from . import contract as c
+from .register import Plan
+
+Answers = Mapping[str, Mapping[str, object]]  # action id -> field -> value
+STATUS_CYCLE = ("In progress", "Ongoing", "Completed", "Not started", "Ongoing")
+
+
+def sample_answers(
+    plan: Plan, ministry: str, period: int, seed: int = 0
+) -> dict[str, dict[str, object]]:
+    """Deterministic, plausible answers for every row of a ministry, every open input filled."""
+    answers: dict[str, dict[str, object]] = {}
+    for index, action in enumerate(plan.actions_for(ministry)):
+        n = (index + 1) * 7 + seed * 3 + period % 100
+        row: dict[str, object] = {
+            "status": STATUS_CYCLE[(index + seed) % len(STATUS_CYCLE)],
+            "activities": f"SAMPLE {ministry} {period}: activities for {action.id} (sample {seed}).",
+            "challenges": f"SAMPLE challenges of {ministry} on {action.id}.",
+            "next_steps": f"SAMPLE next steps of {ministry} on {action.id}.",
+            "evidence": f"SAMPLE internal records of {ministry}, {period}.",
+        }
+        if "women_men" in action.measures:
+            row["women"] = n % 23 + 1
+            row["men"] = n % 17 + 2
+        if "count" in action.measures:
+            row["count"] = n % 11 + 1
+        if "amount" in action.measures:
+            row["amount"] = float(1000 * (n % 50) + 250.5)
+        answers[action.id] = row
+    return answers
+
+
+def fill_template(template: Path, dest: Path, answers: Answers, *, settle: bool = True) -> Path:
+    """Copy `template` to `dest` with the answers typed in (openpyxl stands in for Excel).
+
+    With `settle`, the file's time is set an hour back so that ingest does not take it for a
+    file still being written.
+    """
+    import openpyxl
+
+    wb = openpyxl.load_workbook(template)
+    ws = wb[c.REPORT]
+    rows = {ws.cell(row=r, column=1).value: r for r in range(c.FIRST_DATA_ROW, ws.max_row + 1)}
+    for action_id, fields in answers.items():
+        for name, value in fields.items():
+            cell = ws.cell(row=rows[action_id], column=c.COLUMN_INDEX[name])
+            cell.value = value
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # typed as text, as with a leading apostrophe in Excel
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(dest)
+    if settle:
+        past = time.time() - 3600
+        os.utime(dest, (past, past))
+    return dest

@@ -1,0 +1,138 @@
+"""The command line: every command documented, outcomes printed, user errors in one line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline import __version__
+from pipeline.cli import cli
+from pipeline.settings import DEFAULT_PLAN
+from pipeline.workspace import shipped_data_file
+from tests.filling import fill_template, sample_answers
+
+
+def nap(*args: str, root: Path | None = None):
+    runner = CliRunner()
+    prefix = ["--root", str(root)] if root else []
+    return runner.invoke(cli, [*prefix, *args], catch_exceptions=False)
+
+
+def commands(group=cli, prefix=()):
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            yield from commands(command, (*prefix, name))
+        else:
+            yield (*prefix, name)
+
+
+@pytest.mark.parametrize("command", list(commands()), ids=" ".join)
+def test_every_command_has_help_with_an_example(command):
+    result = nap(*command, "--help")
+    assert result.exit_code == 0
+    assert "Example:" in result.output
+
+
+def test_every_command_is_in_the_coordinators_guide():
+    guide = (Path(__file__).parent.parent / "docs" / "coordinator-guide.md").read_text()
+    for command in commands():
+        assert f"nap {' '.join(command)}" in guide, command
+
+
+def test_version():
+    assert nap("--version").output.strip() == f"nap, version {__version__}"
+
+
+def test_plan_prints_the_summary():
+    result = nap("plan")
+    assert result.exit_code == 0
+    assert "55 actions" in result.output
+    assert "II. Prevention" in result.output and " 21" in result.output
+    assert "MAEE" in result.output and " 40 " in result.output
+
+
+def test_plan_lists_the_problems_of_a_broken_register(tmp_path):
+    copy = tmp_path / "plan"
+    shutil.copytree(shipped_data_file(DEFAULT_PLAN).parent, copy)
+    actions = copy / "actions.csv"
+    actions.write_text(actions.read_text().replace("I.02,I,", "I.01,I,", 1))
+    result = nap("plan", "--plan", str(copy / "plan.toml"))
+    assert result.exit_code == 1
+    assert (
+        "actions.csv: line 3, id: error: action id I.01 is used twice (first on line 2)"
+        in result.output
+    )
+
+
+def test_one_cycle_from_the_command_line(tmp_path, plan):
+    root = tmp_path / "ws"
+    result = nap("templates", "--period", "2019", root=root)
+    assert result.exit_code == 0 and result.output.count("wrote ") == 8
+    answers = sample_answers(plan, "MJ", 2019)
+    fill_template(root / "outbox/2019/templates/MJ.xlsx", root / "inbox/justice.xlsx", answers)
+    bad = sample_answers(plan, "MSI", 2019)
+    bad[next(iter(bad))]["status"] = "Finished"
+    fill_template(root / "outbox/2019/templates/MSI.xlsx", root / "inbox/police.xlsx", bad)
+    result = nap("ingest", root=root)
+    assert result.exit_code == 0
+    assert "accepted  justice.xlsx: MJ 2019" in result.output
+    assert (
+        "rejected  police.xlsx: Report!I5: error: status 'Finished' is not one of" in result.output
+    )
+    result = nap("status", "--period", "2019", root=root)
+    assert result.exit_code == 0
+    assert "Accepted: 1 of 8." in result.output
+    assert "Missing: MAEE, MSI, MENJE, MEGA, MIFA, MISA, ME" in result.output
+    assert "first reason: status 'Finished'" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("ingest",), 2, "is not a workspace: expected the folders inbox/ and outbox/"),
+        (("status", "--period", "2019"), 2, "is not a workspace"),
+        (("templates", "--period", "2035"), 2, "period 2035 is outside the plan"),
+        (("templates", "--period", "2019", "--ministry", "XYZ"), 2, "unknown ministry code XYZ"),
+        (("templates", "--period", "2019", "--plan", "nowhere.toml"), 1, "plan file"),
+        (("report",), 2, "give --period YEAR"),
+        (("report", "--interim", "--periods", "2020"), 2, "give --periods FIRST-LAST"),
+    ],
+)
+def test_user_errors_are_one_line_and_non_zero(tmp_path, args, code, message):
+    result = CliRunner().invoke(cli, ["--root", str(tmp_path / "empty"), *args])
+    if args[0] in ("ingest", "status", "report"):
+        (tmp_path / "empty").mkdir(exist_ok=True)
+        result = CliRunner().invoke(cli, ["--root", str(tmp_path / "empty"), *args])
+    assert result.exit_code == code, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_a_missing_folder_is_named(tmp_path):
+    result = CliRunner().invoke(cli, ["--root", str(tmp_path / "nowhere"), "ingest"])
+    assert result.exit_code == 2
+    assert (
+        result.output.strip()
+        == f"Error: the folder {tmp_path / 'nowhere'} does not exist; give --root the workspace folder"
+    )
+
+
+def test_no_data_for_a_period_says_what_to_do(tmp_path):
+    root = tmp_path / "ws"
+    nap("templates", "--period", "2019", root=root)
+    result = CliRunner().invoke(cli, ["--root", str(root), "consolidate", "--period", "2019"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and "nap ingest" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    result = CliRunner().invoke(
+        cli, ["--debug", "--root", str(tmp_path), "templates", "--period", "2035"]
+    )
+    assert result.exit_code == 2
+    assert "Traceback" in result.output and "Error: period 2035" in result.output
