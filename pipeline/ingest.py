@@ -151,6 +151,10 @@ def _safe_name(name: str) -> str:
 StepHook = Callable[[str, str], None]
 
 
+PARALLEL_FROM = 24  # files; below this, starting worker processes costs more than it saves
+WINDOW = 32  # files checked ahead of the one being recorded: memory stays flat
+
+
 def ingest(
     ws: Workspace,
     *,
@@ -158,49 +162,89 @@ def ingest(
     settle: float = SETTLE_SECONDS,
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now().astimezone(),
     step: StepHook = lambda name, what: None,
-    progress: Callable[[Iterator[Candidate], int], Iterator[Candidate]] = lambda it, n: it,
+    progress: Callable[[Iterator, int], Iterator] = lambda it, n: it,
     wait: float = DEFAULT_WAIT,
+    workers: int | None = None,
 ) -> IngestReport:
-    """Process the inbox once. `step` is called after each durable step (tests stop the run
-    there to prove that a killed run resumes cleanly)."""
+    """Process the inbox once. Files are checked in parallel for large batches, and recorded
+    one transaction each, in arrival order. `step` is called after each durable step (tests
+    stop the run there to prove that a killed run resumes cleanly)."""
     plan = load_plan(ws.plan_path(plan_path))
     key = signing_key(ws.key_path)
     report = IngestReport()
     with workspace_lock(ws, wait), connect(ws.ledger_path) as conn:
         candidates = scan_inbox(ws.inbox, settle, report)
-        for candidate in progress(iter(candidates), len(candidates)):
-            outcome = _ingest_one(ws, conn, plan, key, candidate, now(), step)
-            report.outcomes.append(outcome)
+        checked = _checked_in_order(candidates, plan, key, workers or os.cpu_count() or 1)
+        for candidate, sha, result in progress(checked, len(candidates)):
+            report.outcomes.append(_record_one(ws, conn, candidate, sha, result, now(), step))
     return report
 
 
-def _ingest_one(
+def check_file(path: Path, plan: Plan, key: bytes) -> tuple[str, Checked]:
+    """The file's sha256 and the outcome of every check; never raises for a bad file."""
+    sha = sha256_of(path)
+    try:
+        return sha, check_returned(read_returned(path), plan, key, path.name)
+    except UnsafeWorkbook as exc:
+        return sha, Checked(problems=[problem("unreadable", file=path.name, detail=str(exc))])
+
+
+_worker: tuple[Plan, bytes] | None = None
+
+
+def _init_worker(plan: Plan, key: bytes) -> None:
+    global _worker
+    _worker = (plan, key)
+
+
+def _check_in_worker(path: Path) -> tuple[str, Checked]:
+    assert _worker is not None
+    return check_file(path, *_worker)
+
+
+def _checked_in_order(
+    candidates: list[Candidate], plan: Plan, key: bytes, workers: int
+) -> Iterator[tuple[Candidate, str, Checked]]:
+    if workers < 2 or len(candidates) < PARALLEL_FROM:
+        for candidate in candidates:
+            yield candidate, *check_file(candidate.path, plan, key)
+        return
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(plan, key)) as pool:
+        pending = iter(candidates)
+        window: deque = deque()
+        for candidate in pending:
+            window.append((candidate, pool.submit(_check_in_worker, candidate.path)))
+            if len(window) >= WINDOW:
+                break
+        while window:
+            candidate, future = window.popleft()
+            following = next(pending, None)
+            if following is not None:
+                window.append((following, pool.submit(_check_in_worker, following.path)))
+            yield candidate, *future.result()
+
+
+def _record_one(
     ws: Workspace,
     conn: sqlite3.Connection,
-    plan: Plan,
-    key: bytes,
     candidate: Candidate,
+    sha: str,
+    checked: Checked,
     received: dt.datetime,
     step: StepHook,
 ) -> FileOutcome:
     path, name = candidate.path, candidate.path.name
-    sha = sha256_of(path)
-    known = conn.execute(
-        "SELECT id, stored_path, outcome FROM files WHERE sha256 = ?", (sha,)
-    ).fetchone()
+    known = conn.execute("SELECT stored_path FROM files WHERE sha256 = ?", (sha,)).fetchone()
     if known is not None:
         # Same bytes as a file already processed: the archived copy stands for it.
-        _place(
-            path, ws.root / known["stored_path"]
-        )  # restores the archived copy if it went missing
+        _place(path, ws.root / known["stored_path"])  # restores it if it went missing
         path.unlink()
         step(name, "removed")
         return FileOutcome(name, sha, "duplicate", known["stored_path"])
 
-    try:
-        checked = check_returned(read_returned(path), plan, key, name)
-    except UnsafeWorkbook as exc:
-        checked = Checked(problems=[problem("unreadable", file=name, detail=str(exc))])
     meta = checked.meta
     ministry = meta["ministry"] if meta else ""
     period = int(meta["period"]) if meta else None

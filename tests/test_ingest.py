@@ -385,3 +385,24 @@ def test_every_dropped_file_is_found_in_exactly_one_place(issued, plan):
     assert all(len(final[s]) == 1 for s in dropped)
     assert not any(p.is_file() and not p.name.startswith(".") for p in issued.inbox.iterdir())
     assert {o.outcome for o in report.outcomes} <= {"accepted", "rejected", "duplicate"}
+
+
+def test_a_large_batch_is_checked_in_parallel_and_recorded_in_arrival_order(issued, plan):
+    codes = list(plan.ministry_codes)
+    names = []
+    for i in range(26):
+        code = codes[i % len(codes)]
+        answers = sample_answers(plan, code, 2019, seed=i)
+        if i == 5:
+            answers[next(iter(answers))]["status"] = "Finished"
+        path = drop(issued, code, answers, f"file_{i:02d}.xlsx")
+        os.utime(path, (1000 + (26 - i),) * 2)  # arrival order is the reverse of the names
+        names.append(path.name)
+    report = ingest(issued, workers=2)
+    assert [o.name for o in report.outcomes] == names[::-1]
+    assert [o.outcome for o in report.outcomes].count("rejected") == 1
+    with sqlite3.connect(issued.ledger_path) as conn:
+        recorded = [r[0] for r in conn.execute("SELECT name FROM files ORDER BY id")]
+        current = conn.execute("SELECT COUNT(*) FROM submissions WHERE current = 1").fetchone()[0]
+    assert recorded == names[::-1]
+    assert current == 8
