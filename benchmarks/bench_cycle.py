@@ -1,0 +1,204 @@
+"""Times the reporting cycle as whole processes, with peak memory, against two references.
+
+Run: python benchmarks/bench_cycle.py [--sizes 8,200,2000] [--repeat 3]
+
+For each N it builds (once, cached in benchmarks/.cache/) N returned workbooks with distinct
+contents across ministries, periods and resubmissions, then times, as separate processes,
+median of --repeat runs: nap templates, nap ingest, nap consolidate, nap report, nap run,
+nap --help, nap status; and on the same files the naive reading (pandas.read_excel of every
+sheet with openpyxl) and the floor (unzip each file and iterparse its sheet and
+shared-strings XML, nothing else).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+CACHE = HERE / ".cache"
+KEY = "benchmark-key"
+PERIODS = (2018, 2019, 2020, 2021, 2022, 2023)
+
+NAIVE = """
+import sys, pandas
+for f in sys.argv[1:]:
+    pandas.read_excel(f, sheet_name=None, engine="openpyxl")
+"""
+FLOOR = """
+import sys, zipfile
+from xml.etree.ElementTree import iterparse
+for f in sys.argv[1:]:
+    with zipfile.ZipFile(f) as z:
+        names = set(z.namelist())
+        for member in ("xl/sharedStrings.xml", "xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml"):
+            if member in names:
+                with z.open(member) as xml:
+                    for _, element in iterparse(xml):
+                        element.clear()
+"""
+
+
+def measured(args: list[str], env: dict, cwd: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one process, run under a small wrapper so that the
+    peak is that process's own and not the largest of all children so far."""
+    wrapper = [
+        sys.executable,
+        "-c",
+        "import resource, subprocess, sys, time;"
+        "t = time.perf_counter(); r = subprocess.run(sys.argv[1:]);"
+        "w = time.perf_counter() - t;"
+        "print(w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss);"
+        "sys.exit(r.returncode)",
+        *args,
+    ]
+    done = subprocess.run(wrapper, env=env, cwd=cwd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    wall, peak = done.stdout.strip().splitlines()[-1].split()
+    return float(wall), int(peak) / 1024
+
+
+def nap_env() -> dict:
+    env = dict(os.environ, NAP_SIGNING_KEY=KEY, PYTHONPATH=str(REPO))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def nap(*args: str) -> list[str]:
+    return [sys.executable, "-m", "pipeline", *args]
+
+
+def build_corpus(n: int) -> Path:
+    """N returned workbooks: ministries x periods x resubmissions, each with other values."""
+    sys.path.insert(0, str(REPO))
+    os.environ["NAP_SIGNING_KEY"] = KEY
+    from pipeline.register import load_plan
+    from pipeline.sample import fill_template, sample_answers
+    from pipeline.templates import issue_templates
+    from pipeline.workspace import Workspace
+
+    folder = CACHE / f"returned_{n}"
+    if folder.is_dir() and len(list(folder.glob("*.xlsx"))) == n:
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    ws = Workspace.open(CACHE / "issuer", create=True)
+    plan = load_plan(ws.plan_path())
+    codes = plan.ministry_codes
+    for period in PERIODS:
+        issue_templates(ws, period)
+    folder.mkdir(parents=True)
+    for i in range(n):
+        code = codes[i % len(codes)]
+        period = PERIODS[(i // len(codes)) % len(PERIODS)]
+        seed = i // (len(codes) * len(PERIODS))  # later rounds are resubmissions
+        dest = folder / f"{i:05d}_{code}_{period}.xlsx"
+        fill_template(
+            ws.templates_dir(period) / f"{code}.xlsx",
+            dest,
+            sample_answers(plan, code, period, seed),
+        )
+        os.utime(dest, (1_000_000 + i,) * 2)
+    return folder
+
+
+def fresh_workspace(corpus: Path, root: Path) -> None:
+    shutil.rmtree(root, ignore_errors=True)
+    (root / "outbox").mkdir(parents=True)
+    shutil.copytree(corpus, root / "inbox", copy_function=shutil.copy2)
+
+
+def median_of(times: list[tuple[float, float]]) -> tuple[float, float]:
+    return statistics.median(t for t, _ in times), max(m for _, m in times)
+
+
+def bench_size(n: int, repeat: int, work: Path) -> dict[str, tuple[float, float]]:
+    corpus = build_corpus(n)
+    env = nap_env()
+    files = sorted(str(p) for p in corpus.glob("*.xlsx"))
+    period = "2019"
+    rows: dict[str, list[tuple[float, float]]] = {
+        k: []
+        for k in (
+            "templates",
+            "ingest",
+            "consolidate",
+            "report",
+            "status",
+            "run",
+            "naive",
+            "floor",
+            "help",
+        )
+    }
+    for _ in range(repeat):
+        root = work / f"ws_{n}"
+        fresh_workspace(corpus, root)
+        rows["templates"].append(
+            measured(nap("--root", str(root), "templates", "--period", period), env)
+        )
+        rows["ingest"].append(measured(nap("--root", str(root), "ingest"), env))
+        rows["consolidate"].append(
+            measured(nap("--root", str(root), "consolidate", "--period", period), env)
+        )
+        rows["report"].append(measured(nap("--root", str(root), "report", "--period", period), env))
+        rows["status"].append(measured(nap("--root", str(root), "status", "--period", period), env))
+        fresh_workspace(corpus, root)
+        rows["run"].append(measured(nap("--root", str(root), "run", "--period", period), env))
+        rows["naive"].append(measured([sys.executable, "-c", NAIVE, *files], env))
+        rows["floor"].append(measured([sys.executable, "-c", FLOOR, *files], env))
+        rows["help"].append(measured(nap("--help"), env))
+    return {k: median_of(v) for k, v in rows.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="8,200,2000")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    work = CACHE / "work"
+    results = {}
+    for n in sizes:
+        print(f"N = {n}: building and timing ({args.repeat} runs)...", file=sys.stderr, flush=True)
+        results[n] = bench_size(n, args.repeat, work)
+    print(f"\nmedian wall seconds of {args.repeat} runs (peak RSS MiB); {os.cpu_count()} cores\n")
+    header = f"{'step':<14}" + "".join(f"{'N=' + str(n):>22}" for n in sizes)
+    print(header)
+    print("-" * len(header))
+    for step in (
+        "help",
+        "templates",
+        "ingest",
+        "consolidate",
+        "report",
+        "status",
+        "run",
+        "naive",
+        "floor",
+    ):
+        cells = "".join(
+            f"{results[n][step][0]:>12.3f} ({results[n][step][1]:>6.0f})" for n in sizes
+        )
+        print(f"{step:<14}{cells}")
+    print()
+    for n in sizes:
+        ingest, naive, floor = (results[n][k][0] for k in ("ingest", "naive", "floor"))
+        print(
+            f"N={n}: ingest {n / ingest:,.0f} files/s; naive {n / naive:,.0f} files/s; "
+            f"floor {n / floor:,.0f} files/s; ingest/naive {ingest / naive:.2f}; "
+            f"ingest/floor {ingest / floor:.2f}"
+        )
+    if 200 in results and 2000 in results:
+        ratio = results[2000]["ingest"][1] / results[200]["ingest"][1]
+        print(f"peak RSS of ingest, N=2000 / N=200: {ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""`python -m pipeline` is `nap`."""
+
+from .cli import main
+
+main()
