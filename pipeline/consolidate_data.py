@@ -1,0 +1,294 @@
+"""The tables of the consolidated workbook, computed with pandas from the ledger.
+
+Every table here is plain data (no formats): the workbook writer lays them out, the tidy
+export writes `values` as it is, and the tests check the figures against the filled files.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .contract import HEADER_OF, INPUTS, LETTER, NUMERIC_FIELDS, STATUSES
+from .report_data import CATEGORIES, NO_RETURN, NO_STATUS, PeriodData
+from .template_writer import description
+
+TEXT_FIELDS = tuple(c.field for c in INPUTS if c.field not in NUMERIC_FIELDS)
+FIRST_INPUT, LAST_INPUT = LETTER[INPUTS[0].field], LETTER[INPUTS[-1].field]
+DESCRIPTIONS = ("pillar", "objective", "action", "indicator", "responsible")
+# The roll-up of an action across its ministries, in words; written on the Roll-up sheet.
+ROLL_UP_RULE = (
+    "An action's roll-up status combines what each of its reporting ministries reported: "
+    "Completed only when every ministry reports it Completed; Ongoing when every ministry "
+    "reports Completed or Ongoing; In progress when at least one reports progress (In "
+    "progress, Ongoing or Completed); Not started when the ministries that reported all say "
+    "Not started. A ministry reporting Not applicable is left out of the others; an action "
+    "that every ministry reports Not applicable is Not applicable. A ministry with no return "
+    "or no status keeps an action from being Completed or Ongoing; when no ministry gave a "
+    "status, the roll-up is No status."
+)
+
+
+def roll_up(statuses: Sequence[str | None]) -> str:
+    """One status for an action from its ministries' statuses (None: no status given)."""
+    unknown = sum(1 for s in statuses if not s)
+    known = [s for s in statuses if s and s != "Not applicable"]
+    if not known:
+        return NO_STATUS if unknown or not statuses else "Not applicable"
+    if not unknown and all(s == "Completed" for s in known):
+        return "Completed"
+    if not unknown and all(s in ("Completed", "Ongoing") for s in known):
+        return "Ongoing"
+    if any(s in ("In progress", "Ongoing", "Completed") for s in known):
+        return "In progress"
+    return "Not started"
+
+
+ROLL_UP_CATEGORIES = (*STATUSES, NO_STATUS)
+
+
+@dataclass(frozen=True)
+class Tables:
+    """What the consolidated workbook shows about one period."""
+
+    data: PeriodData
+    values: pd.DataFrame  # tidy: one row per accepted value, every period up to this one
+    pairs: pd.DataFrame  # one row per action and reporting ministry, in plan order
+    rollup: pd.DataFrame  # one row per action
+    by_pillar: pd.DataFrame  # pairs by pillar (rows) and category (columns), with totals
+    rollup_by_pillar: pd.DataFrame  # actions by pillar and roll-up status, with totals
+    indicators: pd.DataFrame  # pairs with a figure to report, from accepted returns
+    by_pillar_figures: pd.DataFrame  # sums of the figures per pillar, with a total row
+    by_ministry_figures: pd.DataFrame  # sums of the figures per ministry, with a total row
+    women_share: pd.DataFrame  # per sex-disaggregated action, across its ministries
+    history: pd.DataFrame  # one row per action and ministry, columns per period
+    history_periods: tuple[int, ...]
+
+
+VALUES_SQL = """
+SELECT s.period, s.ministry, v.action_id, v.field, v.value, v.number, f.name AS file,
+       v.sheet, v.cell, s.accepted, f.sha256
+FROM cell_values v
+JOIN submissions s ON s.id = v.submission_id
+JOIN files f ON f.id = s.file_id
+WHERE s.current = 1 AND s.period <= ?
+"""
+
+
+def read_values(conn: sqlite3.Connection, period: int, plan) -> pd.DataFrame:
+    """The tidy long table of every accepted value up to `period`, in a stable order."""
+    values = pd.read_sql_query(VALUES_SQL, conn, params=(period,))
+    values["value"] = values["value"].astype(object)
+    action_order = {a.id: i for i, a in enumerate(plan.actions)}
+    ministry_order = {code: i for i, code in enumerate(plan.ministry_codes)}
+    field_order = {f: i for i, f in enumerate(c.field for c in INPUTS)}
+    keys = pd.DataFrame(
+        {
+            "p": values["period"],
+            "a": values["action_id"].map(action_order).fillna(len(action_order)),
+            "m": values["ministry"].map(ministry_order).fillna(len(ministry_order)),
+            "f": values["field"].map(field_order).fillna(len(field_order)),
+        }
+    )
+    order = keys.sort_values(["p", "a", "m", "f"], kind="stable").index
+    values = values.loc[order].reset_index(drop=True)
+    pillar_of = {a.id: a.pillar for a in plan.actions}
+    values.insert(3, "pillar", values["action_id"].map(pillar_of).fillna(""))
+    return values
+
+
+def build_tables(data: PeriodData, values: pd.DataFrame) -> Tables:
+    plan, period = data.plan, data.period
+    this = values[values["period"] == period]
+    pairs = _pairs(data, this)
+    rollup = _rollup(data, pairs)
+    indicators = _indicators(data, pairs)
+    return Tables(
+        data=data,
+        values=values,
+        pairs=pairs,
+        rollup=rollup,
+        by_pillar=_counts_by_pillar(plan, pairs, "category", CATEGORIES),
+        rollup_by_pillar=_counts_by_pillar(plan, rollup, "roll_up", ROLL_UP_CATEGORIES),
+        indicators=indicators,
+        by_pillar_figures=_figure_totals(indicators, "pillar", [p.id for p in plan.pillars]),
+        by_ministry_figures=_figure_totals(indicators, "ministry", list(plan.ministry_codes)),
+        women_share=_women_share(data, indicators),
+        history=_history(data, values),
+        history_periods=tuple(sorted(int(p) for p in values["period"].unique())),
+    )
+
+
+def _pairs(data: PeriodData, this: pd.DataFrame) -> pd.DataFrame:
+    plan = data.plan
+    texts = this.pivot(index=["action_id", "ministry"], columns="field", values="value")
+    numbers = this.dropna(subset=["number"]).pivot(
+        index=["action_id", "ministry"], columns="field", values="number"
+    )
+    rows_of = this.assign(row=this["cell"].str.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ").astype(int))
+    rows_of = rows_of.groupby(["action_id", "ministry"]).agg(
+        file=("file", "first"), sheet=("sheet", "first"), row=("row", "first")
+    )
+    files = {m.code: m.accepted_file for m in data.status.ministries if not m.missing}
+    records = []
+    for action in plan.actions:
+        for ministry in action.ministries:
+            key = (action.id, ministry)
+            record: dict[str, object] = {"action_id": action.id}
+            record.update({f: description(plan, action, f) for f in DESCRIPTIONS})
+            record["pillar_id"] = action.pillar
+            record["ministry"] = ministry
+            record["category"] = data.category(action.id, ministry)
+            for field in TEXT_FIELDS:
+                value = texts.at[key, field] if key in texts.index and field in texts else None
+                record[field] = None if pd.isna(value) else value
+            for field in NUMERIC_FIELDS:
+                value = (
+                    numbers.at[key, field] if key in numbers.index and field in numbers else None
+                )
+                record[field] = None if value is None or pd.isna(value) else float(value)
+            record["measures"] = action.measures
+            record["count_label"] = action.count_label
+            record["file"] = files.get(ministry, "")
+            if key in rows_of.index:
+                sheet, row = rows_of.at[key, "sheet"], rows_of.at[key, "row"]
+                record["cells"] = f"{sheet}!{FIRST_INPUT}{row}:{LAST_INPUT}{row}"
+            else:
+                record["cells"] = ""
+            records.append(record)
+    pairs = pd.DataFrame.from_records(records)
+    women, men = pairs["women"], pairs["men"]
+    both = women.notna() | men.notna()
+    pairs["total"] = (women.fillna(0) + men.fillna(0)).where(both)
+    pairs["women_share"] = (women.fillna(0) / pairs["total"]).where(pairs["total"] > 0)
+    return pairs
+
+
+def _rollup(data: PeriodData, pairs: pd.DataFrame) -> pd.DataFrame:
+    plan = data.plan
+    records = []
+    statuses = pairs.groupby("action_id", sort=False)["status"].apply(list)
+    for action in plan.actions:
+        given = statuses.get(action.id, [])
+        given = [s if isinstance(s, str) and s else None for s in given]
+        records.append(
+            {
+                "action_id": action.id,
+                "pillar": plan.pillar(action.pillar).title,
+                "pillar_id": action.pillar,
+                "action": action.action,
+                "ministries": ", ".join(action.ministries),
+                "reported": sum(1 for s in given if s),
+                "of": len(action.ministries),
+                "statuses": "; ".join(
+                    f"{m}: {data.category(action.id, m)}" for m in action.ministries
+                ),
+                "roll_up": roll_up(given),
+            }
+        )
+    return pd.DataFrame.from_records(records)
+
+
+def _counts_by_pillar(
+    plan, frame: pd.DataFrame, column: str, categories: Sequence[str]
+) -> pd.DataFrame:
+    """Counts of `frame` rows by pillar and `column`, every category and pillar present."""
+    table = pd.pivot_table(
+        frame.assign(n=1),
+        index="pillar_id",
+        columns=column,
+        values="n",
+        aggfunc="sum",
+        fill_value=0,
+    )
+    table = table.reindex(
+        index=[p.id for p in plan.pillars], columns=list(categories), fill_value=0
+    ).astype(int)
+    table["Total"] = table.sum(axis=1)
+    table.loc["Total"] = table.sum(axis=0)
+    names = {p.id: p.title for p in plan.pillars} | {"Total": "Total"}
+    table.index = [names[i] for i in table.index]
+    table.columns.name = None
+    return table
+
+
+def _indicators(data: PeriodData, pairs: pd.DataFrame) -> pd.DataFrame:
+    """Pairs of accepted returns whose action asks for a figure (women and men, a count or an
+    amount), with what was reported."""
+    accepted = pairs["category"] != NO_RETURN
+    asks = pairs["measures"].map(lambda m: bool({"women_men", "count", "amount"} & set(m)))
+    columns = [
+        "action_id",
+        "pillar_id",
+        "ministry",
+        "indicator",
+        "women",
+        "men",
+        "total",
+        "women_share",
+        "count",
+        "count_label",
+        "amount",
+        "cells",
+    ]
+    return pairs.loc[accepted & asks, columns].reset_index(drop=True)
+
+
+FIGURES = ("women", "men", "total", "count", "amount")
+
+
+def _figure_totals(indicators: pd.DataFrame, by: str, order: list[str]) -> pd.DataFrame:
+    key = "pillar_id" if by == "pillar" else by
+    sums = indicators.groupby(key)[list(FIGURES)].sum(min_count=0)
+    sums = sums.reindex(order, fill_value=0.0).astype(float)
+    sums.loc["Total"] = sums.sum(axis=0)
+    sums["women_share"] = (sums["women"] / sums["total"]).where(sums["total"] > 0)
+    sums.index.name = by
+    return sums.reset_index()
+
+
+def _women_share(data: PeriodData, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Women and men per sex-disaggregated action, summed over its ministries."""
+    plan = data.plan
+    sex = indicators[indicators["women"].notna() | indicators["men"].notna()]
+    sums = sex.groupby("action_id", sort=False)[["women", "men"]].sum()
+    order = [a.id for a in plan.actions if a.id in sums.index]
+    sums = sums.reindex(order)
+    sums["total"] = sums["women"] + sums["men"]
+    sums["women_share"] = (sums["women"] / sums["total"]).where(sums["total"] > 0)
+    sums.insert(0, "indicator", [plan.action(a).indicator for a in sums.index])
+    sums.index.name = "action_id"
+    return sums.reset_index()
+
+
+HISTORY_FIELDS = ("status", *NUMERIC_FIELDS)
+
+
+def _history(data: PeriodData, values: pd.DataFrame) -> pd.DataFrame:
+    """Status and figures of every action and ministry, one column per period and field."""
+    plan = data.plan
+    periods = sorted(int(p) for p in values["period"].unique())
+    wanted = values[values["field"].isin(HISTORY_FIELDS)]
+    shown = wanted["number"].astype(object).where(wanted["number"].notna(), wanted["value"])
+    wide = wanted.assign(shown=shown).pivot(
+        index=["action_id", "ministry"], columns=["period", "field"], values="shown"
+    )
+    records = []
+    for action in plan.actions:
+        for ministry in action.ministries:
+            record: dict[str, object] = {"action_id": action.id, "ministry": ministry}
+            for period in periods:
+                for field in HISTORY_FIELDS:
+                    key = (action.id, ministry)
+                    column = (period, field)
+                    value = (
+                        wide.at[key, column]
+                        if key in wide.index and column in wide.columns
+                        else None
+                    )
+                    record[f"{period} {HEADER_OF[field]}"] = None if pd.isna(value) else value
+            records.append(record)
+    return pd.DataFrame.from_records(records)

@@ -1,0 +1,336 @@
+"""The consolidated workbook, end to end: templates filled as the ministries would, ingested,
+consolidated, and every figure checked against sums taken from the filled files themselves."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from pipeline import contract as c
+from pipeline.consolidate import consolidate
+from pipeline.consolidate_data import roll_up
+from pipeline.errors import NapError
+from pipeline.ingest import ingest
+from pipeline.templates import issue_templates
+from tests.filling import fill_template, sample_answers
+
+PERIOD = 2019
+MISSING = "ME"
+RESUBMITTED = "MEGA"
+PLANTED = {  # activities text that a spreadsheet would run as a formula if written naively
+    "MJ": '=HYPERLINK("http://example.invalid","click")',
+    "MISA": "+SUM(1,2)",
+    "MIFA": "-2+3",
+    "MENJE": "@SUM(1)",
+}
+
+
+def read_report_rows(path: Path) -> dict[str, dict[str, object]]:
+    """Action id -> field -> value, straight from a filled file's Report sheet."""
+    wb = openpyxl.load_workbook(path, read_only=True)
+    rows = {}
+    for row in wb[c.REPORT].iter_rows(min_row=c.FIRST_DATA_ROW, values_only=True):
+        if row[0]:
+            rows[row[0]] = {col.field: row[i] for i, col in enumerate(c.COLUMNS)}
+    wb.close()
+    return rows
+
+
+@pytest.fixture(scope="module")
+def cycle(tmp_path_factory, plan):
+    """Seven ministries answer (one of them twice), one does not; one earlier period too."""
+    from pipeline.workspace import Workspace
+
+    root = tmp_path_factory.mktemp("consolidate") / "ws"
+    ws = Workspace.open(root, create=True)
+    issue_templates(ws, 2018)
+    for code in ("MAEE", "MJ"):
+        fill_template(
+            ws.templates_dir(2018) / f"{code}.xlsx",
+            ws.inbox / f"{code} 2018.xlsx",
+            sample_answers(plan, code, 2018, seed=5),
+        )
+    issue_templates(ws, PERIOD)
+    filled = {}  # what each current return holds, read from the file before ingest moves it
+    for code in plan.ministry_codes:
+        if code == MISSING:
+            continue
+        answers = sample_answers(plan, code, PERIOD)
+        if code in PLANTED:
+            first = next(iter(answers))
+            answers[first]["activities"] = PLANTED[code]
+        if code == "MSI":  # a row left without a status
+            answers[next(iter(answers))].pop("status")
+        path = fill_template(
+            ws.templates_dir(PERIOD) / f"{code}.xlsx", ws.inbox / f"{code} {PERIOD}.xlsx", answers
+        )
+        filled[code] = read_report_rows(path)
+    report = ingest(ws)
+    assert all(o.outcome == "accepted" for o in report.outcomes), report.outcomes
+    path = fill_template(
+        ws.templates_dir(PERIOD) / f"{RESUBMITTED}.xlsx",
+        ws.inbox / f"{RESUBMITTED} {PERIOD} v2.xlsx",
+        sample_answers(plan, RESUBMITTED, PERIOD, seed=3),
+    )
+    filled[RESUBMITTED] = read_report_rows(path)
+    assert [o.outcome for o in ingest(ws).outcomes] == ["accepted"]
+    outputs = consolidate(ws, PERIOD, formats=("csv", "parquet"))
+    return ws, plan, filled, outputs
+
+
+@pytest.fixture(scope="module")
+def book(cycle):
+    ws, *_ = cycle
+    return openpyxl.load_workbook(ws.period_dir(PERIOD) / f"consolidated_{PERIOD}.xlsx")
+
+
+def sheet_rows(sheet, first: int = 1) -> list[list[object]]:
+    return [list(r) for r in sheet.iter_rows(min_row=first, values_only=True)]
+
+
+def block(sheet, heading: str) -> list[dict[str, object]]:
+    """The table under a heading in column A: its header row, then rows up to a blank."""
+    rows = sheet_rows(sheet)
+    start = next(i for i, r in enumerate(rows) if r[0] == heading) + 1
+    header = [h for h in rows[start] if h is not None]
+    found = []
+    for r in rows[start + 1 :]:
+        if r[0] is None:
+            break
+        found.append(dict(zip(header, r[: len(header)], strict=True)))
+    return found
+
+
+def table(sheet, header_row: int) -> list[dict[str, object]]:
+    rows = sheet_rows(sheet, header_row)
+    header = [h for h in rows[0] if h is not None]
+    return [dict(zip(header, r[: len(header)], strict=True)) for r in rows[1:] if r[0]]
+
+
+def expected_sums(plan, filled, by: str) -> dict[str, dict[str, float]]:
+    sums: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for code, rows in filled.items():
+        for action_id, values in rows.items():
+            key = plan.action(action_id).pillar if by == "pillar" else code
+            for name in c.NUMERIC_FIELDS:
+                if isinstance(values[name], int | float):
+                    sums[key][name] += values[name]
+                    sums["Total"][name] += values[name]
+    return sums
+
+
+@pytest.mark.parametrize("by, heading", [("pillar", "Pillar"), ("ministry", "Ministry")])
+def test_totals_match_the_filled_files(cycle, book, by, heading):
+    _, plan, filled, _ = cycle
+    expected = expected_sums(plan, filled, by)
+    rows = block(book["Indicators"], f"Totals by {by}")
+    keys = [p.id for p in plan.pillars] if by == "pillar" else list(plan.ministry_codes)
+    assert [r[heading] for r in rows] == [*keys, "Total"]
+    headers = {"women": "Women", "men": "Men", "count": "Count", "amount": "Amount (EUR)"}
+    for row in rows:
+        want = expected.get(row[heading], {})
+        for name, header in headers.items():
+            assert row[header] == pytest.approx(want.get(name, 0.0)), (row[heading], name)
+        total = want.get("women", 0.0) + want.get("men", 0.0)
+        assert row["Women and men"] == pytest.approx(total)
+        if total:
+            assert row["Share of women"] == pytest.approx(want["women"] / total)
+    assert expected[MISSING] == {}  # nothing of the missing ministry is counted
+
+
+def test_key_figures_match_the_filled_files(cycle, book):
+    _, plan, filled, _ = cycle
+    total = expected_sums(plan, filled, "ministry")["Total"]
+    figures = {r[0]: r[3] for r in sheet_rows(book["Overview"]) if r[0] and r[3] is not None}
+    assert figures["Returns accepted"] == 7
+    assert figures["Ministries with no accepted return"] == MISSING
+    assert figures["Women reached"] == pytest.approx(total["women"])
+    assert figures["Men reached"] == pytest.approx(total["men"])
+    assert figures["Amount reported (EUR)"] == pytest.approx(total["amount"])
+    assert figures["Share of women"] == pytest.approx(
+        total["women"] / (total["women"] + total["men"])
+    )
+    rows = sum(len(a.ministries) for a in plan.actions)
+    with_status = sum(1 for rows_ in filled.values() for v in rows_.values() if v["status"])
+    assert figures["Action rows to report (action and ministry)"] == rows
+    assert figures["Rows with a status"] == with_status
+
+
+def test_overview_lists_every_ministry_and_marks_the_missing_one(cycle, book):
+    _, plan, filled, _ = cycle
+    rows = block(book["Overview"], "Ministries")
+    assert [r["Code"] for r in rows] == list(plan.ministry_codes)
+    verdicts = {r["Code"]: r["Return"] for r in rows}
+    assert verdicts == {code: "accepted" if code in filled else "missing" for code in verdicts}
+    mega = next(r for r in rows if r["Code"] == RESUBMITTED)
+    assert mega["Accepted file"] == f"{RESUBMITTED} {PERIOD} v2.xlsx"
+    assert mega["Values changed by a resubmission"] > 0
+    formats = book["Overview"].conditional_formatting
+    rules = [rule.formula[0] for cf in formats for rule in cf.rules]
+    assert any('<>"accepted"' in f for f in rules) and any(">0" in f for f in rules)
+
+
+def test_status_counts_by_pillar_match_the_filled_files(cycle, book):
+    _, plan, filled, _ = cycle
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for action in plan.actions:
+        for code in action.ministries:
+            if code not in filled:
+                status = "No return"
+            else:
+                status = filled[code][action.id]["status"] or "No status"
+            counts[plan.pillar(action.pillar).title][status] += 1
+    rows = block(book["By pillar"], "Action rows by status")
+    assert [r["Pillar"] for r in rows] == [p.title for p in plan.pillars] + ["Total"]
+    for row in rows[:-1]:
+        for status in (*c.STATUSES, "No status", "No return"):
+            assert row[status] == counts[row["Pillar"]][status], (row["Pillar"], status)
+        assert row["Total"] == sum(counts[row["Pillar"]].values())
+    total = rows[-1]
+    assert total["Total"] == sum(len(a.ministries) for a in plan.actions)
+    assert total["No return"] == len(plan.actions_for(MISSING))
+    rollup = block(book["By pillar"], "Actions by roll-up status")
+    assert rollup[-1]["Total"] == len(plan.actions)
+
+
+def test_actions_sheet_has_every_pair_with_its_source(cycle, book):
+    _, plan, filled, _ = cycle
+    rows = table(book["Actions"], 4)
+    assert len(rows) == sum(len(a.ministries) for a in plan.actions)
+    sheet = book["Actions"]
+    assert sheet.freeze_panes == "B5"
+    assert len(sheet.tables) == 1 and sheet.auto_filter is not None
+    for row in rows:
+        code = row["Ministry"]
+        if code not in filled:
+            assert row["Status"] == "No return" and row["Source file"] is None
+            continue
+        given = filled[code][row["Action ID"]]
+        assert row["Status"] == (given["status"] or "No status")
+        assert row["Women"] == given["women"] and row["Amount (EUR)"] == given["amount"]
+        assert row["Activities carried out"] == given["activities"]
+        assert row["Source file"].startswith(code)
+        assert row["Source cells"].startswith(f"{c.REPORT}!{c.LETTER['status']}")
+
+
+def test_formula_like_strings_stay_text(cycle, book):
+    *_, outputs = cycle
+    texts = {r["Activities carried out"] for r in table(book["Actions"], 4)}
+    assert set(PLANTED.values()) <= texts
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula"
+    csv_path = next(p for p in outputs if p.suffix == ".csv")
+    with csv_path.open(encoding="utf-8-sig", newline="") as f:
+        values = [r["value"] for r in csv.DictReader(f) if r["field"] == "activities"]
+    for planted in PLANTED.values():
+        assert "'" + planted in values
+        assert planted not in values
+
+
+def test_tidy_table_has_every_value_with_its_cell(cycle):
+    pd = pytest.importorskip("pandas")
+    _, _, filled, outputs = cycle
+    parquet = next(p for p in outputs if p.suffix == ".parquet")
+    values = pd.read_parquet(parquet)
+    this = values[values["period"] == PERIOD]
+    expected = sum(
+        1 for rows in filled.values() for v in rows.values() for f in c.INPUTS if v[f.field]
+    )
+    assert len(this) == expected
+    assert set(values["period"]) == {2018, PERIOD}
+    mj = this[(this["ministry"] == "MJ") & (this["field"] == "activities")].iloc[0]
+    assert mj["value"] == PLANTED["MJ"]  # parquet keeps the text as it is
+    assert mj["sheet"] == c.REPORT and mj["cell"].startswith(c.LETTER["activities"])
+
+
+def test_history_shows_each_period(cycle, book):
+    _, plan, filled, _ = cycle
+    rows = table(book["History"], 4)
+    header = list(rows[0])
+    assert "2018 Status" in header and f"{PERIOD} Status" in header
+    maej = {(r["Action ID"], r["Ministry"]): r for r in rows}
+    first = plan.actions_for("MJ")[0].id
+    assert maej[(first, "MJ")][f"{PERIOD} Status"] == filled["MJ"][first]["status"]
+    assert (
+        maej[(first, "MJ")]["2018 Status"]
+        == sample_answers(plan, "MJ", 2018, seed=5)[first]["status"]
+    )
+    assert maej[(plan.actions_for("MSI")[0].id, "MSI")]["2018 Status"] is None
+
+
+def test_roll_up_rows_follow_the_rule(cycle, book):
+    _, plan, filled, _ = cycle
+    for row in table(book["Roll-up"], 5):
+        action = plan.action(row["Action ID"])
+        given = [filled[m][action.id]["status"] if m in filled else None for m in action.ministries]
+        assert row["Roll-up status"] == roll_up(given)
+
+
+@pytest.mark.parametrize(
+    "statuses, expected",
+    [
+        (["Completed", "Completed"], "Completed"),
+        (["Completed", "Not applicable"], "Completed"),
+        (["Completed", None], "In progress"),
+        (["Completed", "Ongoing"], "Ongoing"),
+        (["Ongoing", None], "In progress"),
+        (["Completed", "Not started"], "In progress"),
+        (["In progress", "In progress"], "In progress"),
+        (["Not started", "Not started"], "Not started"),
+        (["Not started", None], "Not started"),
+        (["Not applicable", "Not applicable"], "Not applicable"),
+        (["Not applicable", None], "No status"),
+        ([None, None], "No status"),
+        ([], "No status"),
+    ],
+)
+def test_roll_up_rule(statuses, expected):
+    assert roll_up(statuses) == expected
+
+
+def test_same_ledger_gives_the_same_bytes_and_no_temporary_files(cycle):
+    ws, *_ = cycle
+    first = consolidate(ws, PERIOD)[0]
+    before = first.read_bytes()
+    again = consolidate(ws, PERIOD)[0]
+    assert again == first and again.read_bytes() == before
+    assert not [p for p in first.parent.iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_charts_are_native(cycle):
+    import zipfile
+
+    ws, *_ = cycle
+    with zipfile.ZipFile(ws.period_dir(PERIOD) / f"consolidated_{PERIOD}.xlsx") as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 2
+        xml = "".join(z.read(n).decode() for n in charts)
+    assert "'By pillar'!" in xml and "Indicators!" in xml
+
+
+def test_nothing_accepted_says_what_to_do(workspace):
+    issue_templates(workspace, PERIOD)
+    with pytest.raises(NapError, match="nap ingest"):
+        consolidate(workspace, PERIOD)
+    assert not workspace.period_dir(PERIOD).joinpath(f"consolidated_{PERIOD}.xlsx").exists()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_the_workbook(cycle, tmp_path):
+    ws, *_ = cycle
+    source = ws.period_dir(PERIOD) / f"consolidated_{PERIOD}.xlsx"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    pdf = tmp_path / f"consolidated_{PERIOD}.pdf"
+    assert pdf.exists() and pdf.stat().st_size > 10_000
