@@ -17,6 +17,7 @@ import shutil
 import sqlite3
 import stat
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -195,6 +196,15 @@ _worker: tuple[Plan, bytes] | None = None
 def _init_worker(plan: Plan, key: bytes) -> None:
     global _worker
     _worker = (plan, key)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose parent was killed (kill -9, a stopped timer) would wait for work
+    forever: it ends itself instead."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _check_in_worker(path: Path) -> tuple[str, Checked]:
