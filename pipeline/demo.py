@@ -32,6 +32,17 @@ def run_demo(root: Path, *, say: Callable[[str], None] = lambda _: None) -> Demo
     from .mail import compose_reminders, compose_templates, deliver
     from .report import write_report
 
+    root.mkdir(parents=True, exist_ok=True)
+    settings = root / "nap.toml"
+    if not settings.exists():
+        # The demo's returns all arrive today, years after its period: a deadline a month
+        # away keeps them from being reported late.
+        deadline = dt.date.today() + dt.timedelta(days=30)
+        settings.write_text(
+            f"# Settings of the demo workspace (see the coordinator's guide).\n"
+            f'deadline = "{deadline.isoformat()}"\n',
+            encoding="utf-8",
+        )
     ws = Workspace.open(root, create=True)
     result = DemoResult(ws.root)
     plan = load_plan(ws.plan_path())
