@@ -1,4 +1,4 @@
-"""The figures of the reports, read from the ledger once so that every section tells the same story."""
+"""The figures of the reports, read from the ledger once so every section tells the same story."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ class FileRow:
     ministry: str
     name: str
     received: str
-    outcome: str  # accepted (in use), superseded or rejected
+    outcome: str  # in use, superseded or rejected
     sha256: str
 
 
@@ -65,12 +65,16 @@ class KeyFigures:
     men: float
     amount: float
 
-    @property
-    def progress_share(self) -> float | None:
+    def share(self, *categories: str) -> float | None:
+        """Share of the pairs with an applicable status (not Not applicable) in `categories`."""
         applicable = sum(
             n for s, n in self.pairs.items() if s in STATUSES and s != "Not applicable"
         )
-        return sum(self.pairs[s] for s in DONE) / applicable if applicable else None
+        return sum(self.pairs[s] for s in categories) / applicable if applicable else None
+
+    @property
+    def progress_share(self) -> float | None:
+        return self.share(*DONE)
 
     @property
     def women_share(self) -> float | None:
@@ -178,9 +182,7 @@ def load_period(conn: sqlite3.Connection, status: PeriodStatus, grace_days: int)
                 r["ministry"] or "",
                 r["name"],
                 r["received"],
-                "superseded"
-                if r["outcome"] == "accepted" and r["id"] not in current
-                else r["outcome"],
+                _use(r["outcome"], r["id"] in current),
                 r["sha256"],
             )
             for r in rows
@@ -190,8 +192,14 @@ def load_period(conn: sqlite3.Connection, status: PeriodStatus, grace_days: int)
     return data
 
 
-def _cell_key(cell: str) -> tuple[int, str]:
+def _use(outcome: str, current: bool) -> str:
+    if outcome != "accepted":
+        return outcome
+    return "in use" if current else "superseded"
+
+
+def _cell_key(cell: str) -> tuple[int, int, str]:
     """Sort B10 after B9: by row number, then column letters."""
     letters = cell.rstrip("0123456789")
     digits = cell[len(letters) :]
-    return (int(digits) if digits else 0, letters)
+    return (int(digits) if digits else 0, len(letters), letters)

@@ -1,0 +1,138 @@
+"""The committee's annual report and the mid-term report: Word files on reference.docx."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from . import report_interim as interim
+from . import report_sections as sections
+from .contract import STATUSES
+from .errors import NapError, UsageError
+from .ledger import connect, periods
+from .register import Plan
+from .report_data import PeriodData, load_period
+from .report_docx import Builder, open_reference, save_atomic, set_properties
+from .report_sections import Context, Wording, long_date
+from .status import period_status
+from .workspace import Workspace
+
+REFERENCE = "report/reference.docx"
+WORDING = "report/wording.toml"
+
+
+def _context(
+    ws: Workspace, plan: Plan, kind: str, final: bool, today: dt.date, values: dict[str, object]
+) -> tuple[Context, str]:
+    """The reference document and the wording, with what every placeholder stands for; and
+    the report's title (`kind` is annual or interim)."""
+    base: dict[str, object] = {
+        "committee": plan.committee,
+        "coordinator": plan.coordinator,
+        "office": ws.settings.office,
+        "date": long_date(today),
+        "ministries": len(plan.ministries),
+        "statuses": ", ".join(STATUSES),
+        "plan_title": plan.title,
+        **values,
+    }
+    words = Wording(ws.data_file(WORDING), base)
+    title = words(f"cover.{kind}_title")
+    header = {
+        "plan_title": plan.title,
+        "report_title": title,
+        "draft": "" if final else words("cover.header_draft"),
+    }
+    doc = open_reference(ws.data_file(REFERENCE), header)
+    return Context(Builder(doc), words, plan), title
+
+
+def _load(ws: Workspace, wanted: list[int], plan_path: Path | None) -> list[PeriodData]:
+    """The periods' data, skipping those with no accepted return."""
+    statuses = [period_status(ws, p, plan_path) for p in wanted]
+    statuses = [s for s in statuses if len(s.missing) < len(s.ministries)]
+    if not statuses:
+        return []
+    with connect(ws.ledger_path) as conn:
+        return [load_period(conn, s, ws.settings.late_after_days) for s in statuses]
+
+
+def _earlier(ws: Workspace, period: int) -> list[int]:
+    with connect(ws.ledger_path) as conn:
+        return [p for p in periods(conn) if p < period]
+
+
+def write_report(
+    ws: Workspace,
+    period: int,
+    *,
+    plan_path: Path | None = None,
+    final: bool = False,
+    today: dt.date | None = None,
+) -> Path:
+    """Write outbox/<period>/committee_report_<period>.docx; a DRAFT unless `final`."""
+    today = today or dt.date.today()
+    found = _load(ws, [period], plan_path)
+    if not found:
+        raise NapError(
+            f"no accepted return for {period} yet, so there is nothing to report; "
+            "put the ministries' files in inbox/ and run `nap ingest` first"
+        )
+    data = found[0]
+    history = _load(ws, _earlier(ws, period), plan_path)
+    values = {
+        "period": period,
+        "first": period,
+        "last": period,
+        "deadline": long_date(data.status.deadline),
+        "accepted": len(data.accepted),
+    }
+    plan = data.plan
+    ctx, title = _context(ws, plan, "annual", final, today, values)
+    sections.cover(ctx, title, ctx.words("cover.annual_recipient"), final)
+    sections.contents(ctx)
+    sections.summary(ctx, data, history)
+    sections.submissions(ctx, data)
+    for pillar in plan.pillars:
+        sections.pillar_section(ctx, data, pillar)
+    sections.annexes(ctx, data)
+    set_properties(ctx.out.doc, f"{plan.title}: {title}", ws.settings.office, today)
+    return save_atomic(ctx.out.doc, ws.period_dir(period) / f"committee_report_{period}.docx")
+
+
+def write_interim(
+    ws: Workspace,
+    first: int,
+    last: int,
+    *,
+    plan_path: Path | None = None,
+    final: bool = False,
+    today: dt.date | None = None,
+) -> Path:
+    """Write outbox/interim_report_<first>-<last>.docx: every action's progress over the years."""
+    if first > last:
+        raise UsageError(f"the first year {first} is after the last {last}; give them in order")
+    today = today or dt.date.today()
+    found = _load(ws, list(range(first, last + 1)), plan_path)
+    if not found:
+        raise NapError(
+            f"no accepted return for {first}-{last}, so there is nothing to report; "
+            "run `nap ingest` once the ministries' files are in inbox/"
+        )
+    plan = found[-1].plan
+    values = {
+        "period": last,
+        "first": first,
+        "last": last,
+        "deadline": long_date(found[-1].status.deadline),
+        "accepted": len(found[-1].accepted),
+    }
+    ctx, title = _context(ws, plan, "interim", final, today, values)
+    sections.cover(ctx, title, ctx.words("cover.interim_recipient"), final)
+    sections.contents(ctx)
+    interim.summary(ctx, found)
+    interim.progress(ctx, found)
+    interim.ministries(ctx, found)
+    interim.annexes(ctx, found)
+    set_properties(ctx.out.doc, f"{plan.title}: {title}", ws.settings.office, today)
+    return save_atomic(ctx.out.doc, ws.outbox / f"interim_report_{first}-{last}.docx")
