@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -89,11 +90,13 @@ def cli(ctx: click.Context, root: Path, debug: bool) -> None:
 
     \b
     A year's cycle:
-      nap templates --period 2019     issue one Excel template per ministry
-      nap ingest                      check the files returned into inbox/
-      nap status --period 2019        who has answered, who is missing
-      nap consolidate --period 2019   the consolidated workbook
-      nap report --period 2019        the committee report (.docx)
+      nap templates --period 2019        issue one Excel template per ministry
+      nap mail templates --period 2019   the messages that carry them (--send to send)
+      nap ingest                         check the files returned into inbox/
+      nap status --period 2019           who has answered, who is missing
+      nap mail reminders --period 2019   remind the missing and the rejected
+      nap consolidate --period 2019      the consolidated workbook
+      nap report --period 2019           the committee report (.docx)
     """
     ctx.obj = Context(root, debug)
 
@@ -146,19 +149,20 @@ def _default_plan(override: Path | None) -> Path:
     help="Only this ministry (repeatable).",
 )
 @plan_option
-@click.option("--deadline", type=click.DateTime(["%Y-%m-%d"]), help="Return deadline, YYYY-MM-DD.")
 @click.pass_obj
 def templates_cmd(
-    obj: Context, period: int, ministries: tuple[str, ...], plan_path: Path | None, deadline
+    obj: Context, period: int, ministries: tuple[str, ...], plan_path: Path | None
 ) -> None:
     """Write one pre-filled, signed Excel template per ministry to outbox/<period>/templates/.
 
     Creates the workspace (inbox/, outbox/) if needed. Re-running rewrites the same files.
+    The deadline they show is the one of nap.toml (by default March 31 of the next year),
+    the same that the messages, the reminders and the reports use.
 
     \b
     Example:
       nap templates --period 2019
-      nap templates --period 2019 --ministry MJ --deadline 2020-03-31
+      nap templates --period 2019 --ministry MJ
     """
     from .templates import issue_templates
 
@@ -168,7 +172,6 @@ def templates_cmd(
         period,
         ministries=[m.upper() for m in ministries],
         plan_path=plan_path,
-        deadline=deadline.date() if deadline else None,
     )
     for path in paths:
         click.echo(f"wrote {_rel(path, ws.root)}")
@@ -261,7 +264,8 @@ def status_cmd(obj: Context, period: int, plan_path: Path | None, changes: bool)
         + (" (passed)" if today > st.deadline else "")
     )
     click.echo(
-        f"{'Ministry':<9}{'Issued':<12}{'Last file received':<40}{'Outcome':<10}{'Complete':>9}{'Warn':>6}"
+        f"{'Ministry':<9}{'Issued':<12}{'Last file received':<40}"
+        f"{'Outcome':<10}{'Complete':>9}{'Warn':>6}"
     )
     for m in st.ministries:
         last = f"{m.last_file[:24]} {m.last_received[:10]}" if m.last_file else "-"
@@ -279,13 +283,170 @@ def status_cmd(obj: Context, period: int, plan_path: Path | None, changes: bool)
             if changes:
                 for ch in m.changes:
                     click.echo(
-                        f"{'':<10}{ch.action_id} {ch.field}: {ch.old or '(empty)'} -> {ch.new or '(empty)'}"
+                        f"{'':<10}{ch.action_id} {ch.field}: "
+                        f"{ch.old or '(empty)'} -> {ch.new or '(empty)'}"
                     )
     for name, received, reason in st.unidentified:
         click.echo(f"unidentified file {name} ({received[:10]}): {reason}")
     missing = st.missing
     click.echo(f"Accepted: {len(st.ministries) - len(missing)} of {len(st.ministries)}.")
     click.echo("Missing: " + (", ".join(missing) if missing else "none"))
+
+
+@cli.group("mail")
+def mail_group() -> None:
+    """The messages to the ministries: their template, then reminders.
+
+    Without --send, each message is written to outbox/<period>/mail/ as an .eml file that
+    opens in Outlook or Thunderbird, ready to check and send by hand. With --send, the
+    messages also go over SMTP (the [smtp] settings in nap.toml; the password only from
+    NAP_SMTP_PASSWORD), each is recorded in the ledger, and a later run sends nothing twice.
+
+    \b
+    Example:
+      nap mail templates --period 2019
+      nap mail reminders --period 2019 --send
+    """
+
+
+ministry_option = click.option(
+    "--ministry",
+    "ministries",
+    multiple=True,
+    metavar="CODE",
+    help="Only this ministry (repeatable).",
+)
+send_option = click.option(
+    "--send", is_flag=True, help="Also send the messages over SMTP ([smtp] in nap.toml)."
+)
+resend_option = click.option(
+    "--resend", is_flag=True, help="With --send: send again the messages sent before."
+)
+
+
+@mail_group.command("templates")
+@period_option
+@ministry_option
+@plan_option
+@send_option
+@resend_option
+@wait_option
+@click.pass_obj
+def mail_templates_cmd(
+    obj: Context,
+    period: int,
+    ministries: tuple[str, ...],
+    plan_path: Path | None,
+    send: bool,
+    resend: bool,
+    wait: float,
+) -> None:
+    """One message per ministry with its template attached (issue them first with
+    nap templates). Writes outbox/<period>/mail/templates_<CODE>.eml; --send also sends them.
+
+    \b
+    Example:
+      nap mail templates --period 2019
+      nap mail templates --period 2019 --send
+      nap mail templates --period 2019 --ministry MJ --send --resend
+    """
+    from .mail import compose_templates
+
+    _mail(obj, period, ministries, plan_path, send, resend, wait, compose_templates)
+
+
+@mail_group.command("reminders")
+@period_option
+@ministry_option
+@plan_option
+@send_option
+@resend_option
+@wait_option
+@click.pass_obj
+def mail_reminders_cmd(
+    obj: Context,
+    period: int,
+    ministries: tuple[str, ...],
+    plan_path: Path | None,
+    send: bool,
+    resend: bool,
+    wait: float,
+) -> None:
+    """A reminder to every ministry with no accepted file for the period: one whose last file
+    was rejected gets its feedback workbook and every reason, the others their template again.
+    Writes outbox/<period>/mail/reminder_<CODE>.eml; --send also sends them, once a day at
+    most.
+
+    \b
+    Example:
+      nap mail reminders --period 2019
+      nap mail reminders --period 2019 --send
+    """
+    from .mail import compose_reminders
+
+    _mail(obj, period, ministries, plan_path, send, resend, wait, compose_reminders)
+
+
+def _mail(
+    obj: Context,
+    period: int,
+    ministries: tuple[str, ...],
+    plan_path: Path | None,
+    send: bool,
+    resend: bool,
+    wait: float,
+    compose: Callable[..., list],
+) -> None:
+    """Compose, write (and send), then one line per message and a summary."""
+    from .mail import deliver
+
+    if resend and not send:
+        raise UsageError("--resend only applies with --send")
+    ws = obj.workspace()
+    codes = list(dict.fromkeys(m.upper() for m in ministries))
+    messages = compose(ws, period, plan_path=plan_path, ministries=codes)
+    if not messages:
+        who = f"{', '.join(codes)} {'have' if len(codes) > 1 else 'has'}" if codes else ""
+        click.echo(f"0 messages: {who or 'every ministry has'} an accepted file for {period}")
+        return
+    deliveries = deliver(ws, period, messages, send=send, resend=resend, wait=wait)
+    for d in deliveries:
+        click.echo(_delivery_line(d, ws.root))
+    click.echo(_delivery_summary(deliveries, ws.mail_dir(period), ws.root))
+
+
+DELIVERY_LABELS = {"written": "written", "sent": "sent", "skipped-already-sent": "skipped"}
+
+
+def _delivery_line(d, root: Path) -> str:
+    """written: where the .eml is and to whom; sent: to whom, and any address refused;
+    skipped: when it was sent before."""
+    label = f"{DELIVERY_LABELS.get(d.status, d.status):<8} {d.ministry:<6}"
+    if d.status == "written":
+        return f"{label} {_rel(d.path, root)} to {d.recipients}"
+    if d.status == "sent":
+        return f"{label} to {d.recipients}" + (f"; {d.detail}" if d.detail else "")
+    return f"{label} {d.detail}"
+
+
+def _delivery_summary(deliveries, mail_dir: Path, root: Path) -> str:
+    counts: dict[str, int] = {}
+    for d in deliveries:
+        counts[d.status] = counts.get(d.status, 0) + 1
+    parts = []
+    if counts.get("written"):
+        parts.append(f"{counts['written']} written to {_rel(mail_dir, root)}/")
+    if counts.get("sent"):
+        refused = sum(1 for d in deliveries if d.status == "sent" and d.detail)
+        parts.append(
+            f"{counts['sent']} sent" + (f" ({refused} with an address refused)" if refused else "")
+        )
+    if counts.get("skipped-already-sent"):
+        parts.append(f"{counts['skipped-already-sent']} skipped (already sent; --resend)")
+    parts += [f"{n} {status}" for status, n in counts.items() if status not in DELIVERY_LABELS]
+    n = len(deliveries)
+    hint = "; --send to send them" if counts.get("written") == n else ""
+    return f"{n} message{'s' * (n != 1)}: {', '.join(parts)}{hint}"
 
 
 @cli.command("consolidate")
@@ -398,7 +559,8 @@ def run_cmd(obj: Context, period: int, plan_path: Path | None, wait: float) -> N
     if st is not None:
         accepted = len(st.ministries) - len(st.missing)
         click.echo(
-            f"Period {period}: {accepted} of {len(st.ministries)} ministries accepted; missing: {', '.join(st.missing) or 'none'}"
+            f"Period {period}: {accepted} of {len(st.ministries)} ministries accepted; "
+            f"missing: {', '.join(st.missing) or 'none'}"
         )
     for note in summary.notes:
         click.echo(note)

@@ -44,6 +44,23 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         "ministries {value} differ from those of the responsible bodies ({expected})",
     ),
     "register-bad-header": (Severity.ERROR, "the header must be: {expected}"),
+    # The contacts list (workbook_templates/contacts.csv)
+    "contacts-bad-header": (Severity.ERROR, "the header must be: {expected}"),
+    "contacts-extra-fields": (
+        Severity.ERROR,
+        "more fields than the header; put quotes around a value with a comma",
+    ),
+    "contacts-unknown-ministry": (
+        Severity.ERROR,
+        "'{value}' is not a ministry of the plan ({expected})",
+    ),
+    "contacts-duplicate-ministry": (
+        Severity.ERROR,
+        "{value} already has a row (line {first}); keep one",
+    ),
+    "contacts-missing-ministry": (Severity.ERROR, "{value} of the plan has no row; add one"),
+    "contacts-empty": (Severity.ERROR, "empty; fill it in"),
+    "contacts-bad-email": (Severity.ERROR, "'{value}' is not an email address"),
     # Identification of a returned workbook
     "unreadable": (Severity.ERROR, "{detail}"),
     "meta-missing": (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 import shutil
 from pathlib import Path
 
@@ -40,6 +42,66 @@ def test_every_command_is_in_the_coordinators_guide():
     guide = (Path(__file__).parent.parent / "docs" / "coordinator-guide.md").read_text()
     for command in commands():
         assert f"nap {' '.join(command)}" in guide, command
+
+
+REPOSITORY = Path(__file__).parent.parent
+DOCS = (REPOSITORY / "README.md", REPOSITORY / "docs" / "coordinator-guide.md")
+
+
+def leaf_commands(group=cli, prefix=()):
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            yield from leaf_commands(command, (*prefix, name))
+        else:
+            yield (*prefix, name), command
+
+
+def documented_command_lines():
+    """Every nap command line in the shell blocks of the README and the guide, and in the
+    Example: block of every command's help."""
+    for doc in DOCS:
+        blocks = re.findall(r"```(\w*)\n(.*?)```", doc.read_text(encoding="utf-8"), re.S)
+        for language, block in blocks:
+            if language not in ("sh", "console"):
+                continue
+            for line in block.splitlines():
+                if language == "console":
+                    if not line.startswith("$ "):
+                        continue
+                    line = line[2:]
+                for part in line.partition("#")[0].split("&&"):
+                    words = shlex.split(part)
+                    if words and Path(words[0]).name == "nap":
+                        yield doc.name, words[1:]
+    for names, command in leaf_commands():
+        example = (command.help or "").partition("Example:")[2]
+        for line in example.splitlines():
+            words = shlex.split(line)
+            if words[:1] == ["nap"]:
+                yield f"nap {' '.join(names)} --help", words[1:]
+
+
+@pytest.mark.parametrize(
+    ("where", "args"),
+    list(documented_command_lines()),
+    ids=lambda x: " ".join(x) if isinstance(x, list) else x,
+)
+def test_every_documented_command_line_is_accepted(monkeypatch, where, args):
+    """Parsed by the real command line down to one command, which is not run."""
+    called = []
+    for _, command in leaf_commands():
+        monkeypatch.setattr(
+            command, "callback", lambda _name=command.name, **_: called.append(_name)
+        )
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, f"{where}: nap {' '.join(args)}\n{result.output}"
+    assert len(called) == 1
+
+
+def test_the_mail_commands_of_the_docs_are_checked():
+    lines = [" ".join(args) for _, args in documented_command_lines()]
+    assert "mail templates --period 2019 --send" in lines
+    assert "mail reminders --period 2019" in lines
 
 
 def test_version():
@@ -99,11 +161,13 @@ def test_one_cycle_from_the_command_line(tmp_path, plan):
         (("templates", "--period", "2019", "--plan", "nowhere.toml"), 1, "plan file"),
         (("report",), 2, "give --period YEAR"),
         (("report", "--interim", "--periods", "2020"), 2, "give --periods FIRST-LAST"),
+        (("mail", "templates", "--period", "2019"), 2, "is not a workspace"),
+        (("mail", "reminders", "--period", "2019", "--resend"), 2, "--resend only applies with"),
     ],
 )
 def test_user_errors_are_one_line_and_non_zero(tmp_path, args, code, message):
     result = CliRunner().invoke(cli, ["--root", str(tmp_path / "empty"), *args])
-    if args[0] in ("ingest", "status", "report"):
+    if args[0] in ("ingest", "status", "report", "mail"):
         (tmp_path / "empty").mkdir(exist_ok=True)
         result = CliRunner().invoke(cli, ["--root", str(tmp_path / "empty"), *args])
     assert result.exit_code == code, result.output
@@ -115,9 +179,8 @@ def test_user_errors_are_one_line_and_non_zero(tmp_path, args, code, message):
 def test_a_missing_folder_is_named(tmp_path):
     result = CliRunner().invoke(cli, ["--root", str(tmp_path / "nowhere"), "ingest"])
     assert result.exit_code == 2
-    assert (
-        result.output.strip()
-        == f"Error: the folder {tmp_path / 'nowhere'} does not exist; give --root the workspace folder"
+    assert result.output.strip() == (
+        f"Error: the folder {tmp_path / 'nowhere'} does not exist; give --root the workspace folder"
     )
 
 

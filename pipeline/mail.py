@@ -1,0 +1,636 @@
+"""Messages to the ministries (their template, then reminders): .eml files, and SMTP on request.
+
+Sending is at least once, never twice by design: each message is recorded in the ledger's
+mail_log right after the server accepted it, and a later run skips a message already recorded.
+A message is the same one when its key is: (period, ministry, kind, sha256 of the attachment),
+plus the day for a reminder, since reminding again on another day is the point of a reminder
+while running the command twice in one day should not pester anyone. The Message-ID is derived
+from that key, so it is stable across runs and mail_log needs no column of its own for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import ipaddress
+import os
+import smtplib
+import sqlite3
+import ssl
+import string
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import EmailPolicy
+from email.utils import format_datetime, parseaddr
+from pathlib import Path
+
+from .contacts import Contact, load_contacts
+from .errors import NapError, UsageError
+from .ledger import connect, current_submissions, transaction
+from .locking import DEFAULT_WAIT, workspace_lock
+from .register import Plan, load_plan
+from .returned import read_meta
+from .settings import Smtp
+from .templates import check_ministries, check_period
+from .workspace import Workspace
+
+CONTACTS_FILE = "contacts.csv"
+XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+TIMEOUT = 30.0  # seconds for each exchange with the SMTP server
+SECURITIES = ("none", "starttls", "ssl")
+
+COMMON_FIELDS = frozenset(
+    {
+        "ministry",
+        "ministry_name",
+        "focal_point",
+        "period",
+        "deadline",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "office",
+        "plan_title",
+        "attachment",
+    }
+)
+# Each wording file in workbook_templates/mail/ and the placeholders it may use.
+WORDING_FIELDS = {
+    "templates.txt": COMMON_FIELDS,
+    "reminder.txt": COMMON_FIELDS | {"situation", "deadline_note", "days_late"},
+    "reminder_missing.txt": COMMON_FIELDS,
+    "reminder_rejected.txt": COMMON_FIELDS | {"file_name", "received", "reasons"},
+}
+WITH_SUBJECT = ("templates.txt", "reminder.txt")
+UNFOLDED = frozenset({"from", "to", "cc", "reply-to"})
+
+
+class MailPolicy(EmailPolicy):
+    """Pythons before the 2025 security releases fold a long quoted display name ("Focal point
+    WPS, Ministry of ...") inside its quotes and drop them (CPython gh-80222), so mail clients
+    split it at the commas into bogus addresses. Address headers are therefore not folded
+    (RFC 5322 allows lines of 998 characters)."""
+
+    def fold(self, name: str, value: str) -> str:
+        return EmailPolicy.fold(self._for(name), name, value)
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        return EmailPolicy.fold_binary(self._for(name), name, value)
+
+    def _for(self, name: str) -> EmailPolicy:
+        return self.clone(max_line_length=998) if name.lower() in UNFOLDED else self
+
+
+MAIL_POLICY = MailPolicy(linesep="\r\n")
+
+
+@dataclass(frozen=True)
+class Message:
+    ministry: str
+    kind: str  # templates or reminder
+    email: EmailMessage
+
+    @property
+    def message_id(self) -> str:
+        return str(self.email["Message-ID"])
+
+    @property
+    def recipients(self) -> list[str]:
+        return [
+            a.addr_spec
+            for header in ("To", "Cc")
+            if self.email[header] is not None
+            for a in self.email[header].addresses
+        ]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    ministry: str
+    kind: str
+    path: Path  # the .eml file
+    status: str  # written, sent or skipped-already-sent
+    recipients: str
+    detail: str = ""  # when it was sent before; addresses the server refused
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    data: bytes
+
+    @classmethod
+    def of(cls, path: Path, filename: str = "") -> Attachment:
+        return cls(filename or path.name, path.read_bytes())
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """The last file of a ministry with no accepted one, when it was rejected."""
+
+    file_name: str
+    received: str
+    feedback: Path | None
+    reasons: tuple[str, ...]
+
+
+# Composing
+
+
+def compose_templates(
+    ws: Workspace,
+    period: int,
+    *,
+    plan_path: Path | None = None,
+    ministries: Sequence[str] = (),
+    now: dt.datetime | None = None,
+) -> list[Message]:
+    """One message per ministry with its issued template attached."""
+    plan, codes, contacts = _prepare(ws, period, plan_path, ministries)
+    now = now or dt.datetime.now().astimezone()
+    wording = _wording(ws, "templates.txt")
+    templates = _issued_templates(ws, period, codes)
+    messages = []
+    for code in codes:
+        attachment = Attachment.of(templates[code], f"{plan.id}_{period}_{code}.xlsx")
+        fields = _fields(ws, plan, contacts[code], period, attachment)
+        messages.append(
+            _message(ws, "templates", period, contacts[code], wording, fields, attachment, now)
+        )
+    return messages
+
+
+def compose_reminders(
+    ws: Workspace,
+    period: int,
+    *,
+    plan_path: Path | None = None,
+    ministries: Sequence[str] = (),
+    now: dt.datetime | None = None,
+) -> list[Message]:
+    """A reminder to every ministry with no accepted file for the period. One whose last file
+    was rejected gets its feedback workbook and every reason; the others their template again."""
+    plan, codes, contacts = _prepare(ws, period, plan_path, ministries)
+    now = now or dt.datetime.now().astimezone()
+    pending = _pending(ws, period, codes)
+    wording = _wording(ws, "reminder.txt")
+    templates = _issued_templates(
+        ws, period, [c for c, r in pending.items() if not r or not r.feedback]
+    )
+    messages = []
+    for code, rejection in pending.items():
+        if rejection and rejection.feedback:
+            attachment = Attachment.of(rejection.feedback)
+        else:
+            attachment = Attachment.of(templates[code], f"{plan.id}_{period}_{code}.xlsx")
+        fields = _fields(ws, plan, contacts[code], period, attachment)
+        fields["situation"] = _situation(ws, fields, rejection)
+        fields |= _lateness(ws.settings.deadline_for(period), now.date())
+        messages.append(
+            _message(ws, "reminder", period, contacts[code], wording, fields, attachment, now)
+        )
+    return messages
+
+
+def _prepare(
+    ws: Workspace, period: int, plan_path: Path | None, ministries: Sequence[str]
+) -> tuple[Plan, list[str], dict[str, Contact]]:
+    plan = load_plan(ws.plan_path(plan_path))
+    check_period(plan, period)
+    codes = check_ministries(plan, ministries)
+    return plan, codes, load_contacts(ws.data_file(CONTACTS_FILE), plan)
+
+
+def _issued_templates(ws: Workspace, period: int, codes: Sequence[str]) -> dict[str, Path]:
+    """The issued template of each ministry, checked by its _meta (never by its name) so that
+    no ministry is ever sent another's file."""
+    paths = {code: ws.templates_dir(period) / f"{code}.xlsx" for code in codes}
+    missing = [code for code, path in paths.items() if not path.is_file()]
+    if missing:
+        raise NapError(
+            f"no template issued for {', '.join(missing)} in {ws.templates_dir(period)}; "
+            f"run nap templates --period {period} first"
+        )
+    for code, path in paths.items():
+        meta = read_meta(path) or {}
+        if (meta.get("ministry"), meta.get("period")) != (code, str(period)):
+            raise NapError(
+                f"{path} is not the {period} template of {code}; "
+                f"run nap templates --period {period} --ministry {code} again"
+            )
+    return paths
+
+
+def _fields(
+    ws: Workspace, plan: Plan, contact: Contact, period: int, attachment: Attachment
+) -> dict[str, str]:
+    s = ws.settings
+    return {
+        "ministry": contact.ministry,
+        "ministry_name": plan.ministry(contact.ministry).name,
+        "focal_point": contact.focal_point,
+        "period": str(period),
+        "deadline": _date_text(s.deadline_for(period)),
+        "contact_name": s.contact_name,
+        "contact_email": s.contact_email,
+        "contact_phone": f"({s.contact_phone})" if s.contact_phone else "",
+        "office": s.office,
+        "plan_title": plan.title,
+        "attachment": attachment.filename,
+    }
+
+
+def _date_text(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _situation(ws: Workspace, fields: dict[str, str], rejection: Rejection | None) -> str:
+    if rejection is None:
+        return _render(_wording(ws, "reminder_missing.txt"), fields)
+    received = _date_text(dt.datetime.fromisoformat(rejection.received).date())
+    reasons = "\n".join(f"- {reason}" for reason in rejection.reasons)
+    return _render(
+        _wording(ws, "reminder_rejected.txt"),
+        fields | {"file_name": rejection.file_name, "received": received, "reasons": reasons},
+    )
+
+
+def _lateness(deadline: dt.date, today: dt.date) -> dict[str, str]:
+    days = (today - deadline).days
+    if days > 0:
+        note = f"The deadline was {_date_text(deadline)}, {days} day{'s' * (days > 1)} ago."
+    elif days == 0:
+        note = f"The deadline is today, {_date_text(deadline)}."
+    else:
+        note = f"The deadline is {_date_text(deadline)}."
+    return {"deadline_note": note, "days_late": str(max(days, 0))}
+
+
+def _pending(ws: Workspace, period: int, codes: Sequence[str]) -> dict[str, Rejection | None]:
+    """The ministries with no accepted file for the period, with their last file when it was
+    rejected (a later accepted file would make the ministry not pending)."""
+    if not ws.ledger_path.exists():
+        return dict.fromkeys(codes)
+    with connect(ws.ledger_path) as conn:
+        accepted = {s.ministry for s in current_submissions(conn, period)}
+        return {
+            code: _last_rejection(ws, conn, code, period) for code in codes if code not in accepted
+        }
+
+
+def _last_rejection(
+    ws: Workspace, conn: sqlite3.Connection, code: str, period: int
+) -> Rejection | None:
+    last = conn.execute(
+        """SELECT id, name, received, outcome, feedback_path FROM files
+           WHERE ministry = ? AND period = ? ORDER BY id DESC LIMIT 1""",
+        (code, period),
+    ).fetchone()
+    if last is None or last["outcome"] != "rejected":
+        return None
+    reasons = tuple(
+        f"{r['sheet']}!{r['cell']}: {r['message']}" if r["sheet"] and r["cell"] else r["message"]
+        for r in conn.execute(
+            """SELECT sheet, cell, message FROM issues
+               WHERE file_id = ? AND severity = 'error' ORDER BY id""",
+            (last["id"],),
+        )
+    )
+    feedback = ws.root / last["feedback_path"] if last["feedback_path"] else None
+    if feedback is not None and not feedback.is_file():
+        feedback = None
+    return Rejection(last["name"], last["received"], feedback, reasons)
+
+
+# Wording
+
+
+def _wording(ws: Workspace, name: str) -> string.Template:
+    """A wording file of workbook_templates/mail/, checked so that a typo in a placeholder
+    stops the run instead of reaching a ministry as '$ministy_name'."""
+    path = ws.data_file(f"mail/{name}")
+    template = string.Template(path.read_text(encoding="utf-8"))
+    allowed = WORDING_FIELDS[name]
+    if name in WITH_SUBJECT and not template.template.startswith("Subject:"):
+        raise NapError(f"{path}: the first line must be 'Subject: ...', then a blank line")
+    if not template.is_valid():
+        raise NapError(f"{path}: a '$' that starts no placeholder; write $$ for a dollar sign")
+    unknown = sorted(set(template.get_identifiers()) - allowed)
+    if unknown:
+        raise NapError(
+            f"{path}: unknown placeholder ${', $'.join(unknown)}; "
+            f"the placeholders are ${', $'.join(sorted(allowed))}"
+        )
+    return template
+
+
+def _render(template: string.Template, fields: Mapping[str, str]) -> str:
+    """The text with its placeholders filled and no trailing spaces (an empty phone number)."""
+    text = template.substitute(fields)
+    return "\n".join(line.rstrip() for line in text.strip().splitlines())
+
+
+def _message(
+    ws: Workspace,
+    kind: str,
+    period: int,
+    contact: Contact,
+    wording: string.Template,
+    fields: Mapping[str, str],
+    attachment: Attachment,
+    now: dt.datetime,
+) -> Message:
+    head, _, body = _render(wording, fields).partition("\n")
+    sender = ws.settings.smtp.sender
+    day = now.date().isoformat() if kind == "reminder" else ""
+    email = EmailMessage(policy=MAIL_POLICY)
+    email["From"] = sender
+    email["To"] = Address(contact.focal_point, addr_spec=contact.email)
+    if contact.cc:
+        email["Cc"] = ", ".join(contact.cc)
+    if parseaddr(sender)[1] != ws.settings.contact_email:
+        email["Reply-To"] = ws.settings.contact_email
+    email["Subject"] = head.removeprefix("Subject:").strip()
+    email["Date"] = format_datetime(now)
+    email["Message-ID"] = _message_id(
+        period, contact.ministry, kind, attachment.sha256, day, sender
+    )
+    email.set_content(body.strip() + "\n", cte="quoted-printable")
+    email.add_attachment(
+        attachment.data, maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1], filename=attachment.filename
+    )
+    return Message(contact.ministry, kind, email)
+
+
+def _message_id(period: int, ministry: str, kind: str, sha256: str, day: str, sender: str) -> str:
+    digest = hashlib.sha256(f"{period}/{ministry}/{kind}/{sha256}/{day}".encode()).hexdigest()
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+    return f"<nap.{period}.{ministry}.{kind}.{digest[:32]}@{domain}>"
+
+
+# Delivering
+
+
+def deliver(
+    ws: Workspace,
+    period: int,
+    messages: Sequence[Message],
+    *,
+    send: bool = False,
+    resend: bool = False,
+    wait: float = DEFAULT_WAIT,
+) -> list[Delivery]:
+    """Write every message to outbox/<period>/mail/<kind>_<CODE>.eml; with `send`, also send
+    those not sent before (all of them with `resend`) and record each in the ledger."""
+    if resend and not send:
+        raise UsageError("--resend only applies with --send")
+    paths = [_write_eml(ws.mail_dir(period) / f"{m.kind}_{m.ministry}.eml", m) for m in messages]
+    if not send:
+        return [
+            Delivery(m.ministry, m.kind, p, "written", ", ".join(m.recipients))
+            for m, p in zip(messages, paths, strict=True)
+        ]
+    server = smtp_settings(ws.settings.smtp)
+    with workspace_lock(ws, wait), connect(ws.ledger_path) as conn:
+        return _send_all(ws, conn, period, list(zip(messages, paths, strict=True)), server, resend)
+
+
+def _write_eml(path: Path, message: Message) -> Path:
+    """Atomically, so an .eml file is never half written. X-Unsent makes Outlook open it as a
+    draft, ready to check and send; other programs ignore it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = b"X-Unsent: 1\r\n" + message.email.as_bytes()
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".eml", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return path
+
+
+@dataclass(frozen=True)
+class Server:
+    """The SMTP settings in effect: nap.toml overridden by the environment."""
+
+    smtp: Smtp
+    password: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.smtp.host}:{self.smtp.port}"
+
+
+def smtp_settings(smtp: Smtp) -> Server:
+    """The password comes only from the environment, so it is never written in a file."""
+    env = os.environ
+    port = env.get("NAP_SMTP_PORT", "").strip()
+    if port and not port.isdigit():
+        raise NapError(f"NAP_SMTP_PORT '{port}' is not a port number, e.g. 587")
+    smtp = replace(
+        smtp,
+        host=env.get("NAP_SMTP_HOST", "").strip() or smtp.host,
+        port=int(port) if port else smtp.port,
+        user=env.get("NAP_SMTP_USER", "").strip() or smtp.user,
+    )
+    password = env.get("NAP_SMTP_PASSWORD", "")
+    if smtp.security not in SECURITIES:
+        raise NapError(f"nap.toml: smtp security '{smtp.security}' must be none, starttls or ssl")
+    if smtp.user and not password:
+        raise NapError(
+            f"the SMTP user '{smtp.user}' is set but NAP_SMTP_PASSWORD is not; set it in the "
+            "environment of the command"
+        )
+    if smtp.user and smtp.security == "none" and not _is_loopback(smtp.host):
+        raise NapError(
+            f"refusing to send the SMTP password unencrypted to {smtp.host}; set security = "
+            '"starttls" (port 587) or "ssl" (port 465) under [smtp] in nap.toml'
+        )
+    return Server(smtp, password)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _send_all(
+    ws: Workspace,
+    conn: sqlite3.Connection,
+    period: int,
+    items: list[tuple[Message, Path]],
+    server: Server,
+    resend: bool,
+) -> list[Delivery]:
+    deliveries: list[Delivery] = []
+    session = Session(server)
+    message = None
+    try:
+        for message, path in items:
+            deliveries.append(_send_one(ws, conn, period, message, path, session, resend))
+    except OSError as exc:  # smtplib.SMTPException and ssl.SSLError are OSErrors too
+        sent = sum(d.status == "sent" for d in deliveries)
+        raise NapError(_failure(server, exc, message, sent)) from exc
+    finally:
+        session.close()
+    return deliveries
+
+
+def _send_one(
+    ws: Workspace,
+    conn: sqlite3.Connection,
+    period: int,
+    message: Message,
+    path: Path,
+    session: Session,
+    resend: bool,
+) -> Delivery:
+    recipients = ", ".join(message.recipients)
+    before = None if resend else _sent_before(conn, message)
+    if before is not None:
+        detail = f"sent {before['sent']} to {before['recipients']}; --resend to send again"
+        return Delivery(
+            message.ministry, message.kind, path, "skipped-already-sent", recipients, detail
+        )
+    refused = session.send(message.email)
+    _record(ws, conn, period, message, path)
+    detail = "; ".join(f"refused {a}: {_reply(*r)}" for a, r in sorted(refused.items()))
+    return Delivery(message.ministry, message.kind, path, "sent", recipients, detail)
+
+
+class Session:
+    """One SMTP connection, opened for the first message to send: none at all when every
+    message was sent before."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.smtp: smtplib.SMTP | None = None
+
+    def send(self, email: EmailMessage) -> dict[str, tuple[int, bytes]]:
+        """The recipients the server refused, when it accepted the message for the others."""
+        if self.smtp is None:
+            self.smtp = _open(self.server)
+        return self.smtp.send_message(email)
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            _close(self.smtp)
+
+
+def _sent_before(conn: sqlite3.Connection, message: Message) -> sqlite3.Row | None:
+    """The last sending of the same message; matched on the Message-ID without its domain, so a
+    change of sender address does not send everything again."""
+    key = message.message_id.removeprefix("<").partition("@")[0]
+    return conn.execute(
+        """SELECT sent, recipients FROM mail_log
+           WHERE mode = 'smtp' AND substr(message_id, 1, ?) = ? ORDER BY id DESC LIMIT 1""",
+        (len(key) + 2, f"<{key}@"),
+    ).fetchone()
+
+
+def _record(
+    ws: Workspace, conn: sqlite3.Connection, period: int, message: Message, path: Path
+) -> None:
+    with transaction(conn):
+        conn.execute(
+            """INSERT INTO mail_log
+               (period, ministry, kind, recipients, subject, message_id, mode, path, sent)
+               VALUES (?, ?, ?, ?, ?, ?, 'smtp', ?, ?)""",
+            (
+                period,
+                message.ministry,
+                message.kind,
+                ", ".join(message.recipients),
+                str(message.email["Subject"]),
+                message.message_id,
+                str(path.relative_to(ws.root)),
+                dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            ),
+        )
+
+
+def _open(server: Server) -> smtplib.SMTP:
+    smtp = server.smtp
+    context = ssl.create_default_context()
+    if smtp.security == "ssl":
+        session: smtplib.SMTP = smtplib.SMTP_SSL(
+            smtp.host, smtp.port, timeout=TIMEOUT, context=context
+        )
+    else:
+        session = smtplib.SMTP(smtp.host, smtp.port, timeout=TIMEOUT)
+    try:
+        if smtp.security == "starttls":
+            session.starttls(context=context)
+        if smtp.user:
+            session.login(smtp.user, server.password)
+    except BaseException:
+        _close(session)
+        raise
+    return session
+
+
+def _close(session: smtplib.SMTP) -> None:
+    """QUIT politely; a server that already hung up is no failure."""
+    try:
+        session.quit()
+    except (OSError, smtplib.SMTPException):
+        session.close()
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    text = text.decode(errors="replace") if isinstance(text, bytes) else text
+    return f"{code} {' '.join(text.split())}"
+
+
+def _failure(server: Server, exc: OSError, message: Message | None, sent: int) -> str:
+    """One line: what went wrong with which server, and what to check."""
+    what, check = _diagnosis(server, exc, message)
+    done = f"; the {sent} message(s) sent before are recorded, run again to send the rest"
+    return f"the mail server {server.name} {what}; check {check}{done if sent else ''}"
+
+
+def _diagnosis(server: Server, exc: OSError, message: Message | None) -> tuple[str, str]:
+    smtp, settings = server.smtp, "the [smtp] settings in nap.toml"
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        reply = _reply(exc.smtp_code, exc.smtp_error)
+        return (
+            f"refused the login of '{smtp.user}' ({reply})",
+            "NAP_SMTP_USER and NAP_SMTP_PASSWORD",
+        )
+    if isinstance(exc, smtplib.SMTPRecipientsRefused) and message is not None:
+        refused = ", ".join(f"{a} ({_reply(*r)})" for a, r in sorted(exc.recipients.items()))
+        return (
+            f"refused every recipient of the {message.kind} message to {message.ministry}: "
+            f"{refused}",
+            CONTACTS_FILE,
+        )
+    if isinstance(exc, smtplib.SMTPSenderRefused):
+        reply = _reply(exc.smtp_code, exc.smtp_error)
+        return f"refused the sender {smtp.sender} ({reply})", f"sender in {settings}"
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return f"does not support {exc}", f"security and user in {settings}"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"answered {_reply(exc.smtp_code, exc.smtp_error)}", settings
+    if isinstance(exc, ssl.SSLError):
+        return (
+            f"failed the TLS handshake ({exc})",
+            f"security in {settings} (ssl for port 465, starttls for 587)",
+        )
+    if isinstance(exc, smtplib.SMTPException):
+        return f"failed ({' '.join(str(exc).split())})", settings
+    return (
+        f"cannot be reached ({exc})",
+        f"host, port and security in {settings}, or NAP_SMTP_HOST and NAP_SMTP_PORT",
+    )
