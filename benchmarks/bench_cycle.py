@@ -37,7 +37,8 @@ from xml.etree.ElementTree import iterparse
 for f in sys.argv[1:]:
     with zipfile.ZipFile(f) as z:
         names = set(z.namelist())
-        for member in ("xl/sharedStrings.xml", "xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml"):
+        parts = ("xl/sharedStrings.xml", "xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml")
+        for member in parts:
             if member in names:
                 with z.open(member) as xml:
                     for _, element in iterparse(xml):

@@ -331,7 +331,8 @@ def _record(
     when = received.isoformat(timespec="seconds")
     first_error = errors(outcome.problems)[:1]
     cur = conn.execute(
-        """INSERT INTO files (sha256, name, size, received, outcome, reason, stored_path, ministry, period, feedback_path)
+        """INSERT INTO files (sha256, name, size, received, outcome, reason, stored_path,
+                              ministry, period, feedback_path)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (
             outcome.sha256,
@@ -348,7 +349,8 @@ def _record(
     )
     file_id = cur.lastrowid
     conn.executemany(
-        "INSERT INTO issues (file_id, severity, code, sheet, cell, action_id, message) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        """INSERT INTO issues (file_id, severity, code, sheet, cell, action_id, message)
+           VALUES (?, ?, ?, ?, ?, ?, ?)""",
         [
             (file_id, str(p.severity), p.code, p.sheet, p.cell, p.action, p.message)
             for p in outcome.problems
@@ -366,7 +368,8 @@ def _record(
         conn.execute("UPDATE submissions SET current = 0 WHERE id = ?", (previous["id"],))
         outcome.supersedes = True
     cur = conn.execute(
-        """INSERT INTO submissions (file_id, ministry, period, plan_id, issued, accepted, supersedes)
+        """INSERT INTO submissions (file_id, ministry, period, plan_id, issued, accepted,
+                                    supersedes)
            VALUES (?, ?, ?, ?, ?, ?, ?)""",
         (
             file_id,
@@ -380,7 +383,8 @@ def _record(
     )
     submission_id = cur.lastrowid
     conn.executemany(
-        "INSERT INTO cell_values (submission_id, action_id, field, value, number, sheet, cell) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        """INSERT INTO cell_values (submission_id, action_id, field, value, number, sheet, cell)
+           VALUES (?, ?, ?, ?, ?, ?, ?)""",
         [
             (submission_id, v.action_id, v.field, v.value, v.number, v.sheet, v.cell)
             for v in checked.values
@@ -390,7 +394,8 @@ def _record(
         old = submission_values(conn, previous["id"])
         new = {(v.action_id, v.field): v.value for v in checked.values}
         conn.executemany(
-            "INSERT INTO changes (submission_id, action_id, field, old, new) VALUES (?, ?, ?, ?, ?)",
+            """INSERT INTO changes (submission_id, action_id, field, old, new)
+               VALUES (?, ?, ?, ?, ?)""",
             [
                 (submission_id, a, f, old.get((a, f), ""), new.get((a, f), ""))
                 for a, f in sorted(old.keys() | new.keys())

@@ -178,7 +178,8 @@ def last_statuses(conn: sqlite3.Connection, ministry: str, before: int) -> dict[
     if row[0] is None:
         return {}
     rows = conn.execute(
-        """SELECT v.action_id, v.value FROM cell_values v JOIN submissions s ON s.id = v.submission_id
+        """SELECT v.action_id, v.value
+           FROM cell_values v JOIN submissions s ON s.id = v.submission_id
            WHERE s.ministry = ? AND s.period = ? AND s.current = 1 AND v.field = 'status'""",
         (ministry, row[0]),
     )

@@ -1,4 +1,5 @@
-"""The plan register: pillars, actions, responsible bodies and reporting ministries, loaded and checked."""
+"""The plan register: pillars, actions, responsible bodies and reporting ministries, loaded
+and checked."""
 
 from __future__ import annotations
 

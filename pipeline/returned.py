@@ -29,7 +29,7 @@ def cell_text(cell: Cell | None) -> str:
 def meta_fields(cells: dict[str, Cell]) -> dict[str, str]:
     """Key in column A, value in column B; rows in any order, so a re-save cannot break it."""
     fields: dict[str, str] = {}
-    for ref, cell in cells.items():
+    for cell in cells.values():
         if cell.col == 1:
             fields[cell_text(cell)] = cell_text(cells.get(f"B{cell.row}"))
     return fields

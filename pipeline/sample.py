@@ -23,7 +23,9 @@ def sample_answers(
         n = (index + 1) * 7 + seed * 3 + period % 100
         row: dict[str, object] = {
             "status": STATUS_CYCLE[(index + seed) % len(STATUS_CYCLE)],
-            "activities": f"SAMPLE {ministry} {period}: activities for {action.id} (sample {seed}).",
+            "activities": (
+                f"SAMPLE {ministry} {period}: activities for {action.id} (sample {seed})."
+            ),
             "challenges": f"SAMPLE challenges of {ministry} on {action.id}.",
             "next_steps": f"SAMPLE next steps of {ministry} on {action.id}.",
             "evidence": f"SAMPLE internal records of {ministry}, {period}.",

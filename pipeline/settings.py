@@ -42,7 +42,8 @@ class Settings:
             return dt.date.fromisoformat(text)
         except ValueError as exc:
             raise NapError(
-                f"nap.toml: deadline '{text}' is neither MM-DD nor YYYY-MM-DD; e.g. deadline = \"03-31\""
+                f"nap.toml: deadline '{text}' is neither MM-DD nor YYYY-MM-DD; "
+                'e.g. deadline = "03-31"'
             ) from exc
 
 
@@ -62,7 +63,8 @@ def load_settings(path: Path) -> Settings:
     unknown |= {f"smtp.{k}" for k in set(smtp) - set(Smtp.__dataclass_fields__)}
     if unknown:
         raise NapError(
-            f"{path}: unknown setting(s) {', '.join(sorted(unknown))}; see docs/coordinator-guide.md"
+            f"{path}: unknown setting(s) {', '.join(sorted(unknown))}; "
+            "see docs/coordinator-guide.md"
         )
     try:
         return Settings(

@@ -97,14 +97,16 @@ def period_status(ws: Workspace, period: int, plan_path=None) -> PeriodStatus:
             status.changes = [
                 Change(r["action_id"], r["field"], r["old"], r["new"])
                 for r in conn.execute(
-                    "SELECT action_id, field, old, new FROM changes WHERE submission_id = ? ORDER BY action_id, field",
+                    """SELECT action_id, field, old, new FROM changes
+                       WHERE submission_id = ? ORDER BY action_id, field""",
                     (sub.id,),
                 )
             ]
         result.unidentified = [
             (r["name"], r["received"], r["reason"])
             for r in conn.execute(
-                "SELECT name, received, reason FROM files WHERE period IS NULL AND outcome = 'rejected' ORDER BY id"
+                """SELECT name, received, reason FROM files
+                   WHERE period IS NULL AND outcome = 'rejected' ORDER BY id"""
             )
         ]
     return result

@@ -257,7 +257,9 @@ def _write_report(
             "criteria": "<=",
             "value": c.MAX_TEXT,
             "error_title": "Text too long",
-            "error_message": f"At most {c.MAX_TEXT} characters; cite a document under Evidence / source.",
+            "error_message": (
+                f"At most {c.MAX_TEXT} characters; cite a document under Evidence / source."
+            ),
         },
     }
     for col, column in enumerate(c.COLUMNS):

@@ -20,7 +20,8 @@ INSTRUCTIONS_FILE = "template_instructions.txt"
 def check_period(plan: Plan, period: int) -> None:
     if not plan.first_period <= period <= plan.last_period:
         raise UsageError(
-            f"period {period} is outside the plan {plan.id} ({plan.first_period}-{plan.last_period}); "
+            f"period {period} is outside the plan {plan.id} "
+            f"({plan.first_period}-{plan.last_period}); "
             "give a year within it, or --plan FILE for another plan"
         )
 
@@ -29,7 +30,8 @@ def check_ministries(plan: Plan, ministries: Sequence[str]) -> list[str]:
     unknown = [m for m in ministries if m not in plan.ministry_codes]
     if unknown:
         raise UsageError(
-            f"unknown ministry code {', '.join(unknown)}; the plan has {', '.join(plan.ministry_codes)}"
+            f"unknown ministry code {', '.join(unknown)}; "
+            f"the plan has {', '.join(plan.ministry_codes)}"
         )
     return list(ministries) or list(plan.ministry_codes)
 

@@ -155,11 +155,11 @@ def check_structure(
                 )
     width = len(c.COLUMNS)
     for ref, cell in sorted(cells.items(), key=lambda item: (item[1].row, item[1].col)):
-        if cell.row > last_row or cell.col > width:
-            if cell_text(cell) or cell.formula or cell.error:
-                found.append(
-                    at.problem("extra-data", ref, value=cell_text(cell)[:60] or f"={cell.formula}")
-                )
+        outside = cell.row > last_row or cell.col > width
+        if outside and (cell_text(cell) or cell.formula or cell.error):
+            found.append(
+                at.problem("extra-data", ref, value=cell_text(cell)[:60] or f"={cell.formula}")
+            )
     return aligned
 
 

@@ -25,7 +25,16 @@ def test_the_shipped_register_holds_every_action_row_of_the_four_tables(plan):
 
 def test_rows_per_ministry_match_the_responsible_cells(plan):
     per_ministry = {m: len(plan.actions_for(m)) for m in plan.ministry_codes}
-    assert per_ministry == {"MAEE": 40, "MSI": 10, "MENJE": 9, "MEGA": 18, "MIFA": 9, "MJ": 14, "MISA": 5, "ME": 3}
+    assert per_ministry == {
+        "MAEE": 40,
+        "MSI": 10,
+        "MENJE": 9,
+        "MEGA": 18,
+        "MIFA": 9,
+        "MJ": 14,
+        "MISA": 5,
+        "ME": 3,
+    }
 
 
 def test_all_rows_reach_every_ministry(plan):
@@ -87,7 +96,7 @@ def test_each_check_names_the_line_and_field(tmp_path, change, code, cell):
 
 
 def test_a_register_with_errors_does_not_load(tmp_path):
-    with pytest.raises(NapError, match="does not load: actions.csv: line 3, id"):
+    with pytest.raises(NapError, match=r"does not load: actions\.csv: line 3, id"):
         load_plan(_edit(tmp_path, "I.02", id="I.01"))
 
 
