@@ -9,6 +9,7 @@ import json
 import re
 import tomllib
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .errors import NapError
@@ -132,7 +133,7 @@ class Plan:
     def actions_for(self, ministry: str) -> list[Action]:
         return [a for a in self.actions if ministry in a.ministries]
 
-    @property
+    @cached_property  # the plan is immutable; ingest asks once per file
     def content_hash(self) -> str:
         """sha256 of the register's meaning, so re-saving the files with other line endings
         or quoting does not invalidate templates already issued."""
