@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from .errors import NapError, UsageError
@@ -77,7 +76,8 @@ def shipped_data_file(relative: str) -> Path:
     here = Path(__file__).resolve().parent.parent / DATA_DIR / relative
     if here.exists():
         return here
-    packaged = Path(str(resources.files("pipeline.workbook_templates"))) / relative
+    # An installed package holds them as pipeline/workbook_templates (see pyproject.toml).
+    packaged = Path(__file__).resolve().parent / DATA_DIR / relative
     if packaged.exists():
         return packaged
     raise NapError(
