@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import shlex
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,8 @@ from pipeline.cli import cli
 from pipeline.settings import DEFAULT_PLAN
 from pipeline.workspace import shipped_data_file
 from tests.filling import fill_template, sample_answers
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def nap(*args: str, root: Path | None = None):
@@ -199,3 +203,21 @@ def test_debug_shows_the_traceback(tmp_path):
     )
     assert result.exit_code == 2
     assert "Traceback" in result.output and "Error: period 2035" in result.output
+
+
+@pytest.mark.parametrize("args", [["--help"], ["status", "--period", "2019"]])
+def test_quick_commands_do_not_import_the_heavy_libraries(tmp_path, args):
+    """Start-up stays short: pandas, matplotlib, python-docx and the Excel writers load only
+    in the commands that use them."""
+    nap("templates", "--period", "2019", root=tmp_path / "ws")
+    probe = (
+        "import sys; from pipeline.cli import main; sys.argv = ['nap', *sys.argv[1:]]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('pandas', 'matplotlib', 'docx', 'openpyxl', 'xlsxwriter')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "--root", str(tmp_path / "ws"), *args],
+        capture_output=True, text=True, check=True, cwd=REPO,
+    )  # fmt: skip
+    assert done.stdout.strip().splitlines()[-1] == "[]"
