@@ -131,9 +131,10 @@ class _Writer:
             "label": add({**base, "bold": True, "bg_color": "#F2F2F2"}),
             "text": add(base),
             "wrap": add({**base, "text_wrap": True}),
-            "whole": add({**base, "num_format": "#,##0"}),
-            "decimal": add({**base, "num_format": "#,##0.00"}),
-            "percent": add({**base, "num_format": "0.0%"}),
+            # _) keeps a space on the right, so a number never touches the next column's text
+            "whole": add({**base, "num_format": "#,##0_)"}),
+            "decimal": add({**base, "num_format": "#,##0.00_)"}),
+            "percent": add({**base, "num_format": "0.0%_)"}),
             "datetime": add({**base, "num_format": "yyyy-mm-dd hh:mm", "align": "left"}),
         }
         total = {**base, "bold": True, "top": 2, "bg_color": "#F2F2F2"}
@@ -183,9 +184,9 @@ class _Writer:
         total_rows: int = 0,
         left: int = 0,
     ) -> int:
-        """Write a header and rows from (top, left); the last `total_rows` are bold totals.
-        An Excel table (filters, banding) covers the body unless `excel_table` is False.
-        Returns the first row after the table."""
+        """Write a header and rows from (top, left), and set the column widths; the last
+        `total_rows` are bold totals. An Excel table (filters, banding) covers the body
+        unless `excel_table` is False. Returns the first row after the table."""
         for j, col in enumerate(cols):
             ws.write_string(top, left + j, col.header, self.f["header"])
             ws.set_column(left + j, left + j, col.width)
@@ -249,8 +250,10 @@ class _Writer:
         self.actions()
         self.roll_up()
         self.by_pillar()
+        self.status_chart()
         self.indicators()
-        self.charts()
+        self.totals()
+        self.women_chart()
         self.issues()
         self.history()
         self.files()
@@ -354,7 +357,6 @@ class _Writer:
         ws.set_column(0, 0, 8)
         ws.set_column(1, 1, 34)
         ws.set_column(2, 2, 9)
-        ws.freeze_panes(top + 2, 1)
         ws.repeat_rows(top + 1)
 
     def actions(self) -> None:
@@ -466,11 +468,11 @@ class _Writer:
             "Indicators",
             f"Sex-disaggregated figures, counts and amounts, {self.period}",
             "One row per action and ministry whose action asks for a figure, from the accepted "
-            "returns; the totals below add up these rows.",
+            "returns; the Totals sheet adds up these rows.",
         )
         cols = [
             Col("Action ID", 8),
-            Col("Pillar", 8),
+            Col("Pillar", 6),
             Col("Ministry", 9),
             Col("Indicator", 40, "wrap"),
             Col("Women", 10, "whole"),
@@ -484,26 +486,37 @@ class _Writer:
         ]
         rows = [list(r) for r in t.indicators.astype(object).itertuples(False, None)]
         top = 3
-        end = self.table(ws, top, cols, rows)
+        self.table(ws, top, cols, rows)
         ws.freeze_panes(top + 1, 1)
         ws.repeat_rows(top)
+
+    def totals(self) -> None:
+        """Totals by pillar and by ministry on the left, the share of women per indicator on
+        the right: side by side, so that each table keeps its own column widths."""
+        t = self.t
+        ws = self.sheet(
+            "Totals",
+            f"Totals of the figures reported, {self.period}",
+            "Sums of the rows of the Indicators sheet. Share of women: women / (women + men).",
+        )
         sums = [
             ("Women", "whole"), ("Men", "whole"), ("Women and men", "whole"),
             ("Count", "whole"), ("Amount (EUR)", "decimal"), ("Share of women", "percent"),
         ]  # fmt: skip
+        end = 2
         for heading, frame, key in (
             ("Totals by pillar", t.by_pillar_figures, "pillar"),
             ("Totals by ministry", t.by_ministry_figures, "ministry"),
         ):
             ws.write_string(end + 1, 0, heading, self.f["heading"])
-            head = [Col(key.capitalize(), 8)] + [Col(h, 10, k) for h, k in sums]
+            head = [Col(key.capitalize(), 9)] + [Col(h, 11, k) for h, k in sums]
             rows = [
                 [r[key], *(r[f] for f in FIGURES), r["women_share"]]
                 for r in frame.to_dict("records")
             ]
             end = self.table(ws, end + 2, head, rows, excel_table=False, total_rows=1)
-        ws.write_string(end + 1, 0, "Share of women by indicator", self.f["heading"])
-        self.share_top = end + 2
+        self.share_left = len(sums) + 2
+        ws.write_string(3, self.share_left, "Share of women by indicator", self.f["heading"])
         head = [
             Col("Action ID", 8),
             Col("Indicator", 40, "wrap"),
@@ -514,16 +527,12 @@ class _Writer:
         ]
         rows = [list(r) for r in t.women_share.astype(object).itertuples(False, None)]
         self.share_rows = len(rows)
-        self.table(ws, self.share_top, head, rows, excel_table=False)
+        self.table(ws, 4, head, rows, excel_table=False, left=self.share_left)
+        ws.set_column(len(sums) + 1, len(sums) + 1, 3)  # a gap between the two sides
 
-    def charts(self) -> None:
-        ws = self.sheet(
-            "Charts",
-            f"Charts, {self.period}",
-            "Drawn from the By pillar and Indicators sheets.",
-        )
-        pillars = len(self.plan.pillars)
-        first, last = self.pillar_rows, self.pillar_rows + pillars - 1
+    def status_chart(self) -> None:
+        first = self.pillar_rows
+        last = first + len(self.plan.pillars) - 1
         chart = self.wb.add_chart({"type": "column", "subtype": "stacked"})
         for j, category in enumerate(CATEGORIES, start=1):
             if category == NO_RETURN and not self.data.status.missing:
@@ -538,31 +547,45 @@ class _Writer:
                     "gap": 60,
                 }
             )
-        chart.set_title({"name": "Action rows by status and pillar", "name_font": {"size": 12}})
+        chart.set_title(
+            {"name": f"Action rows by status and pillar, {self.period}", "name_font": {"size": 14}}
+        )
         chart.set_y_axis({"name": "Action rows", "major_gridlines": {"visible": True}})
         chart.set_legend({"position": "right"})
-        chart.set_size({"width": 760, "height": 380})
-        ws.insert_chart(3, 0, chart)
-        if self.share_rows:
-            first, last = self.share_top + 1, self.share_top + self.share_rows
-            bar = self.wb.add_chart({"type": "bar"})
-            bar.add_series(
-                {
-                    "name": "Share of women",
-                    "categories": ["Indicators", first, 0, last, 0],
-                    "values": ["Indicators", first, 5, last, 5],
-                    "fill": {"color": "#7030A0"},
-                    "data_labels": {"value": True, "num_format": "0%"},
-                    "gap": 50,
-                }
-            )
-            bar.set_title({"name": "Share of women per indicator", "name_font": {"size": 12}})
-            bar.set_x_axis({"min": 0, "max": 1, "num_format": "0%"})
-            bar.set_y_axis({"reverse": True})
-            bar.set_legend({"none": True})
-            bar.set_size({"width": 760, "height": max(260, 40 + 26 * self.share_rows)})
-            ws.set_h_pagebreaks([23])
-            ws.insert_chart(23, 0, bar)
+        self.chartsheet("Status chart", chart)
+
+    def women_chart(self) -> None:
+        if not self.share_rows:
+            return
+        first, last = 5, 4 + self.share_rows
+        left = self.share_left
+        bar = self.wb.add_chart({"type": "bar"})
+        bar.add_series(
+            {
+                "name": "Share of women",
+                "categories": ["Totals", first, left, last, left],
+                "values": ["Totals", first, left + 5, last, left + 5],
+                "fill": {"color": "#7030A0"},
+                "data_labels": {"value": True, "num_format": "0%"},
+                "gap": 50,
+            }
+        )
+        bar.set_title(
+            {"name": f"Share of women per indicator, {self.period}", "name_font": {"size": 14}}
+        )
+        bar.set_x_axis({"min": 0, "max": 1, "num_format": "0%"})
+        bar.set_y_axis({"reverse": True})
+        bar.set_legend({"none": True})
+        self.chartsheet("Women chart", bar)
+
+    def chartsheet(self, name: str, chart) -> None:
+        """A chart on a sheet of its own: it fills the screen and prints on one page."""
+        sheet = self.wb.add_chartsheet(name)
+        sheet.set_chart(chart)
+        sheet.set_landscape()
+        sheet.set_paper(9)
+        plan_title = self.plan.title.replace("&", "&&")[:120]
+        sheet.set_header(f"&L&8{plan_title}: {self.period}&R&8&A")
 
     def issues(self) -> None:
         ws = self.sheet(
@@ -582,7 +605,7 @@ class _Writer:
         if rows:
             self.table(ws, top, cols, rows)
         else:
-            ws.write_string(top, 0, "No warnings.", self.f["note"])
+            ws.merge_range(top, 0, top, 4, "No warnings.", self.f["note"])
         ws.freeze_panes(top + 1, 0)
         ws.repeat_rows(top)
 

@@ -4,6 +4,7 @@ consolidated, and every figure checked against sums taken from the filled files 
 from __future__ import annotations
 
 import csv
+import itertools
 import shutil
 import subprocess
 from collections import Counter, defaultdict
@@ -95,10 +96,11 @@ def sheet_rows(sheet, first: int = 1) -> list[list[object]]:
 
 
 def block(sheet, heading: str) -> list[dict[str, object]]:
-    """The table under a heading in column A: its header row, then rows up to a blank."""
+    """The table under a heading in column A: its header row (up to the first empty cell),
+    then rows up to a blank."""
     rows = sheet_rows(sheet)
     start = next(i for i, r in enumerate(rows) if r[0] == heading) + 1
-    header = [h for h in rows[start] if h is not None]
+    header = list(itertools.takewhile(lambda h: h is not None, rows[start]))
     found = []
     for r in rows[start + 1 :]:
         if r[0] is None:
@@ -129,7 +131,7 @@ def expected_sums(plan, filled, by: str) -> dict[str, dict[str, float]]:
 def test_totals_match_the_filled_files(cycle, book, by, heading):
     _, plan, filled, _ = cycle
     expected = expected_sums(plan, filled, by)
-    rows = block(book["Indicators"], f"Totals by {by}")
+    rows = block(book["Totals"], f"Totals by {by}")
     keys = [p.id for p in plan.pillars] if by == "pillar" else list(plan.ministry_codes)
     assert [r[heading] for r in rows] == [*keys, "Total"]
     headers = {"women": "Women", "men": "Men", "count": "Count", "amount": "Amount (EUR)"}
@@ -313,7 +315,7 @@ def test_charts_are_native(cycle):
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         assert len(charts) == 2
         xml = "".join(z.read(n).decode() for n in charts)
-    assert "'By pillar'!" in xml and "Indicators!" in xml
+    assert "'By pillar'!" in xml and "Totals!" in xml
 
 
 def test_nothing_accepted_says_what_to_do(workspace):
@@ -334,3 +336,30 @@ def test_libreoffice_opens_the_workbook(cycle, tmp_path):
     )  # fmt: skip
     pdf = tmp_path / f"consolidated_{PERIOD}.pdf"
     assert pdf.exists() and pdf.stat().st_size > 10_000
+
+
+def test_share_of_women_per_indicator_matches_the_filled_files(cycle, book):
+    _, plan, filled, _ = cycle
+    sheet = book["Totals"]
+    heading = next(
+        cell
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value == "Share of women by indicator"
+    )
+    rows = [
+        r[heading.column - 1 : heading.column + 5]
+        for r in sheet.iter_rows(min_row=heading.row + 2, values_only=True)
+        if r[heading.column - 1]
+    ]
+    women: dict[str, float] = defaultdict(float)
+    men: dict[str, float] = defaultdict(float)
+    for values_of in filled.values():
+        for action_id, values in values_of.items():
+            if values["women"] is not None or values["men"] is not None:
+                women[action_id] += values["women"] or 0
+                men[action_id] += values["men"] or 0
+    assert [r[0] for r in rows] == [a.id for a in plan.actions if a.id in women]
+    for action_id, _, w, m, total, share in rows:
+        assert (w, m, total) == (women[action_id], men[action_id], w + m)
+        assert share == pytest.approx(w / (w + m))
