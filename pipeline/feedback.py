@@ -24,7 +24,7 @@ def write_feedback(source: Path, dest: Path, problems: list[Problem]) -> None:
     """Write atomically; the source file (already archived) is only read."""
     import openpyxl
     from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     wb = openpyxl.load_workbook(source)
     error_fill = PatternFill("solid", fgColor="FFC7CE")
@@ -64,8 +64,17 @@ def write_feedback(source: Path, dest: Path, problems: list[Problem]) -> None:
             (str(p.severity), p.sheet, p.cell, p.action, p.message), start=1
         ):
             _text_cell(ws, row, col, value)
-    for letter, width in zip("ABCDE", (10, 12, 8, 9, 110), strict=True):
+    for letter, width in zip("ABCDE", (10, 10, 7, 8, 90), strict=True):
         ws.column_dimensions[letter].width = width
+    for row in range(4, ws.max_row + 1):
+        ws.cell(row=row, column=5).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
+    # One page wide, landscape, the header row on every page: it prints as it reads.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "3:3"
     wb.active = 0
     for sheet in wb.worksheets:
         sheet.sheet_view.tabSelected = sheet.title == ERRORS_SHEET
