@@ -139,17 +139,21 @@ class Builder:
         table = self.doc.add_table(rows=0, cols=len(header))
         table._tbl.tblPr.style = self._id(TABLE_STYLE)
         table.autofit = False
-        for column, width in zip(table.columns, widths_cm, strict=True):
-            column.width = Cm(width)
+        widths = [Cm(w) for w in widths_cm]
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
         text_id, mono_id = self._id("Table Text"), self._id("Checksum")
         first = table.add_row()
         first._tr.get_or_add_trPr().append(_element("w:tblHeader"))
-        for cell, text in zip(first.cells, header, strict=True):
+        # Each cell carries its width too: LibreOffice and Word size columns from the cells.
+        for cell, text, width in zip(first.cells, header, widths, strict=True):
+            cell.width = width
             _write_cell(cell, text, self._id("Table Heading"), together)
         fill_rows = iter(fills) if fills is not None else None
         for values in rows:
             row_fills = next(fill_rows) if fill_rows is not None else ()
             for index, (cell, text) in enumerate(zip(table.add_row().cells, values, strict=True)):
+                cell.width = widths[index]
                 _write_cell(cell, text, mono_id if index == mono else text_id, together)
                 if index < len(row_fills) and row_fills[index]:
                     cell._tc.get_or_add_tcPr().append(
