@@ -329,13 +329,16 @@ resend_option = click.option(
 )
 
 
+def mail_options(command):
+    """The options both mail commands take."""
+    options = (period_option, ministry_option, plan_option, send_option, resend_option)
+    for option in reversed((*options, wait_option)):
+        command = option(command)
+    return command
+
+
 @mail_group.command("templates")
-@period_option
-@ministry_option
-@plan_option
-@send_option
-@resend_option
-@wait_option
+@mail_options
 @click.pass_obj
 def mail_templates_cmd(
     obj: Context,
@@ -361,12 +364,7 @@ def mail_templates_cmd(
 
 
 @mail_group.command("reminders")
-@period_option
-@ministry_option
-@plan_option
-@send_option
-@resend_option
-@wait_option
+@mail_options
 @click.pass_obj
 def mail_reminders_cmd(
     obj: Context,

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .atomic import atomic_path
 from .consolidate_data import (
     FIGURES,
     ROLL_UP_CATEGORIES,
@@ -65,15 +64,12 @@ def consolidate(
 
 
 def write_workbook(tables: Tables, dest: Path) -> Path:
-    """Write the workbook to a temporary file next to `dest`, then rename it into place."""
+    """Write the workbook whole: a reader never sees half a file."""
     import xlsxwriter
 
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=dest.parent)
-    os.close(fd)
-    try:
+    with atomic_path(dest, held_by="Excel") as tmp:
         wb = xlsxwriter.Workbook(
-            tmp,
+            str(tmp),
             {
                 "strings_to_formulas": False,
                 "strings_to_urls": False,
@@ -83,13 +79,6 @@ def write_workbook(tables: Tables, dest: Path) -> Path:
         )
         _Writer(wb, tables).write()
         wb.close()
-        os.replace(tmp, dest)
-    except PermissionError as exc:
-        raise NapError(
-            f"cannot write {dest}: {exc}; is it open in Excel? Close it and retry"
-        ) from exc
-    finally:
-        Path(tmp).unlink(missing_ok=True)
     return dest
 
 

@@ -3,12 +3,11 @@ highlighted and commented, and an Errors sheet listing every problem."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
 from . import contract as c
+from .atomic import atomic_path
 from .problems import Problem, Severity
 
 ERRORS_SHEET = "Errors"
@@ -79,15 +78,8 @@ def write_feedback(source: Path, dest: Path, problems: list[Problem]) -> None:
     for sheet in wb.worksheets:
         sheet.sheet_view.tabSelected = sheet.title == ERRORS_SHEET
 
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=dest.parent)
-    os.close(fd)
-    try:
+    with atomic_path(dest, held_by="Excel") as tmp:
         wb.save(tmp)
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _row_col(ref: str) -> tuple[int, str]:

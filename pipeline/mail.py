@@ -18,7 +18,6 @@ import smtplib
 import sqlite3
 import ssl
 import string
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from email.headerregistry import Address
@@ -27,6 +26,7 @@ from email.policy import EmailPolicy
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
 
+from .atomic import atomic_path
 from .contacts import Contact, load_contacts
 from .errors import NapError, UsageError
 from .ledger import connect, current_submissions, transaction
@@ -405,15 +405,8 @@ def deliver(
 def _write_eml(path: Path, message: Message) -> Path:
     """Atomically, so an .eml file is never half written. X-Unsent makes Outlook open it as a
     draft, ready to check and send; other programs ignore it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = b"X-Unsent: 1\r\n" + message.email.as_bytes()
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".eml", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    with atomic_path(path, held_by="a mail program") as tmp:
+        tmp.write_bytes(b"X-Unsent: 1\r\n" + message.email.as_bytes())
     return path
 
 

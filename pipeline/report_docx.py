@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING
 
+from .atomic import atomic_path
 from .errors import NapError
 
 if TYPE_CHECKING:
@@ -202,22 +201,14 @@ def save_atomic(doc: Document, dest: Path) -> Path:
     reader never sees half a file and two runs on the same data give the same bytes."""
     raw = io.BytesIO()
     doc.save(raw)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".docx", dir=dest.parent)
-    try:
-        with (
-            os.fdopen(fd, "wb") as out,
-            zipfile.ZipFile(raw) as source,
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-        ):
-            for info in source.infolist():
-                fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-                fixed.compress_type = zipfile.ZIP_DEFLATED
-                fixed.external_attr = 0o644 << 16
-                target.writestr(fixed, source.read(info.filename))
-        os.replace(tmp, dest)
-    except OSError as exc:
-        raise NapError(f"cannot write {dest}: {exc}; is it open in Word?") from exc
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    with (
+        atomic_path(dest, held_by="Word") as tmp,
+        zipfile.ZipFile(raw) as source,
+        zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(info.filename))
     return dest

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import string
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import contract as c
+from .atomic import atomic_path
 from .errors import NapError
 from .register import Action, Plan
 from .signing import sign
@@ -75,12 +74,9 @@ def write_template(
 
     plan, ministry = issue.plan, issue.plan.ministry(issue.ministry)
     actions = plan.actions_for(issue.ministry)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path, held_by="Excel") as tmp:
         wb = xlsxwriter.Workbook(
-            tmp,
+            str(tmp),
             {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
         )
         wb.set_properties(
@@ -96,10 +92,6 @@ def write_template(
         _write_report(wb, styles, issue, actions, last_status or {})
         _write_meta(wb, issue, key)
         wb.close()
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _formats(wb) -> dict:

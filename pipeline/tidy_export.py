@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from .atomic import atomic_path
 from .errors import NapError
 
 # A spreadsheet opening a CSV runs a cell that starts with one of these as a formula.
@@ -32,9 +31,7 @@ def defuse(frame: pd.DataFrame) -> pd.DataFrame:
 def write_tidy(values: pd.DataFrame, dest: Path) -> Path:
     """Write `values` to `dest` (.csv or .parquet) atomically."""
     suffix = dest.suffix.lower()
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=dest.parent)
-    os.close(fd)
-    try:
+    with atomic_path(dest) as tmp:
         if suffix == ".csv":
             # utf-8-sig: Excel reads the accents right only with the byte order mark.
             defuse(values).to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
@@ -46,9 +43,4 @@ def write_tidy(values: pd.DataFrame, dest: Path) -> Path:
                     "--format parquet needs pyarrow: pip install 'nap-reporting[parquet]' "
                     "(or use --format csv)"
                 ) from exc
-        os.replace(tmp, dest)
-    except PermissionError as exc:
-        raise NapError(f"cannot write {dest}: {exc}; is it open in another program?") from exc
-    finally:
-        Path(tmp).unlink(missing_ok=True)
     return dest

@@ -11,6 +11,8 @@ from math import isfinite
 from pathlib import Path
 from xml.parsers import expat
 
+from .contract import column_letter
+
 
 class UnsafeWorkbook(Exception):
     """The file cannot be read safely; str(exc) is one line naming the reason, for a person."""
@@ -123,14 +125,7 @@ def _split_ref(ref: str) -> tuple[int, int]:
     return int(match[2]), col
 
 
-@lru_cache(maxsize=1024)
-def _letters(col: int) -> str:
-    """ "F" for column 6."""
-    letters = ""
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+_letters = lru_cache(maxsize=1024)(column_letter)  # "F" for column 6
 
 
 def _make_ref(row: int, col: int) -> str:

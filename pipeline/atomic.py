@@ -1,0 +1,33 @@
+"""Files written whole or not at all: a reader never sees half a file, and a failed or killed
+write leaves the previous version in place."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import NapError
+
+
+@contextmanager
+def atomic_path(dest: Path, *, held_by: str = "another program") -> Iterator[Path]:
+    """A temporary path next to `dest` to write to; it replaces `dest` in one step when the
+    block ends without error, and is removed otherwise. `held_by` names the program that may
+    hold `dest` open (Windows refuses to replace an open file)."""
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=dest.suffix, dir=dest.parent)
+    except OSError as exc:
+        raise NapError(f"cannot write in {dest.parent}: {exc}") from exc
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        try:
+            os.replace(tmp, dest)
+        except OSError as exc:
+            raise NapError(f"cannot write {dest}: {exc}; is it open in {held_by}?") from exc
+    finally:
+        Path(tmp).unlink(missing_ok=True)
