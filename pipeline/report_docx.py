@@ -144,15 +144,12 @@ class Builder:
         text_id, mono_id = self._id("Table Text"), self._id("Checksum")
         first = table.add_row()
         first._tr.get_or_add_trPr().append(_element("w:tblHeader"))
-        # Each cell carries its width too: LibreOffice and Word size columns from the cells.
-        for cell, text, width in zip(first.cells, header, widths, strict=True):
-            cell.width = width
+        for cell, text in zip(first.cells, header, strict=True):
             _write_cell(cell, text, self._id("Table Heading"), together)
         fill_rows = iter(fills) if fills is not None else None
         for values in rows:
             row_fills = next(fill_rows) if fill_rows is not None else ()
             for index, (cell, text) in enumerate(zip(table.add_row().cells, values, strict=True)):
-                cell.width = widths[index]
                 _write_cell(cell, text, mono_id if index == mono else text_id, together)
                 if index < len(row_fills) and row_fills[index]:
                     cell._tc.get_or_add_tcPr().append(
@@ -177,14 +174,22 @@ class Builder:
 
 
 def _write_cell(cell, text: str, style_id: str, together: bool) -> None:
-    """Write straight into the cell's paragraph: far faster than the Paragraph API."""
+    """Write straight into the cell's empty paragraph as plain elements: python-docx's
+    property setters search for each child's place, which dominates a long report."""
     p = cell._tc.p_lst[0]
-    properties = p.get_or_add_pPr()
-    properties.style = style_id
+    properties = _element("w:pPr")
+    properties.append(_element("w:pStyle", val=style_id))
     if together:
-        properties.keepNext_val = True
+        properties.append(_element("w:keepNext"))
+    p.insert(0, properties)
     if text:
-        p.add_r().text = clean(text)
+        text = clean(text)
+        run = p.add_r()
+        if "\n" in text or "\t" in text:
+            run.text = text  # python-docx writes the breaks and tabs as their elements
+        else:
+            run.append(_element("w:t", **{"xml:space": "preserve"}))
+            run[-1].text = text
 
 
 def set_properties(doc: Document, title: str, author: str, today: dt.date) -> None:
