@@ -176,10 +176,14 @@ def compose_reminders(
     now: dt.datetime | None = None,
 ) -> list[Message]:
     """A reminder to every ministry with no accepted file for the period. One whose last file
-    was rejected gets its feedback workbook and every reason; the others their template again."""
+    was rejected gets its feedback workbook and every reason; the others their template again.
+    The draft reminder (.eml) of a ministry that has since answered is removed."""
     plan, codes, contacts = _prepare(ws, period, plan_path, ministries)
     now = now or dt.datetime.now().astimezone()
     pending = _pending(ws, period, codes)
+    for code in codes:  # a draft reminder to a ministry that has since answered is not due
+        if code not in pending:
+            (ws.mail_dir(period) / f"reminder_{code}.eml").unlink(missing_ok=True)
     wording = _wording(ws, "reminder.txt")
     templates = _issued_templates(
         ws, period, [c for c, r in pending.items() if not r or not r.feedback]

@@ -286,6 +286,20 @@ def test_no_reminder_once_every_ministry_answered(ws, plan):
     assert compose_reminders(ws, PERIOD) == []
 
 
+def test_the_draft_reminder_of_a_ministry_that_answered_is_withdrawn(returned, plan):
+    deliver(returned, PERIOD, compose_reminders(returned, PERIOD, now=NOW))
+    drafts = returned.mail_dir(PERIOD)
+    assert (drafts / f"reminder_{MISSING}.eml").is_file()
+    template = returned.templates_dir(PERIOD) / f"{MISSING}.xlsx"
+    answers = sample_answers(plan, MISSING, PERIOD)
+    fill_template(template, returned.inbox / f"{MISSING}.xlsx", answers)
+    ingest(returned, settle=0)
+
+    deliver(returned, PERIOD, compose_reminders(returned, PERIOD, now=NOW))
+
+    assert sorted(p.name for p in drafts.glob("reminder_*.eml")) == [f"reminder_{REJECTED}.eml"]
+
+
 # Contacts
 
 BAD_CONTACTS = """ministry,focal_point,email,cc
