@@ -130,7 +130,7 @@ def _pairs(data: PeriodData, this: pd.DataFrame) -> pd.DataFrame:
     )
     rows_of = this.assign(row=this["cell"].str.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ").astype(int))
     rows_of = rows_of.groupby(["action_id", "ministry"]).agg(
-        file=("file", "first"), sheet=("sheet", "first"), row=("row", "first")
+        sheet=("sheet", "first"), row=("row", "first")
     )
     files = {m.code: m.accepted_file for m in data.status.ministries if not m.missing}
     records = []
