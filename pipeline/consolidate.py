@@ -23,7 +23,7 @@ from .errors import NapError
 from .ledger import connect
 from .report_data import CATEGORIES, COLOURS, NO_RETURN, PeriodData, load_period
 from .status import period_status
-from .template_writer import row_height
+from .template_writer import TEXT_STAYS_TEXT, row_height
 from .tidy_export import write_tidy
 from .workspace import Workspace
 
@@ -68,15 +68,7 @@ def write_workbook(tables: Tables, dest: Path) -> Path:
     import xlsxwriter
 
     with atomic_path(dest, held_by="Excel") as tmp:
-        wb = xlsxwriter.Workbook(
-            str(tmp),
-            {
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-                "remove_timezone": True,
-            },
-        )
+        wb = xlsxwriter.Workbook(str(tmp), {**TEXT_STAYS_TEXT, "remove_timezone": True})
         _Writer(wb, tables).write()
         wb.close()
     return dest
@@ -131,6 +123,13 @@ class _Writer:
             extra = {"num_format": self.f[kind].num_format} if kind not in ("text", "wrap") else {}
             self.f[f"total_{kind}"] = add({**total, **extra, "text_wrap": kind == "wrap"})
         self.fill = {c: add({"bg_color": "#" + COLOURS[c]}) for c in CATEGORIES}
+        # Header cells of the counts by pillar, in the colour of their status.
+        self.category_header = {
+            c: add({**base, "bold": True, "text_wrap": True, "bg_color": "#" + COLOURS[c]})
+            for c in CATEGORIES
+        }
+        plan_title = self.plan.title.replace("&", "&&")[:120]
+        self.page_header = f"&L&8{plan_title}: {self.period}&R&8&A"
         self.missing = add({"bg_color": "#F8CBAD", "font_color": "#9C0006"})
         self.late = add({"bg_color": "#FFE699"})
         self.tables = 0
@@ -145,8 +144,7 @@ class _Writer:
         ws.set_paper(paper)  # 9: A4, 8: A3 for the widest sheets
         ws.fit_to_pages(1, 0)
         ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-        plan_title = self.plan.title.replace("&", "&&")[:120]
-        ws.set_header(f"&L&8{plan_title}: {self.period}&R&8&A")
+        ws.set_header(self.page_header)
         ws.set_footer("&L&8consolidated returns&R&8page &P of &N")
         return ws
 
@@ -226,7 +224,7 @@ class _Writer:
     # -- sheets ----------------------------------------------------------------------------
 
     def write(self) -> None:
-        latest = max((_when(f.received) for f in self.data.files), default=None, key=_key)
+        latest = max(filter(None, (_when(f.received) for f in self.data.files)), default=None)
         self.wb.set_properties(
             {
                 "title": f"{self.plan.title}: consolidated returns for {self.period}",
@@ -442,13 +440,8 @@ class _Writer:
         ]
         end = self.table(ws, top, cols, rows, excel_table=False, total_rows=1)
         for j, category in enumerate(frame.columns, start=1):
-            if category in self.fill:
-                fmt = self.wb.add_format(
-                    {"bold": True, "bg_color": "#" + COLOURS[category], "border": 1,
-                     "border_color": "#BFBFBF", "text_wrap": True, "valign": "top",
-                     "font_size": 10}
-                )  # fmt: skip
-                ws.write_string(top, j, str(category), fmt)
+            if category in self.category_header:
+                ws.write_string(top, j, str(category), self.category_header[category])
         return end
 
     def indicators(self) -> None:
@@ -573,8 +566,7 @@ class _Writer:
         sheet.set_chart(chart)
         sheet.set_landscape()
         sheet.set_paper(9)
-        plan_title = self.plan.title.replace("&", "&&")[:120]
-        sheet.set_header(f"&L&8{plan_title}: {self.period}&R&8&A")
+        sheet.set_header(self.page_header)
 
     def issues(self) -> None:
         ws = self.sheet(
@@ -645,7 +637,3 @@ class _Writer:
         self.table(ws, top, cols, rows)
         ws.freeze_panes(top + 1, 0)
         ws.repeat_rows(top)
-
-
-def _key(value: dt.datetime | None) -> float:
-    return value.timestamp() if value else 0.0

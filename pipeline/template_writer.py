@@ -14,6 +14,14 @@ from .errors import NapError
 from .register import Action, Plan
 from .signing import sign
 
+# xlsxwriter turns strings that look like formulas, links or numbers into them by default:
+# text stays text in every workbook written here.
+TEXT_STAYS_TEXT = {
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -75,10 +83,7 @@ def write_template(
     plan, ministry = issue.plan, issue.plan.ministry(issue.ministry)
     actions = plan.actions_for(issue.ministry)
     with atomic_path(path, held_by="Excel") as tmp:
-        wb = xlsxwriter.Workbook(
-            str(tmp),
-            {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
-        )
+        wb = xlsxwriter.Workbook(str(tmp), TEXT_STAYS_TEXT)
         wb.set_properties(
             {
                 "title": f"{plan.title}: report of {ministry.code} for {issue.period}",
