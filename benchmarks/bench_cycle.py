@@ -80,9 +80,9 @@ def build_corpus(n: int) -> Path:
     """N returned workbooks: ministries x periods x resubmissions, each with other values."""
     sys.path.insert(0, str(REPO))
     os.environ["NAP_SIGNING_KEY"] = KEY
-    from pipeline.register import load_plan
-    from pipeline.sample import fill_template, sample_answers
-    from pipeline.templates import issue_templates
+    from pipeline.plan.register import load_plan
+    from pipeline.template.issue import issue_templates
+    from pipeline.template.sample import fill_template, sample_answers
     from pipeline.workspace import Workspace
 
     folder = CACHE / f"returned_{n}"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import NapError, UsageError
-from .problems import errors
+from pipeline import __version__
+from pipeline.failures import NapError, UsageError
+from pipeline.problems import errors
 
 
 class Context:
@@ -21,7 +21,7 @@ class Context:
         self.root, self.debug = root, debug
 
     def workspace(self, *, create: bool = False):
-        from .workspace import Workspace
+        from pipeline.workspace import Workspace
 
         return Workspace.open(self.root, create=create)
 
@@ -117,8 +117,8 @@ def plan_cmd(obj: Context, plan_path: Path | None) -> None:
       nap plan
       nap plan --plan workbook_templates/plans/next-plan/plan.toml
     """
-    from .register import read_plan
-    from .workspace import Workspace
+    from pipeline.plan.register import read_plan
+    from pipeline.workspace import Workspace
 
     root = obj.root if (obj.root / "inbox").is_dir() else None
     path = Workspace.open(root).plan_path(plan_path) if root else _default_plan(plan_path)
@@ -138,8 +138,8 @@ def plan_cmd(obj: Context, plan_path: Path | None) -> None:
 
 
 def _default_plan(override: Path | None) -> Path:
-    from .settings import DEFAULT_PLAN
-    from .workspace import shipped_data_file
+    from pipeline.settings import DEFAULT_PLAN
+    from pipeline.workspace import shipped_data_file
 
     return override.resolve() if override else shipped_data_file(DEFAULT_PLAN)
 
@@ -169,7 +169,7 @@ def templates_cmd(
       nap templates --period 2019
       nap templates --period 2019 --ministry MJ
     """
-    from .templates import issue_templates
+    from pipeline.template.issue import issue_templates
 
     ws = obj.workspace(create=True)
     paths = issue_templates(
@@ -205,7 +205,7 @@ def ingest_cmd(obj: Context, plan_path: Path | None, wait: float) -> None:
       nap ingest
       nap --root /srv/wps ingest
     """
-    from .ingest import ingest
+    from pipeline.intake.ingest import ingest
 
     ws = obj.workspace()
     report = ingest(ws, plan_path=plan_path, progress=_progress("Ingest"), wait=wait)
@@ -260,7 +260,7 @@ def status_cmd(obj: Context, period: int, plan_path: Path | None, changes: bool)
       nap status --period 2019
       nap status --period 2019 --changes
     """
-    from .status import period_status
+    from pipeline.intake.status import period_status
 
     st = period_status(obj.workspace(), period, plan_path)
     today = dt.date.today()
@@ -358,7 +358,7 @@ def mail_templates_cmd(
       nap mail templates --period 2019 --send
       nap mail templates --period 2019 --ministry MJ --send --resend
     """
-    from .mail import compose_templates
+    from pipeline.delivery.compose import compose_templates
 
     _mail(obj, period, ministries, plan_path, send, resend, wait, compose_templates)
 
@@ -385,7 +385,7 @@ def mail_reminders_cmd(
       nap mail reminders --period 2019
       nap mail reminders --period 2019 --send
     """
-    from .mail import compose_reminders
+    from pipeline.delivery.compose import compose_reminders
 
     _mail(obj, period, ministries, plan_path, send, resend, wait, compose_reminders)
 
@@ -401,7 +401,7 @@ def _mail(
     compose: Callable[..., list],
 ) -> None:
     """Compose, write (and send), then one line per message and a summary."""
-    from .mail import deliver
+    from pipeline.delivery.send import deliver
 
     if resend and not send:
         raise UsageError("--resend only applies with --send")
@@ -474,7 +474,7 @@ def consolidate_cmd(
       nap consolidate --period 2019
       nap consolidate --period 2019 --format csv
     """
-    from .consolidate import consolidate
+    from pipeline.outputs.consolidated.workbook import consolidate
 
     ws = obj.workspace()
     for path in consolidate(ws, period, plan_path=plan_path, formats=formats):
@@ -513,7 +513,7 @@ def report_cmd(
     elif period is None:
         raise UsageError("give --period YEAR, or --interim --periods FIRST-LAST")
     ws = obj.workspace()
-    from .report import write_interim, write_report
+    from pipeline.outputs.report.writer import write_interim, write_report
 
     if interim:
         path = write_interim(ws, first, last, plan_path=plan_path, final=final)
@@ -546,7 +546,7 @@ def run_cmd(obj: Context, period: int, plan_path: Path | None, wait: float) -> N
     Example:
       nap --root /srv/wps run --period 2019
     """
-    from .run import log, run_cycle, setup_log_file
+    from pipeline.run import log, run_cycle, setup_log_file
 
     ws = obj.workspace()
     log_path = setup_log_file(ws)
@@ -584,7 +584,7 @@ def demo_cmd(obj: Context, folder: Path | None) -> None:
       nap demo
       nap demo /tmp/wps-demo
     """
-    from .demo import run_demo
+    from pipeline.demo import run_demo
 
     root = folder or (obj.root / "demo" if obj.root == Path(".") else obj.root)
     if (root / "ledger.sqlite").exists():

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .ingest import IngestReport, ingest
-from .register import load_plan
-from .sample import fill_template, sample_answers
-from .templates import issue_templates
-from .workspace import Workspace
+from pipeline.intake.ingest import IngestReport, ingest
+from pipeline.plan.register import load_plan
+from pipeline.template.issue import issue_templates
+from pipeline.template.sample import fill_template, sample_answers
+from pipeline.workspace import Workspace
 
 PERIOD = 2019
 REJECTED = "MSI"  # returns a file with an error, and is sent its feedback
@@ -28,9 +28,10 @@ class DemoResult:
 
 def run_demo(root: Path, *, say: Callable[[str], None] = lambda _: None) -> DemoResult:
     """Issue, fill (as the ministries would), ingest, consolidate, report and write the mail."""
-    from .consolidate import consolidate
-    from .mail import compose_reminders, compose_templates, deliver
-    from .report import write_report
+    from pipeline.delivery.compose import compose_reminders, compose_templates
+    from pipeline.delivery.send import deliver
+    from pipeline.outputs.consolidated.workbook import consolidate
+    from pipeline.outputs.report.writer import write_report
 
     root.mkdir(parents=True, exist_ok=True)
     settings = root / "nap.toml"

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import NapError
+from pipeline.failures import NapError
 
 SCHEMA_VERSION = 1
 SCHEMA = """

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .errors import NapError
-from .workspace import Workspace
+from pipeline.failures import NapError
+from pipeline.workspace import Workspace
 
 DEFAULT_WAIT = 300.0
 

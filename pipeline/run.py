@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .ingest import IngestReport, ingest
-from .locking import DEFAULT_WAIT, workspace_lock
-from .status import PeriodStatus, period_status
-from .workspace import Workspace
+from pipeline.intake.ingest import IngestReport, ingest
+from pipeline.intake.status import PeriodStatus, period_status
+from pipeline.locking import DEFAULT_WAIT, workspace_lock
+from pipeline.workspace import Workspace
 
 log = logging.getLogger("nap")
 
@@ -33,8 +33,8 @@ def run_cycle(
     progress: Callable = lambda it, n: it,
 ) -> RunSummary:
     """Idempotent: with nothing new in the inbox, a run rewrites the same outputs."""
-    from .consolidate import consolidate
-    from .report import write_report
+    from pipeline.outputs.consolidated.workbook import consolidate
+    from pipeline.outputs.report.writer import write_report
 
     with workspace_lock(ws, wait):
         log.info("run for period %s in %s", period, ws.root)

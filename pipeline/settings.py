@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import NapError
+from pipeline.failures import NapError
 
 DEFAULT_PLAN = "plans/lu-wps-2018-2023/plan.toml"
 

@@ -9,7 +9,7 @@ import os
 import secrets
 from pathlib import Path
 
-from .errors import NapError
+from pipeline.failures import NapError
 
 KEY_ENV = "NAP_SIGNING_KEY"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import NapError, UsageError
-from .settings import DEFAULT_PLAN, Settings, load_settings
+from pipeline.failures import NapError, UsageError
+from pipeline.settings import DEFAULT_PLAN, Settings, load_settings
 
 SETTINGS_FILE = "nap.toml"
 DATA_DIR = "workbook_templates"

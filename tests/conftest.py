@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.register import Plan, load_plan
+from pipeline.plan.register import Plan, load_plan
 from pipeline.settings import DEFAULT_PLAN
 from pipeline.workspace import Workspace, shipped_data_file
 

@@ -13,12 +13,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import contract as c
-from pipeline.consolidate import consolidate
-from pipeline.consolidate_data import roll_up
-from pipeline.errors import NapError
-from pipeline.ingest import ingest
-from pipeline.templates import issue_templates
+from pipeline.failures import NapError
+from pipeline.intake.ingest import ingest
+from pipeline.outputs.consolidated.tables import roll_up
+from pipeline.outputs.consolidated.workbook import consolidate
+from pipeline.template import contract as c
+from pipeline.template.issue import issue_templates
 from tests.filling import fill_template, sample_answers
 
 PERIOD = 2019

@@ -12,10 +12,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import contract as c
-from pipeline.ingest import ingest
-from pipeline.status import period_status
-from pipeline.templates import issue_templates
+from pipeline.intake.ingest import ingest
+from pipeline.intake.status import period_status
+from pipeline.template import contract as c
+from pipeline.template.issue import issue_templates
 from tests.filling import fill_template, sample_answers
 
 ISSUED = dt.date(2020, 1, 15)

@@ -16,12 +16,13 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from click.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.contacts import load_contacts
-from pipeline.errors import NapError
-from pipeline.ingest import ingest
-from pipeline.mail import compose_reminders, compose_templates, deliver
-from pipeline.returned import read_meta
-from pipeline.templates import issue_templates
+from pipeline.delivery.compose import compose_reminders, compose_templates
+from pipeline.delivery.send import deliver
+from pipeline.failures import NapError
+from pipeline.intake.ingest import ingest
+from pipeline.intake.returned import read_meta
+from pipeline.plan.contacts import load_contacts
+from pipeline.template.issue import issue_templates
 from tests.filling import fill_template, sample_answers
 
 PERIOD = 2019

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import NapError
-from pipeline.register import ACTION_COLUMNS, load_plan, read_plan
+from pipeline.failures import NapError
+from pipeline.plan.register import ACTION_COLUMNS, load_plan, read_plan
 from pipeline.settings import DEFAULT_PLAN
 from pipeline.workspace import shipped_data_file
 

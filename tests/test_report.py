@@ -14,14 +14,14 @@ import pytest
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from pipeline.contract import PROGRESS_STATUSES
-from pipeline.errors import NapError
-from pipeline.ingest import ingest
+from pipeline.failures import NapError
+from pipeline.intake.ingest import ingest
 from pipeline.ledger import connect
-from pipeline.register import Plan
-from pipeline.report import write_interim, write_report
-from pipeline.report_data import COLOURS
-from pipeline.templates import issue_templates
+from pipeline.outputs.period_data import COLOURS
+from pipeline.outputs.report.writer import write_interim, write_report
+from pipeline.plan.register import Plan
+from pipeline.template.contract import PROGRESS_STATUSES
+from pipeline.template.issue import issue_templates
 from pipeline.workspace import Workspace, shipped_data_file
 from tests.conftest import TEST_KEY
 from tests.filling import fill_template, sample_answers

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.templates import issue_templates
+from pipeline.template.issue import issue_templates
 from tests.filling import fill_template, sample_answers
 
 REPO = Path(__file__).resolve().parent.parent

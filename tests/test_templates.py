@@ -8,11 +8,11 @@ import hashlib
 import openpyxl
 import pytest
 
-from pipeline import contract as c
-from pipeline.errors import UsageError
-from pipeline.returned import read_returned
+from pipeline.failures import UsageError
+from pipeline.intake.returned import read_returned
 from pipeline.signing import verify
-from pipeline.templates import issue_templates
+from pipeline.template import contract as c
+from pipeline.template.issue import issue_templates
 from tests.conftest import TEST_KEY
 
 ISSUED = dt.date(2020, 1, 15)

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from pipeline.xlsx_reader import (
+from pipeline.intake.xlsx_reader import (
     Cell,
     Limits,
     UnsafeWorkbook,

@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import contract as c
-from .problems import Problem, errors, problem
-from .register import Action, Plan
-from .returned import Returned, cell_text
-from .signing import verify
-from .template_writer import description
-from .xlsx_reader import Cell
+from pipeline.intake.returned import Returned, cell_text
+from pipeline.intake.xlsx_reader import Cell
+from pipeline.plan.register import Action, Plan
+from pipeline.problems import Problem, errors, problem
+from pipeline.signing import verify
+from pipeline.template import contract as c
+from pipeline.template.writer import description
 
 
 @dataclass(frozen=True)

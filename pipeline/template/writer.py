@@ -8,11 +8,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import contract as c
-from .atomic import atomic_path
-from .errors import NapError
-from .register import Action, Plan
-from .signing import sign
+from pipeline.atomic import atomic_path
+from pipeline.failures import NapError
+from pipeline.plan.register import Action, Plan
+from pipeline.signing import sign
+from pipeline.template import contract as c
 
 # xlsxwriter turns strings that look like formulas, links or numbers into them by default:
 # text stays text in every workbook written here.

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .contract import HEADER_OF, INPUTS, LETTER, NUMERIC_FIELDS, STATUSES
-from .report_data import CATEGORIES, NO_RETURN, NO_STATUS, PeriodData
-from .template_writer import description
+from pipeline.outputs.period_data import CATEGORIES, NO_RETURN, NO_STATUS, PeriodData
+from pipeline.template.contract import HEADER_OF, INPUTS, LETTER, NUMERIC_FIELDS, STATUSES
+from pipeline.template.writer import description
 
 TEXT_FIELDS = tuple(c.field for c in INPUTS if c.field not in NUMERIC_FIELDS)
 FIRST_INPUT, LAST_INPUT = LETTER[INPUTS[0].field], LETTER[INPUTS[-1].field]

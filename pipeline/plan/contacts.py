@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import NapError
-from .problems import Problem, problem
-from .register import Plan
+from pipeline.failures import NapError
+from pipeline.plan.register import Plan
+from pipeline.problems import Problem, problem
 
 COLUMNS = ("ministry", "focal_point", "email", "cc")
 # Deliberately plain: an address a ministry's mail server accepts, not every RFC 5322 form,

@@ -5,17 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from . import report_interim as interim
-from . import report_sections as sections
-from .contract import STATUSES
-from .errors import NapError, UsageError
-from .ledger import connect, periods
-from .register import Plan
-from .report_data import PeriodData, load_period
-from .report_docx import Builder, open_reference, save_atomic, set_properties
-from .report_sections import Context, Wording, long_date
-from .status import period_status
-from .workspace import Workspace
+from pipeline.failures import NapError, UsageError
+from pipeline.intake.status import period_status
+from pipeline.ledger import connect, periods
+from pipeline.outputs.period_data import PeriodData, load_period
+from pipeline.outputs.report import interim as interim
+from pipeline.outputs.report import sections as sections
+from pipeline.outputs.report.builder import Builder, open_reference, save_atomic, set_properties
+from pipeline.outputs.report.sections import Context, Wording, long_date
+from pipeline.plan.register import Plan
+from pipeline.template.contract import STATUSES
+from pipeline.workspace import Workspace
 
 REFERENCE = "report/reference.docx"
 WORDING = "report/wording.toml"

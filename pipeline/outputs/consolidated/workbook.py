@@ -9,8 +9,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import atomic_path
-from .consolidate_data import (
+from pipeline.atomic import atomic_path
+from pipeline.failures import NapError
+from pipeline.intake.status import period_status
+from pipeline.ledger import connect
+from pipeline.outputs.consolidated.tables import (
     FIGURES,
     ROLL_UP_CATEGORIES,
     ROLL_UP_RULE,
@@ -18,14 +21,11 @@ from .consolidate_data import (
     build_tables,
     read_values,
 )
-from .contract import HEADER_OF, STATUSES
-from .errors import NapError
-from .ledger import connect
-from .report_data import CATEGORIES, COLOURS, NO_RETURN, PeriodData, load_period
-from .status import period_status
-from .template_writer import TEXT_STAYS_TEXT, row_height
-from .tidy_export import write_tidy
-from .workspace import Workspace
+from pipeline.outputs.period_data import CATEGORIES, COLOURS, NO_RETURN, PeriodData, load_period
+from pipeline.outputs.tidy_export import write_tidy
+from pipeline.template.contract import HEADER_OF, STATUSES
+from pipeline.template.writer import TEXT_STAYS_TEXT, row_height
+from pipeline.workspace import Workspace
 
 FORMATS = ("csv", "parquet")
 MAX_ROW_HEIGHT = 409.0  # points; Excel's limit

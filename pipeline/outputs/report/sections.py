@@ -8,11 +8,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
-from . import charts
-from .errors import NapError
-from .register import Action, Pillar, Plan
-from .report_data import CATEGORIES, COLOURS, DONE, NO_RETURN, FileRow, KeyFigures, PeriodData
-from .report_docx import Builder, add_field
+from pipeline.failures import NapError
+from pipeline.outputs.period_data import (
+    CATEGORIES,
+    COLOURS,
+    DONE,
+    NO_RETURN,
+    FileRow,
+    KeyFigures,
+    PeriodData,
+)
+from pipeline.outputs.report import charts
+from pipeline.outputs.report.builder import Builder, add_field
+from pipeline.plan.register import Action, Pillar, Plan
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",

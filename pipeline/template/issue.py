@@ -6,13 +6,13 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .errors import UsageError
-from .ledger import connect, last_statuses
-from .register import Plan, load_plan
-from .returned import read_meta
-from .signing import signing_key
-from .template_writer import Contact, Issue, write_template
-from .workspace import Workspace
+from pipeline.failures import UsageError
+from pipeline.intake.returned import read_meta
+from pipeline.ledger import connect, last_statuses
+from pipeline.plan.register import Plan, load_plan
+from pipeline.signing import signing_key
+from pipeline.template.writer import Contact, Issue, write_template
+from pipeline.workspace import Workspace
 
 INSTRUCTIONS_FILE = "template_instructions.txt"
 

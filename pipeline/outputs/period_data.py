@@ -7,10 +7,10 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .contract import STATUSES
-from .ledger import current_submissions
-from .register import Plan
-from .status import MinistryStatus, PeriodStatus
+from pipeline.intake.status import MinistryStatus, PeriodStatus
+from pipeline.ledger import current_submissions
+from pipeline.plan.register import Plan
+from pipeline.template.contract import STATUSES
 
 NO_STATUS = "No status"  # an accepted return left the status empty
 NO_RETURN = "No return"  # no return of the ministry was accepted

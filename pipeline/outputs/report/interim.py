@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .report_data import COLOURS, NO_RETURN, NO_STATUS, PeriodData
-from .report_sections import (
+from pipeline.outputs.period_data import COLOURS, NO_RETURN, NO_STATUS, PeriodData
+from pipeline.outputs.report.sections import (
     Context,
     glossary,
     key_rows,

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from . import contract as c
-from .atomic import atomic_path
-from .problems import Problem, Severity
+from pipeline.atomic import atomic_path
+from pipeline.problems import Problem, Severity
+from pipeline.template import contract as c
 
 ERRORS_SHEET = "Errors"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .ledger import connect, current_submissions
-from .register import Plan, load_plan
-from .returned import read_meta
-from .workspace import Workspace
+from pipeline.intake.returned import read_meta
+from pipeline.ledger import connect, current_submissions
+from pipeline.plan.register import Plan, load_plan
+from pipeline.workspace import Workspace
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import contract as c
-from .xlsx_reader import Cell, Limits, UnsafeWorkbook, read_cells
+from pipeline.intake.xlsx_reader import Cell, Limits, UnsafeWorkbook, read_cells
+from pipeline.template import contract as c
 
 LIMITS = Limits()
 

@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .errors import NapError
-from .problems import Problem, errors, problem
+from pipeline.failures import NapError
+from pipeline.problems import Problem, errors, problem
 
 MEASURES = ("count", "women_men", "amount", "text")
 ALL = "All"

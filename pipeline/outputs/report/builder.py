@@ -11,8 +11,8 @@ from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING
 
-from .atomic import atomic_path
-from .errors import NapError
+from pipeline.atomic import atomic_path
+from pipeline.failures import NapError
 
 if TYPE_CHECKING:
     from docx.document import Document

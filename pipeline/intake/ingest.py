@@ -23,16 +23,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .feedback import write_feedback
-from .ledger import connect, submission_values, transaction
-from .locking import DEFAULT_WAIT, workspace_lock
-from .problems import Problem, Severity, errors, problem
-from .register import Plan, load_plan
-from .returned import read_returned
-from .signing import signing_key
-from .validate import Checked, check_returned
-from .workspace import Workspace
-from .xlsx_reader import UnsafeWorkbook
+from pipeline.intake.feedback import write_feedback
+from pipeline.intake.returned import read_returned
+from pipeline.intake.rules import Checked, check_returned
+from pipeline.intake.xlsx_reader import UnsafeWorkbook
+from pipeline.ledger import connect, submission_values, transaction
+from pipeline.locking import DEFAULT_WAIT, workspace_lock
+from pipeline.plan.register import Plan, load_plan
+from pipeline.problems import Problem, Severity, errors, problem
+from pipeline.signing import signing_key
+from pipeline.workspace import Workspace
 
 SETTLE_SECONDS = 2.0
 IGNORED = re.compile(r"^(~\$|\.~lock|\.)|\.(part|crdownload|tmp|partial|download)$", re.IGNORECASE)

@@ -7,8 +7,8 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from . import contract as c
-from .register import Plan
+from pipeline.plan.register import Plan
+from pipeline.template import contract as c
 
 Answers = Mapping[str, Mapping[str, object]]  # action id -> field -> value
 STATUS_CYCLE = ("In progress", "Ongoing", "Completed", "Not started", "Ongoing")

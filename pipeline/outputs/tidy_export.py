@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .atomic import atomic_path
-from .errors import NapError
+from pipeline.atomic import atomic_path
+from pipeline.failures import NapError
 
 # A spreadsheet opening a CSV runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -11,7 +11,7 @@ from math import isfinite
 from pathlib import Path
 from xml.parsers import expat
 
-from .contract import column_letter
+from pipeline.template.contract import column_letter
 
 
 class UnsafeWorkbook(Exception):

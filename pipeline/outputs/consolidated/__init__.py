@@ -1,0 +1,1 @@
+"""The consolidated workbook of a period."""

@@ -1,0 +1,1 @@
+"""The committee report, the interim report and their charts."""

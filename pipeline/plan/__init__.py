@@ -1,0 +1,1 @@
+"""The plan register and the contacts of its reporting ministries."""

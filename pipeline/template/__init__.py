@@ -1,0 +1,1 @@
+"""The template contract, and the pre-filled templates issued to the ministries."""
