@@ -173,76 +173,10 @@ def read_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
     """Load a plan file and its CSV tables, collecting every problem; the plan is None
     when there is any error."""
     path = Path(path)
-    if not path.is_file():
-        raise NapError(f"plan file {path} not found; give --plan FILE or check nap.toml")
-    try:
-        meta = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise NapError(f"{path}: not a valid plan file: {exc}") from exc
-    try:
-        head = meta["plan"]
-        ministries = tuple(Ministry(**m) for m in meta["ministries"])
-        pillars = tuple(
-            Pillar(p["id"], p["name"], p["main_objective"], tuple(p.get("commitments", ())))
-            for p in meta["pillars"]
-        )
-        glossary = tuple(GlossaryEntry(**g) for g in meta.get("glossary", ()))
-        actions_file = path.parent / head["actions"]
-        bodies_file = path.parent / head["bodies"]
-    except (KeyError, TypeError) as exc:
-        raise NapError(
-            f"{path}: missing or malformed entry {exc}; compare with the shipped plan"
-        ) from exc
-    for table in (actions_file, bodies_file):
-        if not table.is_file():
-            raise NapError(f"{path}: the table {table.name} it names is missing beside it")
-
+    head, ministries, pillars, glossary = _read_plan_file(path)
     problems: list[Problem] = []
-    codes = {m.code for m in ministries}
-    bodies: dict[str, Body] = {}
-    for line, row in _read_csv(bodies_file, ("code", "name", "ministry"), problems):
-        if row["ministry"] not in codes:
-            problems.append(
-                problem(
-                    "register-unknown-ministry",
-                    file=bodies_file.name,
-                    cell=f"line {line}, ministry",
-                    value=row["ministry"],
-                )
-            )
-        bodies[row["code"]] = Body(row["code"], row["name"], row["ministry"])
-
-    pillar_ids = {p.id for p in pillars}
-    actions: list[Action] = []
-    first_line: dict[str, int] = {}
-    order = {code: i for i, code in enumerate(m.code for m in ministries)}
-    for line, row in _read_csv(actions_file, ACTION_COLUMNS, problems):
-        found = _check_action(
-            row, line, actions_file.name, pillar_ids, bodies, codes, order, first_line
-        )
-        problems.extend(found)
-        if not found:
-            ministries_of_row = (
-                tuple(m.code for m in ministries)
-                if row["ministries"] == ALL
-                else _split(row["ministries"])
-            )
-            actions.append(
-                Action(
-                    id=row["id"],
-                    pillar=row["pillar"],
-                    objective=row["objective"],
-                    action=row["action"],
-                    indicator=row["indicator"],
-                    responsible_printed=row["responsible_printed"],
-                    bodies=_split(row["bodies"]),
-                    ministries=ministries_of_row,
-                    measures=tuple(m for m in MEASURES if m in _split(row["measures"])),
-                    count_label=row["count_label"],
-                    note=row["note"],
-                    line=line,
-                )
-            )
+    bodies = _read_bodies(path.parent / head["bodies"], ministries, problems)
+    actions = _read_actions(path.parent / head["actions"], ministries, pillars, bodies, problems)
     if errors(problems):
         return None, problems
     plan = Plan(
@@ -261,6 +195,93 @@ def read_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
         path=path,
     )
     return plan, problems
+
+
+def _read_plan_file(
+    path: Path,
+) -> tuple[dict, tuple[Ministry, ...], tuple[Pillar, ...], tuple[GlossaryEntry, ...]]:
+    """plan.toml: the plan's head, ministries, pillars and glossary; a file that cannot be
+    read at all stops the command, since nothing else can be checked without it."""
+    if not path.is_file():
+        raise NapError(f"plan file {path} not found; give --plan FILE or check nap.toml")
+    try:
+        meta = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise NapError(f"{path}: not a valid plan file: {exc}") from exc
+    try:
+        head = meta["plan"]
+        ministries = tuple(Ministry(**m) for m in meta["ministries"])
+        pillars = tuple(
+            Pillar(p["id"], p["name"], p["main_objective"], tuple(p.get("commitments", ())))
+            for p in meta["pillars"]
+        )
+        glossary = tuple(GlossaryEntry(**g) for g in meta.get("glossary", ()))
+        tables = (head["actions"], head["bodies"])
+    except (KeyError, TypeError) as exc:
+        raise NapError(
+            f"{path}: missing or malformed entry {exc}; compare with the shipped plan"
+        ) from exc
+    for table in tables:
+        if not (path.parent / table).is_file():
+            raise NapError(f"{path}: the table {table} it names is missing beside it")
+    return head, ministries, pillars, glossary
+
+
+def _read_bodies(
+    file: Path, ministries: tuple[Ministry, ...], problems: list[Problem]
+) -> dict[str, Body]:
+    codes = {m.code for m in ministries}
+    bodies: dict[str, Body] = {}
+    for line, row in _read_csv(file, ("code", "name", "ministry"), problems):
+        if row["ministry"] not in codes:
+            problems.append(
+                problem(
+                    "register-unknown-ministry",
+                    file=file.name,
+                    cell=f"line {line}, ministry",
+                    value=row["ministry"],
+                )
+            )
+        bodies[row["code"]] = Body(row["code"], row["name"], row["ministry"])
+    return bodies
+
+
+def _read_actions(
+    file: Path,
+    ministries: tuple[Ministry, ...],
+    pillars: tuple[Pillar, ...],
+    bodies: dict[str, Body],
+    problems: list[Problem],
+) -> list[Action]:
+    codes = {m.code for m in ministries}
+    pillar_ids = {p.id for p in pillars}
+    order = {m.code: i for i, m in enumerate(ministries)}
+    first_line: dict[str, int] = {}
+    actions: list[Action] = []
+    for line, row in _read_csv(file, ACTION_COLUMNS, problems):
+        found = _check_action(row, line, file.name, pillar_ids, bodies, codes, order, first_line)
+        problems.extend(found)
+        if not found:
+            actions.append(_action(row, line, ministries))
+    return actions
+
+
+def _action(row: dict, line: int, ministries: tuple[Ministry, ...]) -> Action:
+    listed = row["ministries"]
+    return Action(
+        id=row["id"],
+        pillar=row["pillar"],
+        objective=row["objective"],
+        action=row["action"],
+        indicator=row["indicator"],
+        responsible_printed=row["responsible_printed"],
+        bodies=_split(row["bodies"]),
+        ministries=tuple(m.code for m in ministries) if listed == ALL else _split(listed),
+        measures=tuple(m for m in MEASURES if m in _split(row["measures"])),
+        count_label=row["count_label"],
+        note=row["note"],
+        line=line,
+    )
 
 
 def _check_action(
