@@ -80,7 +80,6 @@ def build_corpus(n: int) -> Path:
     """N returned workbooks: ministries x periods x resubmissions, each with other values."""
     sys.path.insert(0, str(REPO))
     os.environ["NAP_SIGNING_KEY"] = KEY
-    from pipeline.plan.register import load_plan
     from pipeline.template.issue import issue_templates
     from pipeline.template.sample import fill_template, sample_answers
     from pipeline.workspace import Workspace
@@ -90,7 +89,7 @@ def build_corpus(n: int) -> Path:
         return folder
     shutil.rmtree(folder, ignore_errors=True)
     ws = Workspace.open(CACHE / "issuer", create=True)
-    plan = load_plan(ws.plan_path())
+    plan = ws.plan
     codes = plan.ministry_codes
     for period in PERIODS:
         issue_templates(ws, period)
@@ -101,7 +100,7 @@ def build_corpus(n: int) -> Path:
         seed = i // (len(codes) * len(PERIODS))  # later rounds are resubmissions
         dest = folder / f"{i:05d}_{code}_{period}.xlsx"
         fill_template(
-            ws.templates_dir(period) / f"{code}.xlsx",
+            ws.template_path(period, code),
             dest,
             sample_answers(plan, code, period, seed),
         )

@@ -16,14 +16,18 @@ from pipeline.failures import NapError, UsageError
 from pipeline.problems import errors
 
 
-class Context:
+class Invocation:
+    """The global options of one `nap` command: the workspace folder, --debug, and the
+    --plan of the subcommand."""
+
     def __init__(self, root: Path, debug: bool) -> None:
         self.root, self.debug = root, debug
+        self.plan: Path | None = None
 
     def workspace(self, *, create: bool = False):
         from pipeline.workspace import Workspace
 
-        return Workspace.open(self.root, create=create)
+        return Workspace.open(self.root, create=create, plan=self.plan)
 
 
 class NapGroup(click.Group):
@@ -62,10 +66,17 @@ def _fail(ctx: click.Context, exc: Exception, code: int, unexpected: bool = Fals
 period_option = click.option(
     "--period", type=click.IntRange(1900, 2999), required=True, help="Reporting year, e.g. 2019."
 )
+
+
+def _remember_plan(ctx: click.Context, _: click.Parameter, value: Path | None) -> None:
+    ctx.find_object(Invocation).plan = value
+
+
 plan_option = click.option(
     "--plan",
-    "plan_path",
     type=click.Path(dir_okay=False, path_type=Path),
+    expose_value=False,
+    callback=_remember_plan,
     help="Plan file (plan.toml) to use instead of the workspace's.",
 )
 
@@ -103,13 +114,13 @@ def cli(ctx: click.Context, root: Path, debug: bool) -> None:
       nap consolidate --period 2019      the consolidated workbook
       nap report --period 2019           the committee report (.docx)
     """
-    ctx.obj = Context(root, debug)
+    ctx.obj = Invocation(root, debug)
 
 
 @cli.command("plan")
 @plan_option
 @click.pass_obj
-def plan_cmd(obj: Context, plan_path: Path | None) -> None:
+def plan_cmd(obj: Invocation) -> None:
     """Check the plan register and print its summary: actions per pillar and per ministry.
 
     \b
@@ -118,10 +129,9 @@ def plan_cmd(obj: Context, plan_path: Path | None) -> None:
       nap plan --plan workbook_templates/plans/next-plan/plan.toml
     """
     from pipeline.plan.register import read_plan
-    from pipeline.workspace import Workspace
+    from pipeline.workspace import plan_file_for
 
-    root = obj.root if (obj.root / "inbox").is_dir() else None
-    path = Workspace.open(root).plan_path(plan_path) if root else _default_plan(plan_path)
+    path = plan_file_for(obj.root, obj.plan)
     plan, problems = read_plan(path)
     for p in problems:
         click.echo(str(p))
@@ -137,13 +147,6 @@ def plan_cmd(obj: Context, plan_path: Path | None) -> None:
         click.echo(f"  {m.code:<6} {len(plan.actions_for(m.code)):>3}  {m.name}")
 
 
-def _default_plan(override: Path | None) -> Path:
-    from pipeline.settings import DEFAULT_PLAN
-    from pipeline.workspace import shipped_data_file
-
-    return override.resolve() if override else shipped_data_file(DEFAULT_PLAN)
-
-
 @cli.command("templates")
 @period_option
 @click.option(
@@ -155,9 +158,7 @@ def _default_plan(override: Path | None) -> Path:
 )
 @plan_option
 @click.pass_obj
-def templates_cmd(
-    obj: Context, period: int, ministries: tuple[str, ...], plan_path: Path | None
-) -> None:
+def templates_cmd(obj: Invocation, period: int, ministries: tuple[str, ...]) -> None:
     """Write one pre-filled, signed Excel template per ministry to outbox/<period>/templates/.
 
     Creates the workspace (inbox/, outbox/) if needed. Re-running rewrites the same files.
@@ -176,7 +177,6 @@ def templates_cmd(
         ws,
         period,
         ministries=[m.upper() for m in ministries],
-        plan_path=plan_path,
     )
     for path in paths:
         click.echo(f"wrote {_rel(path, ws.root)}")
@@ -193,7 +193,7 @@ def _rel(path: Path, root: Path) -> str:
 @plan_option
 @wait_option
 @click.pass_obj
-def ingest_cmd(obj: Context, plan_path: Path | None, wait: float) -> None:
+def ingest_cmd(obj: Invocation, wait: float) -> None:
     """Check every workbook in inbox/: accept it into the ledger or reject it with reasons.
 
     Accepted files go to archive/<period>/<CODE>/, rejected ones to archive/rejected/ with a
@@ -208,7 +208,7 @@ def ingest_cmd(obj: Context, plan_path: Path | None, wait: float) -> None:
     from pipeline.intake.ingest import ingest
 
     ws = obj.workspace()
-    report = ingest(ws, plan_path=plan_path, progress=_progress("Ingest"), wait=wait)
+    report = ingest(ws, progress=_progress("Ingest"), wait=wait)
     _print_ingest(report)
 
 
@@ -251,7 +251,7 @@ def _progress(label: str):
 @plan_option
 @click.option("--changes", is_flag=True, help="List every value a resubmission changed.")
 @click.pass_obj
-def status_cmd(obj: Context, period: int, plan_path: Path | None, changes: bool) -> None:
+def status_cmd(obj: Invocation, period: int, changes: bool) -> None:
     """Show, per ministry: template issued, last file received, accepted or rejected,
     completeness, warnings, and who is still missing.
 
@@ -262,7 +262,7 @@ def status_cmd(obj: Context, period: int, plan_path: Path | None, changes: bool)
     """
     from pipeline.intake.status import period_status
 
-    st = period_status(obj.workspace(), period, plan_path)
+    st = period_status(obj.workspace(), period)
     today = dt.date.today()
     click.echo(
         f"Period {period}, deadline {st.deadline.isoformat()}"
@@ -341,10 +341,9 @@ def mail_options(command):
 @mail_options
 @click.pass_obj
 def mail_templates_cmd(
-    obj: Context,
+    obj: Invocation,
     period: int,
     ministries: tuple[str, ...],
-    plan_path: Path | None,
     send: bool,
     resend: bool,
     wait: float,
@@ -360,17 +359,16 @@ def mail_templates_cmd(
     """
     from pipeline.delivery.compose import compose_templates
 
-    _mail(obj, period, ministries, plan_path, send, resend, wait, compose_templates)
+    _mail(obj, period, ministries, send, resend, wait, compose_templates)
 
 
 @mail_group.command("reminders")
 @mail_options
 @click.pass_obj
 def mail_reminders_cmd(
-    obj: Context,
+    obj: Invocation,
     period: int,
     ministries: tuple[str, ...],
-    plan_path: Path | None,
     send: bool,
     resend: bool,
     wait: float,
@@ -387,14 +385,13 @@ def mail_reminders_cmd(
     """
     from pipeline.delivery.compose import compose_reminders
 
-    _mail(obj, period, ministries, plan_path, send, resend, wait, compose_reminders)
+    _mail(obj, period, ministries, send, resend, wait, compose_reminders)
 
 
 def _mail(
-    obj: Context,
+    obj: Invocation,
     period: int,
     ministries: tuple[str, ...],
-    plan_path: Path | None,
     send: bool,
     resend: bool,
     wait: float,
@@ -407,7 +404,7 @@ def _mail(
         raise UsageError("--resend only applies with --send")
     ws = obj.workspace()
     codes = list(dict.fromkeys(m.upper() for m in ministries))
-    messages = compose(ws, period, plan_path=plan_path, ministries=codes)
+    messages = compose(ws, period, ministries=codes)
     if not messages:
         who = f"{', '.join(codes)} {'have' if len(codes) > 1 else 'has'}" if codes else ""
         click.echo(f"0 messages: {who or 'every ministry has'} an accepted file for {period}")
@@ -463,9 +460,7 @@ def _delivery_summary(deliveries, mail_dir: Path, root: Path) -> str:
     help="Also write the tidy table of all values (repeatable).",
 )
 @click.pass_obj
-def consolidate_cmd(
-    obj: Context, period: int, plan_path: Path | None, formats: tuple[str, ...]
-) -> None:
+def consolidate_cmd(obj: Invocation, period: int, formats: tuple[str, ...]) -> None:
     """Write outbox/<period>/consolidated_<period>.xlsx from the ledger: overview, actions,
     by pillar, indicators, issues, history and charts.
 
@@ -477,7 +472,7 @@ def consolidate_cmd(
     from pipeline.outputs.consolidated.workbook import consolidate
 
     ws = obj.workspace()
-    for path in consolidate(ws, period, plan_path=plan_path, formats=formats):
+    for path in consolidate(ws, period, formats=formats):
         click.echo(f"wrote {_rel(path, ws.root)}")
 
 
@@ -493,12 +488,11 @@ def consolidate_cmd(
 @plan_option
 @click.pass_obj
 def report_cmd(
-    obj: Context,
+    obj: Invocation,
     period: int | None,
     interim: bool,
     periods: str | None,
     final: bool,
-    plan_path: Path | None,
 ) -> None:
     """Write the committee report (.docx) of a period, or the interim report across periods.
 
@@ -516,9 +510,9 @@ def report_cmd(
     from pipeline.outputs.report.writer import write_interim, write_report
 
     if interim:
-        path = write_interim(ws, first, last, plan_path=plan_path, final=final)
+        path = write_interim(ws, first, last, final=final)
     else:
-        path = write_report(ws, period, plan_path=plan_path, final=final)
+        path = write_report(ws, period, final=final)
     click.echo(f"wrote {_rel(path, ws.root)}")
 
 
@@ -537,7 +531,7 @@ def _period_range(text: str | None) -> tuple[int, int]:
 @plan_option
 @wait_option
 @click.pass_obj
-def run_cmd(obj: Context, period: int, plan_path: Path | None, wait: float) -> None:
+def run_cmd(obj: Invocation, period: int, wait: float) -> None:
     """Ingest, consolidate and report in one idempotent step: the nightly job (cron or a
     systemd timer; see docs/). Logs go to outbox/logs/. A rejected file is an outcome, not a
     failure: the exit code is non-zero only when the tool could not complete.
@@ -551,9 +545,7 @@ def run_cmd(obj: Context, period: int, plan_path: Path | None, wait: float) -> N
     ws = obj.workspace()
     log_path = setup_log_file(ws)
     try:
-        summary = run_cycle(
-            ws, period, plan_path=plan_path, wait=wait, progress=_progress("Ingest")
-        )
+        summary = run_cycle(ws, period, wait=wait, progress=_progress("Ingest"))
     except Exception as exc:
         log.error("run failed: %s", exc)
         raise
@@ -575,7 +567,7 @@ def run_cmd(obj: Context, period: int, plan_path: Path | None, wait: float) -> N
 @cli.command("demo")
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.pass_obj
-def demo_cmd(obj: Context, folder: Path | None) -> None:
+def demo_cmd(obj: Invocation, folder: Path | None) -> None:
     """Run a whole reporting cycle on SAMPLE data in a new workspace (default: demo/) and
     show where every output is: templates, feedback, consolidated workbook, report, mail.
 
@@ -584,10 +576,11 @@ def demo_cmd(obj: Context, folder: Path | None) -> None:
       nap demo
       nap demo /tmp/wps-demo
     """
-    from pipeline.demo import run_demo
+    from pipeline.demo import PERIOD, run_demo
+    from pipeline.workspace import LEDGER_FILE
 
     root = folder or (obj.root / "demo" if obj.root == Path(".") else obj.root)
-    if (root / "ledger.sqlite").exists():
+    if (root / LEDGER_FILE).exists():
         raise UsageError(
             f"{root} already holds a ledger; give the demo a new folder, e.g. nap demo demo2"
         )
@@ -612,7 +605,7 @@ def demo_cmd(obj: Context, folder: Path | None) -> None:
             click.echo(
                 f"  ... and {len(paths) - len(shown)} more in {_rel(paths[0].parent, Path.cwd())}"
             )
-    click.echo(f"Next: nap --root {_rel(result.root, Path.cwd())} status --period 2019")
+    click.echo(f"Next: nap --root {_rel(result.root, Path.cwd())} status --period {PERIOD}")
 
 
 def main() -> None:

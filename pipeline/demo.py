@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.intake.ingest import IngestReport, ingest
-from pipeline.plan.register import load_plan
 from pipeline.template.issue import issue_templates
 from pipeline.template.sample import fill_template, sample_answers
 from pipeline.workspace import Workspace
@@ -46,7 +45,7 @@ def run_demo(root: Path, *, say: Callable[[str], None] = lambda _: None) -> Demo
         )
     ws = Workspace.open(root, create=True)
     result = DemoResult(ws.root)
-    plan = load_plan(ws.plan_path())
+    plan = ws.plan
     say(f"Issuing the {PERIOD} templates of {len(plan.ministries)} ministries")
     templates = issue_templates(ws, PERIOD)
     result.outputs["templates"] = templates
@@ -62,7 +61,7 @@ def run_demo(root: Path, *, say: Callable[[str], None] = lambda _: None) -> Demo
             answers[first]["women"] = "about twenty"  # text where a number is expected
             answers[first]["status"] = "Finished"  # not one of the five statuses
         fill_template(
-            ws.templates_dir(PERIOD) / f"{code}.xlsx",
+            ws.template_path(PERIOD, code),
             ws.inbox / f"{code} report {PERIOD}.xlsx",
             answers,
         )
@@ -70,7 +69,7 @@ def run_demo(root: Path, *, say: Callable[[str], None] = lambda _: None) -> Demo
 
     say(f"{RESUBMITTED} sends a corrected file, which replaces its first one")
     fill_template(
-        ws.templates_dir(PERIOD) / f"{RESUBMITTED}.xlsx",
+        ws.template_path(PERIOD, RESUBMITTED),
         ws.inbox / f"{RESUBMITTED} report {PERIOD} v2.xlsx",
         sample_answers(plan, RESUBMITTED, PERIOD, seed=1),
     )

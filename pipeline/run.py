@@ -28,7 +28,6 @@ def run_cycle(
     ws: Workspace,
     period: int,
     *,
-    plan_path: Path | None = None,
     wait: float = DEFAULT_WAIT,
     progress: Callable = lambda it, n: it,
 ) -> RunSummary:
@@ -38,21 +37,21 @@ def run_cycle(
 
     with workspace_lock(ws, wait):
         log.info("run for period %s in %s", period, ws.root)
-        summary = RunSummary(period, ingest(ws, plan_path=plan_path, progress=progress, wait=wait))
+        summary = RunSummary(period, ingest(ws, progress=progress, wait=wait))
         for o in summary.ingest.outcomes:
             log.info("%s %s %s %s", o.outcome, o.name, o.ministry, o.period or "")
         for name, why in summary.ingest.skipped:
             log.info("skipped %s: %s", name, why)
-        summary.status = period_status(ws, period, plan_path)
-        if len(summary.status.missing) == len(summary.status.ministries):
+        summary.status = period_status(ws, period)
+        if not summary.status.has_returns:
             summary.notes.append(
                 f"no accepted submission for {period} yet: no workbook or report written"
             )
             log.info(summary.notes[-1])
             return summary
         summary.outputs = [
-            *consolidate(ws, period, plan_path=plan_path),
-            write_report(ws, period, plan_path=plan_path),
+            *consolidate(ws, period),
+            write_report(ws, period),
         ]
         for path in summary.outputs:
             log.info("wrote %s", path)
@@ -60,11 +59,15 @@ def run_cycle(
 
 
 def setup_log_file(ws: Workspace) -> Path:
-    """Append to outbox/logs/nap-<date>.log, one file a day."""
+    """Append to outbox/logs/nap-<date>.log, one file a day. Called again (another run in the
+    same process), it replaces the handler it added, so no line is written twice."""
     import datetime as dt
 
     ws.logs.mkdir(parents=True, exist_ok=True)
     path = ws.logs / f"nap-{dt.date.today().isoformat()}.log"
+    for old in [h for h in log.handlers if isinstance(h, logging.FileHandler)]:
+        log.removeHandler(old)
+        old.close()
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(message)s"))
     log.addHandler(handler)

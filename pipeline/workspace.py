@@ -1,25 +1,37 @@
-"""Where things live: the workspace folders, the editable data, and the settings."""
+"""Where things live: the workspace folders, its plan, the editable data and the settings."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.failures import NapError, UsageError
 from pipeline.settings import DEFAULT_PLAN, Settings, load_settings
 
+if TYPE_CHECKING:
+    from pipeline.plan.register import Plan
+
 SETTINGS_FILE = "nap.toml"
 DATA_DIR = "workbook_templates"
+LEDGER_FILE = "ledger.sqlite"
 
 
 @dataclass(frozen=True)
 class Workspace:
+    """One office's workspace: every command works on one, with its plan loaded once."""
+
     root: Path
     settings: Settings
+    plan_override: Path | None = None
 
     @classmethod
-    def open(cls, root: Path | str = ".", *, create: bool = False) -> Workspace:
-        """Open the workspace at `root`; with `create`, make its folders if missing."""
+    def open(
+        cls, root: Path | str = ".", *, create: bool = False, plan: Path | str | None = None
+    ) -> Workspace:
+        """Open the workspace at `root`; with `create`, make its folders if missing. `plan`
+        is a plan file to use instead of the workspace's own."""
         root = Path(root).expanduser().resolve()
         if create:
             if root.exists() and not root.is_dir():
@@ -28,18 +40,19 @@ class Workspace:
                 (root / sub).mkdir(parents=True, exist_ok=True)
         elif not root.is_dir():
             raise UsageError(f"the folder {root} does not exist; give --root the workspace folder")
-        elif not (root / "inbox").is_dir() or not (root / "outbox").is_dir():
+        elif not is_workspace(root):
             raise UsageError(
                 f"{root} is not a workspace: expected the folders inbox/ and outbox/ there. "
                 "Run the command in the workspace folder or give --root DIR "
                 "(`nap templates` creates a workspace)"
             )
-        return cls(root, load_settings(root / SETTINGS_FILE))
+        override = Path(plan).expanduser().resolve() if plan else None
+        return cls(root, load_settings(root / SETTINGS_FILE), override)
 
     inbox = property(lambda self: self.root / "inbox")
     outbox = property(lambda self: self.root / "outbox")
     archive = property(lambda self: self.root / "archive")
-    ledger_path = property(lambda self: self.root / "ledger.sqlite")
+    ledger_path = property(lambda self: self.root / LEDGER_FILE)
     key_path = property(lambda self: self.root / ".nap-signing-key")
     lock_path = property(lambda self: self.root / "nap.lock")
     logs = property(lambda self: self.outbox / "logs")
@@ -49,6 +62,10 @@ class Workspace:
 
     def templates_dir(self, period: int) -> Path:
         return self.period_dir(period) / "templates"
+
+    def template_path(self, period: int, ministry: str) -> Path:
+        """The template issued to a ministry for a period (the template contract's name)."""
+        return self.templates_dir(period) / f"{ministry}.xlsx"
 
     def feedback_dir(self, period: int) -> Path:
         return self.period_dir(period) / "feedback"
@@ -63,12 +80,54 @@ class Workspace:
             return own
         return shipped_data_file(relative)
 
-    def plan_path(self, override: Path | str | None = None) -> Path:
-        if override:
-            return Path(override).expanduser().resolve()
+    @property
+    def plan_file(self) -> Path:
+        """The plan in force: the one given for this command, else nap.toml's, else the
+        workspace's own copy of the shipped plan, else the shipped plan."""
+        if self.plan_override:
+            return self.plan_override
         if self.settings.plan:
             return (self.root / self.settings.plan).resolve()
         return self.data_file(DEFAULT_PLAN)
+
+    @cached_property
+    def plan(self) -> Plan:
+        """Loaded on first use and then shared by every stage of the command."""
+        from pipeline.plan.register import load_plan
+
+        return load_plan(self.plan_file)
+
+    def check_period(self, period: int) -> int:
+        plan = self.plan
+        if not plan.first_period <= period <= plan.last_period:
+            raise UsageError(
+                f"period {period} is outside the plan {plan.id} "
+                f"({plan.first_period}-{plan.last_period}); "
+                "give a year within it, or --plan FILE for another plan"
+            )
+        return period
+
+    def check_ministries(self, ministries: list[str] | tuple[str, ...]) -> list[str]:
+        """The codes asked for, checked against the plan; all of the plan's when none."""
+        codes = self.plan.ministry_codes
+        unknown = [m for m in ministries if m not in codes]
+        if unknown:
+            raise UsageError(
+                f"unknown ministry code {', '.join(unknown)}; the plan has {', '.join(codes)}"
+            )
+        return list(ministries) or list(codes)
+
+
+def is_workspace(root: Path) -> bool:
+    return (root / "inbox").is_dir() and (root / "outbox").is_dir()
+
+
+def plan_file_for(root: Path, override: Path | None) -> Path:
+    """The plan `nap plan` checks: the workspace's in a workspace, else the given or shipped
+    one, so that a plan can be checked before any workspace exists."""
+    if is_workspace(root):
+        return Workspace.open(root, plan=override).plan_file
+    return override.expanduser().resolve() if override else shipped_data_file(DEFAULT_PLAN)
 
 
 def shipped_data_file(relative: str) -> Path:

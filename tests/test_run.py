@@ -142,3 +142,16 @@ def test_a_run_killed_mid_way_is_completed_by_the_next(workspace, plan):
     _, err = rerun.communicate(timeout=120)
     assert rerun.returncode == 0, err
     assert_each_file_once(workspace, dropped)
+
+
+def test_two_runs_in_one_process_log_each_line_once(workspace):
+    from pipeline.run import log, setup_log_file
+
+    first = setup_log_file(workspace)
+    second = setup_log_file(workspace)
+    log.info("one line")
+    for handler in log.handlers[:]:
+        log.removeHandler(handler)
+        handler.close()
+    assert first == second
+    assert first.read_text(encoding="utf-8").count("one line") == 1

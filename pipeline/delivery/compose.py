@@ -24,8 +24,7 @@ from pipeline.failures import NapError
 from pipeline.intake.returned import read_meta
 from pipeline.ledger import connect, current_submissions
 from pipeline.plan.contacts import Contact, load_contacts
-from pipeline.plan.register import Plan, load_plan
-from pipeline.template.issue import check_ministries, check_period
+from pipeline.plan.register import Plan
 from pipeline.workspace import Workspace
 
 CONTACTS_FILE = "contacts.csv"
@@ -137,12 +136,11 @@ def compose_templates(
     ws: Workspace,
     period: int,
     *,
-    plan_path: Path | None = None,
     ministries: Sequence[str] = (),
     now: dt.datetime | None = None,
 ) -> list[Message]:
     """One message per ministry with its issued template attached."""
-    plan, codes, contacts = _prepare(ws, period, plan_path, ministries)
+    plan, codes, contacts = _prepare(ws, period, ministries)
     now = now or dt.datetime.now().astimezone()
     wording = _wording(ws, "templates.txt")
     templates = _issued_templates(ws, period, codes)
@@ -160,14 +158,13 @@ def compose_reminders(
     ws: Workspace,
     period: int,
     *,
-    plan_path: Path | None = None,
     ministries: Sequence[str] = (),
     now: dt.datetime | None = None,
 ) -> list[Message]:
     """A reminder to every ministry with no accepted file for the period. One whose last file
     was rejected gets its feedback workbook and every reason; the others their template again.
     The draft reminder (.eml) of a ministry that has since answered is removed."""
-    plan, codes, contacts = _prepare(ws, period, plan_path, ministries)
+    plan, codes, contacts = _prepare(ws, period, ministries)
     now = now or dt.datetime.now().astimezone()
     pending = _pending(ws, period, codes)
     for code in codes:  # a draft reminder to a ministry that has since answered is not due
@@ -193,18 +190,18 @@ def compose_reminders(
 
 
 def _prepare(
-    ws: Workspace, period: int, plan_path: Path | None, ministries: Sequence[str]
+    ws: Workspace, period: int, ministries: Sequence[str]
 ) -> tuple[Plan, list[str], dict[str, Contact]]:
-    plan = load_plan(ws.plan_path(plan_path))
-    check_period(plan, period)
-    codes = check_ministries(plan, ministries)
+    plan = ws.plan
+    ws.check_period(period)
+    codes = ws.check_ministries(ministries)
     return plan, codes, load_contacts(ws.data_file(CONTACTS_FILE), plan)
 
 
 def _issued_templates(ws: Workspace, period: int, codes: Sequence[str]) -> dict[str, Path]:
     """The issued template of each ministry, checked by its _meta (never by its name) so that
     no ministry is ever sent another's file."""
-    paths = {code: ws.templates_dir(period) / f"{code}.xlsx" for code in codes}
+    paths = {code: ws.template_path(period, code) for code in codes}
     missing = [code for code, path in paths.items() if not path.is_file()]
     if missing:
         raise NapError(

@@ -29,7 +29,7 @@ from pipeline.intake.rules import Checked, check_returned
 from pipeline.intake.xlsx_reader import UnsafeWorkbook
 from pipeline.ledger import connect, submission_values, transaction
 from pipeline.locking import DEFAULT_WAIT, workspace_lock
-from pipeline.plan.register import Plan, load_plan
+from pipeline.plan.register import Plan
 from pipeline.problems import Problem, Severity, errors, problem
 from pipeline.signing import signing_key
 from pipeline.workspace import Workspace
@@ -159,7 +159,6 @@ WINDOW = 32  # files checked ahead of the one being recorded: memory stays flat
 def ingest(
     ws: Workspace,
     *,
-    plan_path: Path | None = None,
     settle: float = SETTLE_SECONDS,
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now().astimezone(),
     step: StepHook = lambda name, what: None,
@@ -170,7 +169,7 @@ def ingest(
     """Process the inbox once. Files are checked in parallel for large batches, and recorded
     one transaction each, in arrival order. `step` is called after each durable step (tests
     stop the run there to prove that a killed run resumes cleanly)."""
-    plan = load_plan(ws.plan_path(plan_path))
+    plan = ws.plan
     key = signing_key(ws.key_path)
     report = IngestReport()
     with workspace_lock(ws, wait), connect(ws.ledger_path) as conn:

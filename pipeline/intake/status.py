@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from pipeline.intake.returned import read_meta
 from pipeline.ledger import connect, current_submissions
-from pipeline.plan.register import Plan, load_plan
+from pipeline.plan.register import Plan
 from pipeline.workspace import Workspace
 
 
@@ -57,13 +57,18 @@ class PeriodStatus:
     def missing(self) -> list[str]:
         return [m.code for m in self.ministries if m.missing]
 
+    @property
+    def has_returns(self) -> bool:
+        """Whether any ministry's return is accepted: without one there is nothing to report."""
+        return len(self.missing) < len(self.ministries)
 
-def period_status(ws: Workspace, period: int, plan_path=None) -> PeriodStatus:
-    plan = load_plan(ws.plan_path(plan_path))
+
+def period_status(ws: Workspace, period: int) -> PeriodStatus:
+    plan = ws.plan
     result = PeriodStatus(period, plan, ws.settings.deadline_for(period), [], [])
     for ministry in plan.ministries:
         status = MinistryStatus(ministry.code, ministry.name, len(plan.actions_for(ministry.code)))
-        template = ws.templates_dir(period) / f"{ministry.code}.xlsx"
+        template = ws.template_path(period, ministry.code)
         if template.exists():
             status.issued = (read_meta(template) or {}).get("issued", "?")
         result.ministries.append(status)

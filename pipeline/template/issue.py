@@ -6,10 +6,8 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from pipeline.failures import UsageError
 from pipeline.intake.returned import read_meta
 from pipeline.ledger import connect, last_statuses
-from pipeline.plan.register import Plan, load_plan
 from pipeline.signing import signing_key
 from pipeline.template.writer import Contact, Issue, write_template
 from pipeline.workspace import Workspace
@@ -17,31 +15,11 @@ from pipeline.workspace import Workspace
 INSTRUCTIONS_FILE = "template_instructions.txt"
 
 
-def check_period(plan: Plan, period: int) -> None:
-    if not plan.first_period <= period <= plan.last_period:
-        raise UsageError(
-            f"period {period} is outside the plan {plan.id} "
-            f"({plan.first_period}-{plan.last_period}); "
-            "give a year within it, or --plan FILE for another plan"
-        )
-
-
-def check_ministries(plan: Plan, ministries: Sequence[str]) -> list[str]:
-    unknown = [m for m in ministries if m not in plan.ministry_codes]
-    if unknown:
-        raise UsageError(
-            f"unknown ministry code {', '.join(unknown)}; "
-            f"the plan has {', '.join(plan.ministry_codes)}"
-        )
-    return list(ministries) or list(plan.ministry_codes)
-
-
 def issue_templates(
     ws: Workspace,
     period: int,
     *,
     ministries: Sequence[str] = (),
-    plan_path: Path | None = None,
     deadline: dt.date | None = None,
     today: dt.date | None = None,
     progress: Callable[[str], None] = lambda _: None,
@@ -51,9 +29,9 @@ def issue_templates(
     A template re-issued with the same plan, rows and deadline keeps its first issue date,
     so re-running rewrites the same file.
     """
-    plan = load_plan(ws.plan_path(plan_path))
-    check_period(plan, period)
-    codes = check_ministries(plan, ministries)
+    plan = ws.plan
+    ws.check_period(period)
+    codes = ws.check_ministries(ministries)
     deadline = deadline or ws.settings.deadline_for(period)
     key = signing_key(ws.key_path)
     instructions = ws.data_file(INSTRUCTIONS_FILE).read_text(encoding="utf-8")
@@ -66,7 +44,7 @@ def issue_templates(
         with connect(ws.ledger_path) as conn:
             statuses = {code: last_statuses(conn, code, period) for code in codes}
     for code in codes:
-        path = ws.templates_dir(period) / f"{code}.xlsx"
+        path = ws.template_path(period, code)
         issue = Issue(plan, code, period, today, deadline)
         previous = read_meta(path) if path.exists() else None
         if previous and previous.get("issued"):

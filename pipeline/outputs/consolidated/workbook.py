@@ -36,7 +36,6 @@ def consolidate(
     ws: Workspace,
     period: int,
     *,
-    plan_path: Path | None = None,
     formats: Iterable[str] = (),
 ) -> list[Path]:
     """Write outbox/<period>/consolidated_<period>.xlsx (and the tidy table in `formats`)
@@ -46,8 +45,8 @@ def consolidate(
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise NapError(f"unknown export format {unknown[0]}; choose from {', '.join(FORMATS)}")
-    status = period_status(ws, period, plan_path)
-    if len(status.missing) == len(status.ministries):
+    status = period_status(ws, period)
+    if not status.has_returns:
         raise NapError(
             f"no accepted submission for {period} yet, so there is nothing to consolidate; "
             "put the ministries' files in inbox/ and run `nap ingest` first"

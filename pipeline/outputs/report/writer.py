@@ -47,10 +47,10 @@ def _context(
     return Context(Builder(doc), words, plan), title
 
 
-def _load(ws: Workspace, wanted: list[int], plan_path: Path | None) -> list[PeriodData]:
+def _load(ws: Workspace, wanted: list[int]) -> list[PeriodData]:
     """The periods' data, skipping those with no accepted return."""
-    statuses = [period_status(ws, p, plan_path) for p in wanted]
-    statuses = [s for s in statuses if len(s.missing) < len(s.ministries)]
+    statuses = [period_status(ws, p) for p in wanted]
+    statuses = [s for s in statuses if s.has_returns]
     if not statuses:
         return []
     with connect(ws.ledger_path) as conn:
@@ -66,20 +66,19 @@ def write_report(
     ws: Workspace,
     period: int,
     *,
-    plan_path: Path | None = None,
     final: bool = False,
     today: dt.date | None = None,
 ) -> Path:
     """Write outbox/<period>/committee_report_<period>.docx; a DRAFT unless `final`."""
     today = today or dt.date.today()
-    found = _load(ws, [period], plan_path)
+    found = _load(ws, [period])
     if not found:
         raise NapError(
             f"no accepted return for {period} yet, so there is nothing to report; "
             "put the ministries' files in inbox/ and run `nap ingest` first"
         )
     data = found[0]
-    history = _load(ws, _earlier(ws, period), plan_path)
+    history = _load(ws, _earlier(ws, period))
     values = {
         "period": period,
         "first": period,
@@ -105,7 +104,6 @@ def write_interim(
     first: int,
     last: int,
     *,
-    plan_path: Path | None = None,
     final: bool = False,
     today: dt.date | None = None,
 ) -> Path:
@@ -113,7 +111,7 @@ def write_interim(
     if first > last:
         raise UsageError(f"the first year {first} is after the last {last}; give them in order")
     today = today or dt.date.today()
-    found = _load(ws, list(range(first, last + 1)), plan_path)
+    found = _load(ws, list(range(first, last + 1)))
     if not found:
         raise NapError(
             f"no accepted return for {first}-{last}, so there is nothing to report; "
