@@ -340,14 +340,7 @@ def mail_options(command):
 @mail_group.command("templates")
 @mail_options
 @click.pass_obj
-def mail_templates_cmd(
-    obj: Invocation,
-    period: int,
-    ministries: tuple[str, ...],
-    send: bool,
-    resend: bool,
-    wait: float,
-) -> None:
+def mail_templates_cmd(obj: Invocation, **options) -> None:
     """One message per ministry with its template attached (issue them first with
     nap templates). Writes outbox/<period>/mail/templates_<CODE>.eml; --send also sends them.
 
@@ -359,20 +352,13 @@ def mail_templates_cmd(
     """
     from pipeline.delivery.compose import compose_templates
 
-    _mail(obj, period, ministries, send, resend, wait, compose_templates)
+    _mail(obj, compose_templates, **options)
 
 
 @mail_group.command("reminders")
 @mail_options
 @click.pass_obj
-def mail_reminders_cmd(
-    obj: Invocation,
-    period: int,
-    ministries: tuple[str, ...],
-    send: bool,
-    resend: bool,
-    wait: float,
-) -> None:
+def mail_reminders_cmd(obj: Invocation, **options) -> None:
     """A reminder to every ministry with no accepted file for the period: one whose last file
     was rejected gets its feedback workbook and every reason, the others their template again.
     Writes outbox/<period>/mail/reminder_<CODE>.eml; --send also sends them, once a day at
@@ -385,17 +371,18 @@ def mail_reminders_cmd(
     """
     from pipeline.delivery.compose import compose_reminders
 
-    _mail(obj, period, ministries, send, resend, wait, compose_reminders)
+    _mail(obj, compose_reminders, **options)
 
 
 def _mail(
     obj: Invocation,
+    compose: Callable[..., list],
+    *,
     period: int,
     ministries: tuple[str, ...],
     send: bool,
     resend: bool,
     wait: float,
-    compose: Callable[..., list],
 ) -> None:
     """Compose, write (and send), then one line per message and a summary."""
     from pipeline.delivery.send import deliver
