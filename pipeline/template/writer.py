@@ -54,21 +54,6 @@ class Contact:
     phone: str = ""
 
 
-def description(plan: Plan, action: Action, field: str) -> str:
-    """The text of a locked description cell, as written and as checked on return."""
-    match field:
-        case "action_id":
-            return action.id
-        case "pillar":
-            return plan.pillar(action.pillar).title
-        case "responsible":
-            return action.responsible_printed
-        case "what_to_report":
-            return c.what_to_report(action.measures, action.count_label)
-        case _:
-            return getattr(action, field)
-
-
 def write_template(
     path: Path,
     issue: Issue,
@@ -213,7 +198,7 @@ def _write_report(
     for offset, action in enumerate(actions):
         row = first + offset
         texts = [
-            (description(plan, action, col.field), col.width)
+            (c.description(plan, action, col.field), col.width)
             for col in c.COLUMNS
             if col.field not in ("action_id", "last_status") and not col.is_input
         ]
@@ -222,7 +207,9 @@ def _write_report(
             if column.field == "last_status":
                 ws.write_string(row, col, last_status.get(action.id, ""), styles["locked"])
             elif not column.is_input:
-                ws.write_string(row, col, description(plan, action, column.field), styles["locked"])
+                ws.write_string(
+                    row, col, c.description(plan, action, column.field), styles["locked"]
+                )
             elif c.is_open(column, action.measures):
                 ws.write_blank(row, col, None, styles[f"open_{column.kind}"])
             else:
