@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.atomic import atomic_path
+from pipeline.excel_style import TEXT_STAYS_TEXT, row_height
 from pipeline.failures import NapError
 from pipeline.intake.status import period_status
 from pipeline.ledger import connect
@@ -24,7 +25,6 @@ from pipeline.outputs.consolidated.tables import (
 from pipeline.outputs.period_data import CATEGORIES, COLOURS, NO_RETURN, PeriodData, load_period
 from pipeline.outputs.tidy_export import write_tidy
 from pipeline.template.contract import HEADER_OF, STATUSES
-from pipeline.template.writer import TEXT_STAYS_TEXT, row_height
 from pipeline.workspace import Workspace
 
 FORMATS = ("csv", "parquet")
