@@ -12,7 +12,7 @@ from pipeline.plan.register import Action, Plan
 from pipeline.problems import Problem, errors, problem
 from pipeline.signing import verify
 from pipeline.template import contract as c
-from pipeline.template.writer import description
+from pipeline.template.contract import description
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
 
+from pipeline import excel_style as style
 from pipeline.intake.status import MinistryStatus, PeriodStatus
 from pipeline.ledger import current_submissions
 from pipeline.plan.register import Plan
@@ -15,15 +16,11 @@ from pipeline.template.contract import STATUSES
 NO_STATUS = "No status"  # an accepted return left the status empty
 NO_RETURN = "No return"  # no return of the ministry was accepted
 CATEGORIES = (*STATUSES, NO_STATUS, NO_RETURN)
-# One colour per category, light enough to print black text on; charts use the same ones.
+# The colour of each category in the workbooks, the reports and their charts.
 COLOURS = {
-    "Completed": "A9D18E",
-    "Ongoing": "9DC3E6",
-    "In progress": "FFD966",
-    "Not started": "F4B183",
-    "Not applicable": "D0CECE",
-    NO_STATUS: "F2F2F2",
-    NO_RETURN: "E6B8B7",
+    **style.STATUS_COLOURS,
+    NO_STATUS: style.NO_STATUS_COLOUR,
+    NO_RETURN: style.NO_RETURN_COLOUR,
 }
 DONE = ("Completed", "Ongoing")
 

@@ -7,6 +7,10 @@ _meta keys change only with SCHEMA_VERSION.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.plan.register import Action, Plan
 
 SCHEMA_VERSION = "1"
 INSTRUCTIONS = "Instructions"
@@ -110,3 +114,18 @@ def what_to_report(measures: tuple[str, ...], count_label: str) -> str:
     if "text" in measures:
         parts.append("Describe under Activities carried out")
     return "; ".join(parts)
+
+
+def description(plan: Plan, action: Action, field: str) -> str:
+    """The text of a locked description cell, as written and as checked on return."""
+    match field:
+        case "action_id":
+            return action.id
+        case "pillar":
+            return plan.pillar(action.pillar).title
+        case "responsible":
+            return action.responsible_printed
+        case "what_to_report":
+            return what_to_report(action.measures, action.count_label)
+        case _:
+            return getattr(action, field)

@@ -9,7 +9,7 @@ from pathlib import Path
 from pipeline.intake.returned import read_meta
 from pipeline.ledger import connect, last_statuses
 from pipeline.signing import signing_key
-from pipeline.template.writer import Contact, Issue, write_template
+from pipeline.template.writer import Issue, OfficeContact, write_template
 from pipeline.workspace import Workspace
 
 INSTRUCTIONS_FILE = "template_instructions.txt"
@@ -36,7 +36,7 @@ def issue_templates(
     key = signing_key(ws.key_path)
     instructions = ws.data_file(INSTRUCTIONS_FILE).read_text(encoding="utf-8")
     s = ws.settings
-    contact = Contact(s.contact_name, s.contact_email, s.contact_phone)
+    contact = OfficeContact(s.contact_name, s.contact_email, s.contact_phone)
     today = today or dt.date.today()
     written = []
     statuses: dict[str, dict[str, str]] = {}

@@ -8,19 +8,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline import excel_style as style
 from pipeline.atomic import atomic_path
 from pipeline.failures import NapError
 from pipeline.plan.register import Action, Plan
 from pipeline.signing import sign
 from pipeline.template import contract as c
-
-# xlsxwriter turns strings that look like formulas, links or numbers into them by default:
-# text stays text in every workbook written here.
-TEXT_STAYS_TEXT = {
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-}
 
 
 @dataclass(frozen=True)
@@ -48,25 +41,12 @@ class Issue:
 
 
 @dataclass(frozen=True)
-class Contact:
+class OfficeContact:
+    """The coordination office's contact, printed on the template for the ministries' questions."""
+
     name: str
     email: str
     phone: str = ""
-
-
-def description(plan: Plan, action: Action, field: str) -> str:
-    """The text of a locked description cell, as written and as checked on return."""
-    match field:
-        case "action_id":
-            return action.id
-        case "pillar":
-            return plan.pillar(action.pillar).title
-        case "responsible":
-            return action.responsible_printed
-        case "what_to_report":
-            return c.what_to_report(action.measures, action.count_label)
-        case _:
-            return getattr(action, field)
 
 
 def write_template(
@@ -74,7 +54,7 @@ def write_template(
     issue: Issue,
     key: bytes,
     instructions: str,
-    contact: Contact,
+    contact: OfficeContact,
     last_status: Mapping[str, str] | None = None,
 ) -> None:
     """Write the template atomically: a reader never sees half a file."""
@@ -83,7 +63,7 @@ def write_template(
     plan, ministry = issue.plan, issue.plan.ministry(issue.ministry)
     actions = plan.actions_for(issue.ministry)
     with atomic_path(path, held_by="Excel") as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), TEXT_STAYS_TEXT)
+        wb = xlsxwriter.Workbook(str(tmp), style.TEXT_STAYS_TEXT)
         wb.set_properties(
             {
                 "title": f"{plan.title}: report of {ministry.code} for {issue.period}",
@@ -100,46 +80,22 @@ def write_template(
 
 
 def _formats(wb) -> dict:
-    base = {
-        "font_name": "Calibri",
-        "font_size": 10,
-        "valign": "top",
-        "text_wrap": True,
-        "border": 1,
-        "border_color": "#BFBFBF",
-    }
+    wrapped = {**style.CELL, "text_wrap": True}
+    open_cell = {**wrapped, "locked": False, "bg_color": f"#{style.WHITE}"}
     return {
-        "title": wb.add_format({"bold": True, "font_size": 14, "font_color": "#1F3864"}),
-        "subtitle": wb.add_format({"italic": True, "font_size": 10, "font_color": "#404040"}),
-        "heading": wb.add_format({"bold": True, "font_size": 11, "font_color": "#1F3864"}),
+        "title": wb.add_format(style.TITLE),
+        "subtitle": wb.add_format(style.SUBTITLE),
+        "heading": wb.add_format(style.HEADING),
         "plain": wb.add_format({"text_wrap": True, "valign": "top"}),
-        "header": wb.add_format(
-            {**base, "bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF", "locked": True}
-        ),
-        "input_header": wb.add_format(
-            {**base, "bold": True, "bg_color": "#2E75B6", "font_color": "#FFFFFF"}
-        ),
-        "locked": wb.add_format({**base, "bg_color": "#F2F2F2", "locked": True}),
-        "greyed": wb.add_format({**base, "bg_color": "#BFBFBF", "locked": True}),
-        "open_text": wb.add_format({**base, "locked": False, "bg_color": "#FFFFFF"}),
-        "open_whole": wb.add_format(
-            {**base, "locked": False, "num_format": "#,##0", "bg_color": "#FFFFFF"}
-        ),
-        "open_decimal": wb.add_format(
-            {**base, "locked": False, "num_format": "#,##0.00", "bg_color": "#FFFFFF"}
-        ),
-        "open_status": wb.add_format({**base, "locked": False, "bg_color": "#FFF2CC"}),
+        "header": wb.add_format({**style.HEADER, "locked": True}),
+        "input_header": wb.add_format({**style.HEADER, "bg_color": f"#{style.INPUT_BLUE}"}),
+        "locked": wb.add_format({**wrapped, "bg_color": f"#{style.PALE_GREY}", "locked": True}),
+        "greyed": wb.add_format({**wrapped, "bg_color": f"#{style.LINE_GREY}", "locked": True}),
+        "open_text": wb.add_format(open_cell),
+        "open_whole": wb.add_format({**open_cell, "num_format": "#,##0"}),
+        "open_decimal": wb.add_format({**open_cell, "num_format": "#,##0.00"}),
+        "open_status": wb.add_format({**open_cell, "bg_color": f"#{style.PALE_YELLOW}"}),
     }
-
-
-def row_height(cells: list[tuple[str, float]], line: float = 13.0) -> float:
-    """Height in points that shows wrapped text whole: spreadsheet programs do not grow rows
-    by themselves when a file sets none, and a fixed default hides text."""
-    lines = 1
-    for text, width in cells:
-        per_line = max(int(width * 1.2), 1)
-        lines = max(lines, sum(max(1, -(-len(part) // per_line)) for part in text.split("\n")))
-    return lines * line + 3
 
 
 def _check(result: int | None, what: str) -> None:
@@ -149,7 +105,7 @@ def _check(result: int | None, what: str) -> None:
 
 
 def _write_instructions(
-    wb, styles, issue: Issue, instructions: str, contact: Contact, count: int
+    wb, styles, issue: Issue, instructions: str, contact: OfficeContact, count: int
 ) -> None:
     ws = wb.add_worksheet(c.INSTRUCTIONS)
     ws.set_column(0, 0, 110)
@@ -175,7 +131,7 @@ def _write_instructions(
             ws.write_string(row, 0, line[2:].strip(), fmt)
         else:
             ws.write_string(row, 0, line.strip(), styles["plain"])
-            ws.set_row(row, row_height([(line.strip(), 110)]))
+            ws.set_row(row, style.row_height([(line.strip(), 110)]))
         row += 1
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
     ws.set_landscape()
@@ -184,11 +140,59 @@ def _write_instructions(
     ws.activate()
 
 
+VALIDATIONS = {  # by input kind: what Excel refuses on entry, and the message it shows
+    "status": {
+        "validate": "list",
+        "source": list(c.STATUSES),
+        "error_title": "Status",
+        "error_message": "Choose one of: " + ", ".join(c.STATUSES) + ".",
+    },
+    "whole": {
+        "validate": "integer",
+        "criteria": ">=",
+        "value": 0,
+        "error_title": "Whole number",
+        "error_message": "Enter a whole number, 0 or more.",
+    },
+    "decimal": {
+        "validate": "decimal",
+        "criteria": ">=",
+        "value": 0,
+        "error_title": "Amount",
+        "error_message": "Enter an amount in euros, 0 or more, without the currency sign.",
+    },
+    "text": {
+        "validate": "length",
+        "criteria": "<=",
+        "value": c.MAX_TEXT,
+        "error_title": "Text too long",
+        "error_message": (
+            f"At most {c.MAX_TEXT} characters; cite a document under Evidence / source."
+        ),
+    },
+}
+
+
 def _write_report(
     wb, styles, issue: Issue, actions: list[Action], last_status: Mapping[str, str]
 ) -> None:
     ws = wb.add_worksheet(c.REPORT)
-    plan, ministry = issue.plan, issue.plan.ministry(issue.ministry)
+    _report_heading(ws, styles, issue)
+    first = c.FIRST_DATA_ROW - 1
+    for row, action in enumerate(actions, start=first):
+        _report_row(ws, styles, row, issue.plan, action, last_status.get(action.id, ""))
+    last = first + max(len(actions), 1) - 1
+    for col, column in enumerate(c.COLUMNS):
+        if column.is_input:
+            options = {**VALIDATIONS[column.kind], "show_error": True, "error_type": "stop"}
+            _check(
+                ws.data_validation(first, col, last, col, options), f"validation of {column.header}"
+            )
+    _report_page(ws, issue, last)
+
+
+def _report_heading(ws, styles, issue: Issue) -> None:
+    ministry = issue.plan.ministry(issue.ministry)
     ws.write_string(
         c.TITLE_ROW - 1,
         0,
@@ -198,7 +202,7 @@ def _write_report(
     ws.write_string(
         c.SUBTITLE_ROW - 1,
         0,
-        f"{plan.title}. Please return by {issue.deadline.strftime('%d %B %Y')}. "
+        f"{issue.plan.title}. Please return by {issue.deadline.strftime('%d %B %Y')}. "
         "Fill in the white cells only; grey cells are locked.",
         styles["subtitle"],
     )
@@ -209,62 +213,30 @@ def _write_report(
             header_row, col, column.header, styles["input_header" if column.is_input else "header"]
         )
     ws.set_row(header_row, 30)
-    first = c.FIRST_DATA_ROW - 1
-    for offset, action in enumerate(actions):
-        row = first + offset
-        texts = [
-            (description(plan, action, col.field), col.width)
-            for col in c.COLUMNS
-            if col.field not in ("action_id", "last_status") and not col.is_input
-        ]
-        ws.set_row(row, max(row_height(texts), 45))
-        for col, column in enumerate(c.COLUMNS):
-            if column.field == "last_status":
-                ws.write_string(row, col, last_status.get(action.id, ""), styles["locked"])
-            elif not column.is_input:
-                ws.write_string(row, col, description(plan, action, column.field), styles["locked"])
-            elif c.is_open(column, action.measures):
-                ws.write_blank(row, col, None, styles[f"open_{column.kind}"])
-            else:
-                ws.write_blank(row, col, None, styles["greyed"])
-    last = first + max(len(actions), 1) - 1
-    validations = {
-        "status": {
-            "validate": "list",
-            "source": list(c.STATUSES),
-            "error_title": "Status",
-            "error_message": "Choose one of: " + ", ".join(c.STATUSES) + ".",
-        },
-        "whole": {
-            "validate": "integer",
-            "criteria": ">=",
-            "value": 0,
-            "error_title": "Whole number",
-            "error_message": "Enter a whole number, 0 or more.",
-        },
-        "decimal": {
-            "validate": "decimal",
-            "criteria": ">=",
-            "value": 0,
-            "error_title": "Amount",
-            "error_message": "Enter an amount in euros, 0 or more, without the currency sign.",
-        },
-        "text": {
-            "validate": "length",
-            "criteria": "<=",
-            "value": c.MAX_TEXT,
-            "error_title": "Text too long",
-            "error_message": (
-                f"At most {c.MAX_TEXT} characters; cite a document under Evidence / source."
-            ),
-        },
-    }
+
+
+def _report_row(ws, styles, row: int, plan: Plan, action: Action, last_status: str) -> None:
+    """One action: its description locked, the inputs its measures use open, the rest greyed."""
+    texts = [
+        (c.description(plan, action, col.field), col.width)
+        for col in c.COLUMNS
+        if col.field not in ("action_id", "last_status") and not col.is_input
+    ]
+    ws.set_row(row, max(style.row_height(texts), 45))
     for col, column in enumerate(c.COLUMNS):
-        if column.is_input:
-            options = {**validations[column.kind], "show_error": True, "error_type": "stop"}
-            _check(
-                ws.data_validation(first, col, last, col, options), f"validation of {column.header}"
-            )
+        if column.field == "last_status":
+            ws.write_string(row, col, last_status, styles["locked"])
+        elif not column.is_input:
+            ws.write_string(row, col, c.description(plan, action, column.field), styles["locked"])
+        elif c.is_open(column, action.measures):
+            ws.write_blank(row, col, None, styles[f"open_{column.kind}"])
+        else:
+            ws.write_blank(row, col, None, styles["greyed"])
+
+
+def _report_page(ws, issue: Issue, last: int) -> None:
+    """Filters, protection and print settings."""
+    header_row = c.HEADER_ROW - 1
     ws.freeze_panes(c.FIRST_DATA_ROW - 1, 1)
     ws.autofilter(header_row, 0, last, len(c.COLUMNS) - 1)
     ws.protect("", {"autofilter": True, "sort": False, "format_columns": True, "format_rows": True})
@@ -272,7 +244,7 @@ def _write_report(
     ws.set_paper(8)  # A3: seventeen columns stay legible when fitted to the width
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(header_row)
-    ws.set_header(f"&L{ministry.code}: report for {issue.period}&R{plan.title}")
+    ws.set_header(f"&L{issue.ministry}: report for {issue.period}&R{issue.plan.title}")
     ws.set_footer("&LAction plan reporting&RPage &P of &N")
 
 

@@ -13,8 +13,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pipeline.outputs.period_data import CATEGORIES, NO_RETURN, NO_STATUS, PeriodData
-from pipeline.template.contract import HEADER_OF, INPUTS, LETTER, NUMERIC_FIELDS, STATUSES
-from pipeline.template.writer import description
+from pipeline.template.contract import (
+    HEADER_OF,
+    INPUTS,
+    LETTER,
+    NUMERIC_FIELDS,
+    STATUSES,
+    description,
+)
 
 TEXT_FIELDS = tuple(c.field for c in INPUTS if c.field not in NUMERIC_FIELDS)
 FIRST_INPUT, LAST_INPUT = LETTER[INPUTS[0].field], LETTER[INPUTS[-1].field]

@@ -21,17 +21,13 @@ from pipeline.outputs.period_data import (
 from pipeline.outputs.report import charts
 from pipeline.outputs.report.builder import Builder, add_field
 from pipeline.plan.register import Action, Pillar, Plan
+from pipeline.template.contract import INPUTS, NUMERIC_FIELDS
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
-TEXT_FIELDS = (
-    ("activities", "Activities carried out"),
-    ("challenges", "Challenges"),
-    ("next_steps", "Next steps"),
-    ("evidence", "Evidence / source"),
-)
+TEXT_FIELDS = tuple((c.field, c.header) for c in INPUTS if c.kind == "text")
 ACCEPTED_FILL = COLOURS["Completed"]
 
 
@@ -235,12 +231,7 @@ def status_matrix(ctx: Context, data: PeriodData, actions: list[Action]) -> None
     ctx.out.table(("Action", *codes), rows, widths, fills=fills)
 
 
-FIGURES = (
-    ("women", "Women", "women_men"),
-    ("men", "Men", "women_men"),
-    ("count", "Count", "count"),
-    ("amount", "Amount (EUR)", "amount"),
-)
+FIGURES = tuple((c.field, c.header, c.measure) for c in INPUTS if c.field in NUMERIC_FIELDS)
 
 
 def action_details(ctx: Context, data: PeriodData, action: Action) -> None:

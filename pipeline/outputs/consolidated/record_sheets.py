@@ -1,0 +1,77 @@
+"""The sheets of the record: the warnings in the accepted returns, each action across the
+periods, and every file received."""
+
+from __future__ import annotations
+
+from pipeline.outputs.consolidated.layout import Book, Col, Range, frame_rows, timestamp
+from pipeline.outputs.consolidated.tables import HISTORY_FIELDS, Tables
+from pipeline.outputs.period_data import PeriodData
+from pipeline.template.contract import HEADER_OF, STATUSES
+
+ISSUES_NOTE = "Warnings do not reject a file; each names the cell of the ministry's file."
+ISSUE_COLUMNS = (
+    Col("ministry", 9),
+    Col("sheet", 10, header="Sheet"),
+    Col("cell", 7, header="Cell"),
+    Col("action_id", 9),
+    Col("message", 90, "wrap", header="Warning"),
+)
+
+
+def issues(book: Book, data: PeriodData) -> Range | None:
+    """The warnings, each naming the cell of the ministry's file; None when there are none."""
+    title = f"Warnings in the accepted returns, {data.period}"
+    ws = book.sheet("Issues", title, ISSUES_NOTE)
+    rows = [[i.ministry, i.sheet, i.cell, i.action_id, i.message] for i in data.issues]
+    if rows:
+        return book.listing(ws, 3, ISSUE_COLUMNS, rows, frozen_columns=0)
+    ws.merge_range(3, 0, 3, len(ISSUE_COLUMNS) - 1, "No warnings.", book.formats.note)
+    ws.freeze_panes(4, 0)
+    ws.repeat_rows(3)
+    return None
+
+
+HISTORY_NOTE = "Status and figures from the accepted return of each period in the ledger."
+# The kind and width of each field's column, repeated for every period.
+HISTORY_COLUMNS = {
+    "status": ("text", 12),
+    "women": ("whole", 9),
+    "men": ("whole", 9),
+    "count": ("whole", 9),
+    "amount": ("decimal", 13),
+}
+
+
+def history(book: Book, tables: Tables) -> Range:
+    """One row per action and ministry, a group of columns per period, statuses coloured."""
+    title = f"Each action across the periods up to {tables.data.period}"
+    ws = book.sheet("History", title, HISTORY_NOTE, paper=8)
+    cols = [Col("action_id", 8), Col("ministry", 9)]
+    for period in tables.history_periods:
+        for field in HISTORY_FIELDS:
+            kind, width = HISTORY_COLUMNS[field]
+            name = f"{period} {HEADER_OF[field]}"
+            cols.append(Col(name, width, kind, header=name))
+    rng = book.listing(ws, 3, cols, frame_rows(tables.history, cols), frozen_columns=2)
+    for period in tables.history_periods:
+        book.colour_statuses(ws, rng, f"{period} {HEADER_OF['status']}", STATUSES)
+    return rng
+
+
+FILES_NOTE = (
+    "In use: the ministry's current return. Superseded: replaced by a later return. The "
+    "sha256 identifies the exact file kept in the archive."
+)
+FILE_COLUMNS = (
+    Col("ministry", 9),
+    Col("name", 36, "wrap", header="File"),
+    Col("received", 16, "datetime", header="Received"),
+    Col("outcome", 11, header="Use"),
+    Col("sha256", 70, header="sha256"),
+)
+
+
+def files(book: Book, data: PeriodData) -> Range:
+    ws = book.sheet("Files", f"Every file received for {data.period}", FILES_NOTE)
+    rows = [[f.ministry, f.name, timestamp(f.received), f.outcome, f.sha256] for f in data.files]
+    return book.listing(ws, 3, FILE_COLUMNS, rows, frozen_columns=0)

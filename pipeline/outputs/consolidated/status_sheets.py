@@ -1,0 +1,213 @@
+"""The sheets that say who returned what: the overview of the ministries, every action and
+ministry, each action's roll-up across its ministries, and the counts by pillar."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from pipeline.intake.status import MinistryStatus
+from pipeline.outputs.consolidated.layout import Book, Col, Range, frame_rows, timestamp
+from pipeline.outputs.consolidated.tables import ROLL_UP_CATEGORIES, ROLL_UP_RULE, Tables
+from pipeline.outputs.period_data import CATEGORIES, PeriodData
+from pipeline.template.contract import HEADER_OF, STATUSES
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from xlsxwriter.worksheet import Worksheet
+
+OVERVIEW_NOTE = (
+    "Returns accepted by the ledger, deadline {deadline}; every value on the Actions sheet "
+    "names the file and cells it came from."
+)
+MINISTRY_COLUMNS = (
+    Col("code", 8, header="Code"),
+    Col("name", 34, "wrap", header="Ministry"),
+    Col("rows", 9, "whole", header="Rows to report"),
+    Col("issued", 11, header="Template issued"),
+    Col("verdict", 10, header="Return"),
+    Col("accepted_file", 24, "wrap", header="Accepted file"),
+    Col("accepted_on", 15, "datetime", header="Accepted on"),
+    Col("late_days", 7, "whole", header="Days late"),
+    Col("completeness", 11, "percent", header="Completeness"),
+    Col("warnings", 9, "whole", header="Warnings"),
+    Col("changes", 12, "whole", header="Values changed by a resubmission"),
+    Col("last_file", 24, "wrap", header="Last file received"),
+    Col("last_received", 15, "datetime", header="Received on"),
+    Col("reason", 40, "wrap", header="Why the last file was rejected"),
+)
+
+
+def overview(book: Book, data: PeriodData) -> Range:
+    """Key figures, then one row per ministry, red when it has no accepted return and yellow
+    when its return came late."""
+    status = data.status
+    title = f"{data.plan.title}: consolidated returns for {data.period}"
+    note = OVERVIEW_NOTE.format(deadline=status.deadline.isoformat())
+    ws = book.sheet("Overview", title, note)
+    figures = _key_figures(data)
+    ws.write_string(3, 0, "Key figures", book.formats.heading)
+    for row, (label, value, kind) in enumerate(figures, start=4):
+        ws.merge_range(row, 0, row, 2, label, book.formats.label)
+        book.cell(ws, row, 3, value, kind)
+    top = 4 + len(figures) + 1
+    ws.write_string(top, 0, "Ministries", book.formats.heading)
+    rows = [_ministry_row(data, m) for m in status.ministries]
+    rng = book.table(ws, top + 1, MINISTRY_COLUMNS, rows)
+    for field, test, fmt in (
+        ("verdict", '<>"accepted"', book.formats.missing),
+        ("late_days", ">0", book.formats.late),
+    ):
+        cell = xl_rowcol_to_cell(rng.first_row, rng.columns[field], col_abs=True)
+        ws.conditional_format(
+            rng.first_row, rng.first_column, rng.last_row, rng.last_column,
+            {"type": "formula", "criteria": f"={cell}{test}", "format": fmt},
+        )  # fmt: skip
+    ws.write_string(
+        rng.next_row + 1,
+        0,
+        "Red rows: no accepted return. Yellow rows: accepted after the deadline"
+        + (f" and {data.grace_days} days' grace." if data.grace_days else "."),
+        book.formats.subtitle,
+    )
+    ws.repeat_rows(rng.header_row)
+    return rng
+
+
+def _key_figures(data: PeriodData) -> list[tuple[str, object, str]]:
+    """(label, value, column kind) of the figures a reader looks for first."""
+    status, key = data.status, data.key_figures()
+    late = [m.code for m in status.ministries if data.late_days(m) > 0]
+    rows, with_status = sum(key.pairs.values()), sum(key.pairs[s] for s in STATUSES)
+    return [
+        ("Ministries asked to report", key.ministries, "whole"),
+        ("Returns accepted", key.accepted, "whole"),
+        ("Ministries with no accepted return", ", ".join(status.missing) or "none", "text"),
+        ("Returns accepted after the deadline", ", ".join(late) or "none", "text"),
+        ("Actions in the plan", key.actions, "whole"),
+        ("Actions with at least one status", key.actions_reported, "whole"),
+        ("Action rows to report (action and ministry)", rows, "whole"),
+        ("Rows with a status", with_status, "whole"),
+        ("Completed or ongoing (share of applicable rows)", key.progress_share, "percent"),
+        ("Share of the rows with a status", with_status / rows if rows else None, "percent"),
+        ("Women reached", key.women, "whole"),
+        ("Men reached", key.men, "whole"),
+        ("Share of women", key.women_share, "percent"),
+        ("Amount reported (EUR)", key.amount, "decimal"),
+        ("Warnings in the accepted returns", len(data.issues), "whole"),
+    ]
+
+
+def _ministry_row(data: PeriodData, m: MinistryStatus) -> list[object]:
+    if not m.missing:
+        verdict = "accepted"
+    else:
+        verdict = "rejected" if m.last_outcome == "rejected" else "missing"
+    return [
+        m.code,
+        m.name,
+        m.rows,
+        m.issued,
+        verdict,
+        m.accepted_file,
+        timestamp(m.accepted_on),
+        None if m.missing else data.late_days(m),
+        None if m.missing else m.completeness,
+        None if m.missing else m.warnings,
+        None if m.missing else len(m.changes),
+        m.last_file,
+        timestamp(m.last_received),
+        m.first_reason if m.last_outcome == "rejected" else "",
+    ]
+
+
+ACTIONS_NOTE = (
+    "Status shows No return when the ministry's return was not accepted and No status when "
+    "its accepted return left the status empty. Source cells: the row of the ministry's file "
+    "that holds the values."
+)
+ACTION_COLUMNS = (
+    Col("action_id", 8),
+    Col("pillar", 14, "wrap"),
+    Col("objective", 26, "wrap"),
+    Col("action", 40, "wrap"),
+    Col("indicator", 26, "wrap"),
+    Col("responsible", 18, "wrap"),
+    Col("ministry", 9),
+    Col("category", 12, header=HEADER_OF["status"]),
+    Col("women", 9, "whole"),
+    Col("men", 9, "whole"),
+    Col("total", 9, "whole"),
+    Col("women_share", 9, "percent"),
+    Col("count", 9, "whole"),
+    Col("count_label", 16, "wrap"),
+    Col("amount", 13, "decimal"),
+    Col("activities", 44, "wrap"),
+    Col("challenges", 30, "wrap"),
+    Col("next_steps", 30, "wrap"),
+    Col("evidence", 24, "wrap"),
+    Col("file", 22, "wrap", header="Source file"),
+    Col("cells", 14),
+)
+
+
+def actions(book: Book, tables: Tables) -> Range:
+    title = f"Every action and reporting ministry, {tables.data.period}"
+    ws = book.sheet("Actions", title, ACTIONS_NOTE, paper=8)
+    rng = book.listing(ws, 3, ACTION_COLUMNS, frame_rows(tables.pairs, ACTION_COLUMNS))
+    book.colour_statuses(ws, rng, "category", CATEGORIES)
+    return rng
+
+
+ROLL_UP_COLUMNS = (
+    Col("action_id", 8),
+    Col("pillar", 16, "wrap"),
+    Col("action", 50, "wrap"),
+    Col("ministries", 16, "wrap", header="Reporting ministries"),
+    Col("reported", 11, "whole", header="Ministries with a status"),
+    Col("of", 10, "whole", header="Ministries asked"),
+    Col("statuses", 40, "wrap", header="What each ministry reported"),
+    Col("roll_up", 13, header="Roll-up status"),
+)
+
+
+def roll_up(book: Book, tables: Tables) -> Range:
+    title = f"Each action across its reporting ministries, {tables.data.period}"
+    ws = book.sheet("Roll-up", title, "The rule:")
+    ws.merge_range(2, 0, 2, len(ROLL_UP_COLUMNS) - 1, ROLL_UP_RULE, book.formats.note)
+    ws.set_row(2, 66)
+    rng = book.listing(ws, 4, ROLL_UP_COLUMNS, frame_rows(tables.rollup, ROLL_UP_COLUMNS))
+    book.colour_statuses(ws, rng, "roll_up", ROLL_UP_CATEGORIES)
+    return rng
+
+
+BY_PILLAR_NOTE = (
+    "Counts of action rows (an action counts once for each ministry that reports on it), "
+    "then of actions by their roll-up status."
+)
+
+
+def by_pillar(book: Book, tables: Tables) -> tuple[Range, Range]:
+    """Action rows by pillar and status, then actions by pillar and roll-up status; the
+    ranges of both, pillar rows only."""
+    ws = book.sheet("By pillar", f"Status by pillar, {tables.data.period}", BY_PILLAR_NOTE)
+    ws.write_string(3, 0, "Action rows by status", book.formats.heading)
+    rows = _count_table(book, ws, 4, tables.by_pillar)
+    ws.write_string(rows.next_row + 1, 0, "Actions by roll-up status", book.formats.heading)
+    return rows, _count_table(book, ws, rows.next_row + 2, tables.rollup_by_pillar)
+
+
+def _count_table(book: Book, ws: Worksheet, top: int, frame: pd.DataFrame) -> Range:
+    """A count per pillar (rows) and category (columns), headers in the colours of their
+    status, and a total row."""
+    cols = [Col("pillar", 30, "wrap")] + [Col(str(c), 11, "whole", str(c)) for c in frame.columns]
+    rows = [
+        [name, *map(int, values)] for name, values in zip(frame.index, frame.values, strict=True)
+    ]
+    rng = book.table(ws, top, cols, rows, excel_table=False, total_rows=1)
+    for category in frame.columns:
+        if category in book.formats.status_header:
+            col = rng.columns[category]
+            ws.write_string(top, col, str(category), book.formats.status_header[category])
+    return rng
