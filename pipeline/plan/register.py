@@ -4,11 +4,9 @@ and checked."""
 from __future__ import annotations
 
 import csv
-import hashlib
-import json
 import re
 import tomllib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -133,16 +131,11 @@ class Plan:
     def actions_for(self, ministry: str) -> list[Action]:
         return [a for a in self.actions if ministry in a.ministries]
 
-    @cached_property  # the plan is immutable; ingest asks once per file
-    def content_hash(self) -> str:
-        """sha256 of the register's meaning, so re-saving the files with other line endings
-        or quoting does not invalidate templates already issued."""
-        data = asdict(self)
-        data.pop("path")
-        for a in data["actions"]:
-            a.pop("line")
-        blob = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(blob.encode()).hexdigest()
+    @cached_property
+    def memo(self) -> dict[object, object]:
+        """Values derived from the plan (the hashes templates sign), computed once: the plan
+        is immutable, and ingest asks for them once per file."""
+        return {}
 
 
 def _split(value: str) -> tuple[str, ...]:

@@ -29,7 +29,7 @@ class Issue:
     def meta(self) -> dict[str, str]:
         return {
             "plan_id": self.plan.id,
-            "plan_hash": self.plan.content_hash,
+            "plan_hash": c.plan_hash(self.plan, self.ministry),
             "ministry": self.ministry,
             "period": str(self.period),
             "schema_version": c.SCHEMA_VERSION,
