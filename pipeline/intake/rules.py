@@ -93,7 +93,7 @@ def identify(
         found.append(problem("meta-bad-signature", file=file, sheet=c.META))
         return None
     at = _Locator(file, fields["ministry"])
-    if fields["schema_version"] != c.SCHEMA_VERSION:
+    if fields["schema_version"] not in c.READ_VERSIONS:
         found.append(
             at.problem(
                 "meta-schema",
@@ -108,9 +108,11 @@ def identify(
         )
     elif fields["ministry"] not in plan.ministry_codes:
         found.append(at.problem("meta-unknown-ministry", sheet=c.META, value=fields["ministry"]))
-    elif fields["plan_hash"] != plan.content_hash or fields[
-        "action_ids"
-    ] != c.ACTION_ID_SEPARATOR.join(a.id for a in plan.actions_for(fields["ministry"])):
+    elif fields["plan_hash"] != c.plan_hash(
+        plan, fields["ministry"], fields["schema_version"]
+    ) or fields["action_ids"] != c.ACTION_ID_SEPARATOR.join(
+        a.id for a in plan.actions_for(fields["ministry"])
+    ):
         found.append(at.problem("meta-plan-changed", sheet=c.META))
     elif not fields["period"].isdigit():
         found.append(at.problem("meta-incomplete", sheet=c.META, field="period"))
