@@ -213,12 +213,14 @@ def ingest_cmd(obj: Invocation, wait: float) -> None:
 
 
 def _print_ingest(report) -> None:
+    from pipeline.ledger import Outcome
+
     for o in report.outcomes:
-        if o.outcome == "accepted":
+        if o.outcome is Outcome.ACCEPTED:
             extra = " (replaces the earlier submission)" if o.supersedes else ""
             warn = f", {len(o.warnings)} warning(s)" if o.warnings else ""
             click.echo(f"accepted  {o.name}: {o.ministry} {o.period}{warn}{extra}")
-        elif o.outcome == "rejected":
+        elif o.outcome is Outcome.REJECTED:
             found = errors(o.problems)
             more = f" (+{len(found) - 1} more)" if len(found) > 1 else ""
             first = found[0].describe(with_file=False) if found else ""
@@ -261,6 +263,7 @@ def status_cmd(obj: Invocation, period: int, changes: bool) -> None:
       nap status --period 2019 --changes
     """
     from pipeline.intake.status import period_status
+    from pipeline.ledger import Outcome
 
     st = period_status(obj.workspace(), period)
     today = dt.date.today()
@@ -279,7 +282,7 @@ def status_cmd(obj: Invocation, period: int, changes: bool) -> None:
         click.echo(
             f"{m.code:<9}{m.issued or 'no':<12}{last:<40}{outcome:<10}{complete:>9}{m.warnings:>6}"
         )
-        if m.last_outcome == "rejected":
+        if m.last_outcome is Outcome.REJECTED:
             click.echo(f"{'':<8}first reason: {m.first_reason}")
             if m.accepted_file:
                 click.echo(f"{'':<8}an earlier accepted file stands: {m.accepted_file}")
@@ -408,31 +411,36 @@ DELIVERY_LABELS = {"written": "written", "sent": "sent", "skipped-already-sent":
 def _delivery_line(d, root: Path) -> str:
     """written: where the .eml is and to whom; sent: to whom, and any address refused;
     skipped: when it was sent before."""
+    from pipeline.delivery.compose import DeliveryStatus
+
     label = f"{DELIVERY_LABELS.get(d.status, d.status):<8} {d.ministry:<6}"
-    if d.status == "written":
+    if d.status is DeliveryStatus.WRITTEN:
         return f"{label} {_rel(d.path, root)} to {d.recipients}"
-    if d.status == "sent":
+    if d.status is DeliveryStatus.SENT:
         return f"{label} to {d.recipients}" + (f"; {d.detail}" if d.detail else "")
     return f"{label} {d.detail}"
 
 
 def _delivery_summary(deliveries, mail_dir: Path, root: Path) -> str:
+    from pipeline.delivery.compose import DeliveryStatus
+
     counts: dict[str, int] = {}
     for d in deliveries:
         counts[d.status] = counts.get(d.status, 0) + 1
     parts = []
-    if counts.get("written"):
-        parts.append(f"{counts['written']} written to {_rel(mail_dir, root)}/")
-    if counts.get("sent"):
-        refused = sum(1 for d in deliveries if d.status == "sent" and d.detail)
+    if counts.get(DeliveryStatus.WRITTEN):
+        parts.append(f"{counts[DeliveryStatus.WRITTEN]} written to {_rel(mail_dir, root)}/")
+    if counts.get(DeliveryStatus.SENT):
+        refused = sum(1 for d in deliveries if d.status is DeliveryStatus.SENT and d.detail)
         parts.append(
-            f"{counts['sent']} sent" + (f" ({refused} with an address refused)" if refused else "")
+            f"{counts[DeliveryStatus.SENT]} sent"
+            + (f" ({refused} with an address refused)" if refused else "")
         )
-    if counts.get("skipped-already-sent"):
-        parts.append(f"{counts['skipped-already-sent']} skipped (already sent; --resend)")
+    if counts.get(DeliveryStatus.SKIPPED):
+        parts.append(f"{counts[DeliveryStatus.SKIPPED]} skipped (already sent; --resend)")
     parts += [f"{n} {status}" for status, n in counts.items() if status not in DELIVERY_LABELS]
     n = len(deliveries)
-    hint = "; --send to send them" if counts.get("written") == n else ""
+    hint = "; --send to send them" if counts.get(DeliveryStatus.WRITTEN) == n else ""
     return f"{n} message{'s' * (n != 1)}: {', '.join(parts)}{hint}"
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import sqlite3
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -18,13 +17,22 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import EmailPolicy
 from email.utils import format_datetime, parseaddr
+from enum import StrEnum
 from pathlib import Path
 
 from pipeline.failures import NapError
 from pipeline.intake.returned import read_meta
-from pipeline.ledger import connect, current_submissions
+from pipeline.ledger import (
+    Connection,
+    Outcome,
+    connect,
+    current_submissions,
+    file_issues,
+    last_file,
+)
 from pipeline.plan.contacts import Contact, load_contacts
 from pipeline.plan.register import Plan
+from pipeline.problems import Severity
 from pipeline.workspace import Workspace
 
 CONTACTS_FILE = "contacts.csv"
@@ -95,12 +103,18 @@ class Message:
         ]
 
 
+class DeliveryStatus(StrEnum):
+    WRITTEN = "written"  # as an .eml file only
+    SENT = "sent"
+    SKIPPED = "skipped-already-sent"
+
+
 @dataclass(frozen=True)
 class Delivery:
     ministry: str
     kind: str
     path: Path  # the .eml file
-    status: str  # written, sent or skipped-already-sent
+    status: DeliveryStatus
     recipients: str
     detail: str = ""  # when it was sent before; addresses the server refused
 
@@ -275,28 +289,18 @@ def _pending(ws: Workspace, period: int, codes: Sequence[str]) -> dict[str, Reje
         }
 
 
-def _last_rejection(
-    ws: Workspace, conn: sqlite3.Connection, code: str, period: int
-) -> Rejection | None:
-    last = conn.execute(
-        """SELECT id, name, received, outcome, feedback_path FROM files
-           WHERE ministry = ? AND period = ? ORDER BY id DESC LIMIT 1""",
-        (code, period),
-    ).fetchone()
-    if last is None or last["outcome"] != "rejected":
+def _last_rejection(ws: Workspace, conn: Connection, code: str, period: int) -> Rejection | None:
+    last = last_file(conn, code, period)
+    if last is None or last.outcome is not Outcome.REJECTED:
         return None
     reasons = tuple(
-        f"{r['sheet']}!{r['cell']}: {r['message']}" if r["sheet"] and r["cell"] else r["message"]
-        for r in conn.execute(
-            """SELECT sheet, cell, message FROM issues
-               WHERE file_id = ? AND severity = 'error' ORDER BY id""",
-            (last["id"],),
-        )
+        f"{i.sheet}!{i.cell}: {i.message}" if i.sheet and i.cell else i.message
+        for i in file_issues(conn, [last.id], Severity.ERROR)
     )
-    feedback = ws.root / last["feedback_path"] if last["feedback_path"] else None
+    feedback = ws.root / last.feedback_path if last.feedback_path else None
     if feedback is not None and not feedback.is_file():
         feedback = None
-    return Rejection(last["name"], last["received"], feedback, reasons)
+    return Rejection(last.name, last.received, feedback, reasons)
 
 
 # Wording

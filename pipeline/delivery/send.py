@@ -14,7 +14,6 @@ import datetime as dt
 import ipaddress
 import os
 import smtplib
-import sqlite3
 import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -22,9 +21,16 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from pipeline.atomic import atomic_path
-from pipeline.delivery.compose import CONTACTS_FILE, Delivery, Message
+from pipeline.delivery.compose import CONTACTS_FILE, Delivery, DeliveryStatus, Message
 from pipeline.failures import NapError, UsageError
-from pipeline.ledger import connect, transaction
+from pipeline.ledger import (
+    Connection,
+    SentMail,
+    connect,
+    log_mail,
+    mail_sent_before,
+    transaction,
+)
 from pipeline.locking import DEFAULT_WAIT, workspace_lock
 from pipeline.settings import Smtp
 from pipeline.workspace import Workspace
@@ -49,7 +55,7 @@ def deliver(
     paths = [_write_eml(ws.mail_dir(period) / f"{m.kind}_{m.ministry}.eml", m) for m in messages]
     if not send:
         return [
-            Delivery(m.ministry, m.kind, p, "written", ", ".join(m.recipients))
+            Delivery(m.ministry, m.kind, p, DeliveryStatus.WRITTEN, ", ".join(m.recipients))
             for m, p in zip(messages, paths, strict=True)
         ]
     server = smtp_settings(ws.settings.smtp)
@@ -116,7 +122,7 @@ def _is_loopback(host: str) -> bool:
 
 def _send_all(
     ws: Workspace,
-    conn: sqlite3.Connection,
+    conn: Connection,
     period: int,
     items: list[tuple[Message, Path]],
     server: Server,
@@ -129,7 +135,7 @@ def _send_all(
         for message, path in items:
             deliveries.append(_send_one(ws, conn, period, message, path, session, resend))
     except OSError as exc:  # smtplib.SMTPException and ssl.SSLError are OSErrors too
-        sent = sum(d.status == "sent" for d in deliveries)
+        sent = sum(d.status is DeliveryStatus.SENT for d in deliveries)
         raise NapError(_failure(server, exc, message, sent)) from exc
     finally:
         session.close()
@@ -138,7 +144,7 @@ def _send_all(
 
 def _send_one(
     ws: Workspace,
-    conn: sqlite3.Connection,
+    conn: Connection,
     period: int,
     message: Message,
     path: Path,
@@ -146,16 +152,16 @@ def _send_one(
     resend: bool,
 ) -> Delivery:
     recipients = ", ".join(message.recipients)
-    before = None if resend else _sent_before(conn, message)
+    before = None if resend else mail_sent_before(conn, message.message_id)
     if before is not None:
-        detail = f"sent {before['sent']} to {before['recipients']}; --resend to send again"
+        detail = f"sent {before.sent} to {before.recipients}; --resend to send again"
         return Delivery(
-            message.ministry, message.kind, path, "skipped-already-sent", recipients, detail
+            message.ministry, message.kind, path, DeliveryStatus.SKIPPED, recipients, detail
         )
     refused = session.send(message.email)
     _record(ws, conn, period, message, path)
     detail = "; ".join(f"refused {a}: {_reply(*r)}" for a, r in sorted(refused.items()))
-    return Delivery(message.ministry, message.kind, path, "sent", recipients, detail)
+    return Delivery(message.ministry, message.kind, path, DeliveryStatus.SENT, recipients, detail)
 
 
 class Session:
@@ -177,36 +183,19 @@ class Session:
             _close(self.smtp)
 
 
-def _sent_before(conn: sqlite3.Connection, message: Message) -> sqlite3.Row | None:
-    """The last sending of the same message; matched on the Message-ID without its domain, so a
-    change of sender address does not send everything again."""
-    key = message.message_id.removeprefix("<").partition("@")[0]
-    return conn.execute(
-        """SELECT sent, recipients FROM mail_log
-           WHERE mode = 'smtp' AND substr(message_id, 1, ?) = ? ORDER BY id DESC LIMIT 1""",
-        (len(key) + 2, f"<{key}@"),
-    ).fetchone()
-
-
-def _record(
-    ws: Workspace, conn: sqlite3.Connection, period: int, message: Message, path: Path
-) -> None:
+def _record(ws: Workspace, conn: Connection, period: int, message: Message, path: Path) -> None:
+    sent = SentMail(
+        period=period,
+        ministry=message.ministry,
+        kind=message.kind,
+        recipients=", ".join(message.recipients),
+        subject=str(message.email["Subject"]),
+        message_id=message.message_id,
+        path=str(path.relative_to(ws.root)),
+        sent=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+    )
     with transaction(conn):
-        conn.execute(
-            """INSERT INTO mail_log
-               (period, ministry, kind, recipients, subject, message_id, mode, path, sent)
-               VALUES (?, ?, ?, ?, ?, ?, 'smtp', ?, ?)""",
-            (
-                period,
-                message.ministry,
-                message.kind,
-                ", ".join(message.recipients),
-                str(message.email["Subject"]),
-                message.message_id,
-                str(path.relative_to(ws.root)),
-                dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-            ),
-        )
+        log_mail(conn, sent)
 
 
 def _open(server: Server) -> smtplib.SMTP:

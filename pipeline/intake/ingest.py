@@ -14,7 +14,6 @@ import hashlib
 import os
 import re
 import shutil
-import sqlite3
 import stat
 import tempfile
 import threading
@@ -27,7 +26,15 @@ from pipeline.intake.feedback import write_feedback
 from pipeline.intake.returned import read_returned
 from pipeline.intake.rules import Checked, check_returned
 from pipeline.intake.xlsx_reader import UnsafeWorkbook
-from pipeline.ledger import connect, submission_values, transaction
+from pipeline.ledger import (
+    Connection,
+    Outcome,
+    connect,
+    find_file,
+    record_file,
+    record_submission,
+    transaction,
+)
 from pipeline.locking import DEFAULT_WAIT, workspace_lock
 from pipeline.plan.register import Plan
 from pipeline.problems import Problem, Severity, errors, problem
@@ -42,7 +49,7 @@ IGNORED = re.compile(r"^(~\$|\.~lock|\.)|\.(part|crdownload|tmp|partial|download
 class FileOutcome:
     name: str
     sha256: str
-    outcome: str  # accepted, rejected, duplicate
+    outcome: Outcome
     stored_path: str
     ministry: str = ""
     period: int | None = None
@@ -61,9 +68,6 @@ class IngestReport:
     skipped: list[tuple[str, str]] = field(
         default_factory=list
     )  # (name, why): not files, or still being written
-
-    def of(self, outcome: str) -> list[FileOutcome]:
-        return [o for o in self.outcomes if o.outcome == outcome]
 
 
 @dataclass(frozen=True)
@@ -238,7 +242,7 @@ def _checked_in_order(
 
 def _record_one(
     ws: Workspace,
-    conn: sqlite3.Connection,
+    conn: Connection,
     candidate: Candidate,
     sha: str,
     checked: Checked,
@@ -246,13 +250,13 @@ def _record_one(
     step: StepHook,
 ) -> FileOutcome:
     path, name = candidate.path, candidate.path.name
-    known = conn.execute("SELECT stored_path FROM files WHERE sha256 = ?", (sha,)).fetchone()
+    known = find_file(conn, sha)
     if known is not None:
         # Same bytes as a file already processed: the archived copy stands for it.
-        _place(path, ws.root / known["stored_path"])  # restores it if it went missing
+        _place(path, ws.root / known.stored_path)  # restores it if it went missing
         path.unlink()
         step(name, "removed")
-        return FileOutcome(name, sha, "duplicate", known["stored_path"])
+        return FileOutcome(name, sha, Outcome.DUPLICATE, known.stored_path)
 
     meta = checked.meta
     ministry = meta["ministry"] if meta else ""
@@ -271,7 +275,7 @@ def _record_one(
     outcome = FileOutcome(
         name,
         sha,
-        "accepted" if checked.accepted else "rejected",
+        Outcome.ACCEPTED if checked.accepted else Outcome.REJECTED,
         str(stored_rel),
         ministry,
         period,
@@ -321,83 +325,37 @@ def _reasons_text(outcome: FileOutcome, received: dt.datetime) -> str:
 
 
 def _record(
-    conn: sqlite3.Connection,
+    conn: Connection,
     outcome: FileOutcome,
     size: int,
     received: dt.datetime,
     checked: Checked,
 ) -> None:
     when = received.isoformat(timespec="seconds")
-    first_error = errors(outcome.problems)[:1]
-    cur = conn.execute(
-        """INSERT INTO files (sha256, name, size, received, outcome, reason, stored_path,
-                              ministry, period, feedback_path)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (
-            outcome.sha256,
-            outcome.name,
-            size,
-            when,
-            outcome.outcome,
-            first_error[0].message if first_error else "",
-            outcome.stored_path,
-            outcome.ministry or None,
-            outcome.period,
-            outcome.feedback_path or None,
-        ),
+    file_id = record_file(
+        conn,
+        sha256=outcome.sha256,
+        name=outcome.name,
+        size=size,
+        received=when,
+        outcome=outcome.outcome,
+        stored_path=outcome.stored_path,
+        problems=outcome.problems,
+        ministry=outcome.ministry,
+        period=outcome.period,
+        feedback_path=outcome.feedback_path,
     )
-    file_id = cur.lastrowid
-    conn.executemany(
-        """INSERT INTO issues (file_id, severity, code, sheet, cell, action_id, message)
-           VALUES (?, ?, ?, ?, ?, ?, ?)""",
-        [
-            (file_id, str(p.severity), p.code, p.sheet, p.cell, p.action, p.message)
-            for p in outcome.problems
-        ],
-    )
-    if outcome.outcome != "accepted":
+    if outcome.outcome is not Outcome.ACCEPTED:
         return
     meta = checked.meta
-    assert meta is not None
-    previous = conn.execute(
-        "SELECT id FROM submissions WHERE ministry = ? AND period = ? AND current = 1",
-        (outcome.ministry, outcome.period),
-    ).fetchone()
-    if previous is not None:
-        conn.execute("UPDATE submissions SET current = 0 WHERE id = ?", (previous["id"],))
-        outcome.supersedes = True
-    cur = conn.execute(
-        """INSERT INTO submissions (file_id, ministry, period, plan_id, issued, accepted,
-                                    supersedes)
-           VALUES (?, ?, ?, ?, ?, ?, ?)""",
-        (
-            file_id,
-            outcome.ministry,
-            outcome.period,
-            meta["plan_id"],
-            meta["issued"],
-            when,
-            previous["id"] if previous else None,
-        ),
+    assert meta is not None and outcome.period is not None
+    outcome.supersedes = record_submission(
+        conn,
+        file_id,
+        ministry=outcome.ministry,
+        period=outcome.period,
+        plan_id=meta["plan_id"],
+        issued=meta["issued"],
+        accepted=when,
+        values=checked.values,
     )
-    submission_id = cur.lastrowid
-    conn.executemany(
-        """INSERT INTO cell_values (submission_id, action_id, field, value, number, sheet, cell)
-           VALUES (?, ?, ?, ?, ?, ?, ?)""",
-        [
-            (submission_id, v.action_id, v.field, v.value, v.number, v.sheet, v.cell)
-            for v in checked.values
-        ],
-    )
-    if previous is not None:
-        old = submission_values(conn, previous["id"])
-        new = {(v.action_id, v.field): v.value for v in checked.values}
-        conn.executemany(
-            """INSERT INTO changes (submission_id, action_id, field, old, new)
-               VALUES (?, ?, ?, ?, ?)""",
-            [
-                (submission_id, a, f, old.get((a, f), ""), new.get((a, f), ""))
-                for a, f in sorted(old.keys() | new.keys())
-                if old.get((a, f), "") != new.get((a, f), "")
-            ],
-        )

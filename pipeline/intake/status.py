@@ -6,17 +6,22 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from pipeline.intake.returned import read_meta
-from pipeline.ledger import connect, current_submissions
+from pipeline.ledger import (
+    Change,
+    Connection,
+    Outcome,
+    Submission,
+    connect,
+    current_submissions,
+    file_issues,
+    files_of_period,
+    submission_changes,
+    submission_values,
+    unidentified_rejections,
+)
 from pipeline.plan.register import Plan
+from pipeline.problems import Severity
 from pipeline.workspace import Workspace
-
-
-@dataclass(frozen=True)
-class Change:
-    action_id: str
-    field: str
-    old: str
-    new: str
 
 
 @dataclass
@@ -27,14 +32,13 @@ class MinistryStatus:
     issued: str = ""  # issue date of the template in the outbox, "" if none
     last_file: str = ""
     last_received: str = ""
-    last_outcome: str = ""  # accepted, rejected or ""
+    last_outcome: Outcome | None = None  # of the last file received, None before any
     first_reason: str = ""
     accepted_file: str = ""
     accepted_on: str = ""
     with_status: int = 0
     warnings: int = 0
     changes: list[Change] = field(default_factory=list)  # against the superseded submission
-    feedback: str = ""
 
     @property
     def missing(self) -> bool:
@@ -74,44 +78,27 @@ def period_status(ws: Workspace, period: int) -> PeriodStatus:
         result.ministries.append(status)
     if not ws.ledger_path.exists():
         return result
-    by_code = {m.code: m for m in result.ministries}
     with connect(ws.ledger_path) as conn:
-        for row in conn.execute(
-            """SELECT ministry, name, received, outcome, reason, feedback_path FROM files
-               WHERE period = ? ORDER BY id""",
-            (period,),
-        ):
-            status = by_code.get(row["ministry"])
-            if status is not None:
-                status.last_file, status.last_received = row["name"], row["received"]
-                status.last_outcome, status.first_reason = row["outcome"], row["reason"]
-                status.feedback = row["feedback_path"] or ""
-        for sub in current_submissions(conn, period):
-            status = by_code.get(sub.ministry)
-            if status is None:
-                continue
-            status.accepted_file, status.accepted_on = sub.file_name, sub.accepted
-            status.with_status = conn.execute(
-                "SELECT COUNT(*) FROM cell_values WHERE submission_id = ? AND field = 'status'",
-                (sub.id,),
-            ).fetchone()[0]
-            status.warnings = conn.execute(
-                "SELECT COUNT(*) FROM issues WHERE file_id = ? AND severity = 'warning'",
-                (sub.file_id,),
-            ).fetchone()[0]
-            status.changes = [
-                Change(r["action_id"], r["field"], r["old"], r["new"])
-                for r in conn.execute(
-                    """SELECT action_id, field, old, new FROM changes
-                       WHERE submission_id = ? ORDER BY action_id, field""",
-                    (sub.id,),
-                )
-            ]
-        result.unidentified = [
-            (r["name"], r["received"], r["reason"])
-            for r in conn.execute(
-                """SELECT name, received, reason FROM files
-                   WHERE period IS NULL AND outcome = 'rejected' ORDER BY id"""
-            )
-        ]
+        _read_ledger(conn, result)
     return result
+
+
+def _read_ledger(conn: Connection, result: PeriodStatus) -> None:
+    by_code = {m.code: m for m in result.ministries}
+    for received in files_of_period(conn, result.period):
+        status = by_code.get(received.ministry)
+        if status is not None:
+            status.last_file, status.last_received = received.name, received.received
+            status.last_outcome, status.first_reason = received.outcome, received.reason
+    for sub in current_submissions(conn, result.period):
+        status = by_code.get(sub.ministry)
+        if status is not None:
+            _read_submission(conn, status, sub)
+    result.unidentified = [(f.name, f.received, f.reason) for f in unidentified_rejections(conn)]
+
+
+def _read_submission(conn: Connection, status: MinistryStatus, sub: Submission) -> None:
+    status.accepted_file, status.accepted_on = sub.file_name, sub.accepted
+    status.with_status = sum(v.field == "status" for v in submission_values(conn, sub.id))
+    status.warnings = len(file_issues(conn, [sub.file_id], Severity.WARNING))
+    status.changes = submission_changes(conn, sub.id)

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline import excel_style as style
 from pipeline.intake.status import MinistryStatus, PeriodStatus
-from pipeline.ledger import current_submissions
+from pipeline.ledger import (
+    Connection,
+    Outcome,
+    current_submissions,
+    file_issues,
+    files_of_period,
+    submission_values,
+)
 from pipeline.plan.register import Plan
+from pipeline.problems import Severity
 from pipeline.template.contract import STATUSES
 
 NO_STATUS = "No status"  # an accepted return left the status empty
@@ -141,57 +148,38 @@ class PeriodData:
         return max(0, (accepted - self.status.deadline).days - self.grace_days)
 
 
-def load_period(conn: sqlite3.Connection, status: PeriodStatus, grace_days: int) -> PeriodData:
+def load_period(conn: Connection, status: PeriodStatus, grace_days: int) -> PeriodData:
     """Read the current returns of a period, their warnings and every file received for it."""
     data = PeriodData(status, grace_days=grace_days)
     submissions = current_submissions(conn, status.period)
     for sub in submissions:
-        rows = conn.execute(
-            "SELECT action_id, field, value, number FROM cell_values WHERE submission_id = ?",
-            (sub.id,),
-        )
-        for row in rows:
-            answer = data.answers.setdefault((row["action_id"], sub.ministry), Answer({}, {}))
-            answer.texts[row["field"]] = row["value"]
-            if row["number"] is not None:
-                answer.numbers[row["field"]] = row["number"]
+        for value in submission_values(conn, sub.id):
+            answer = data.answers.setdefault((value.action_id, sub.ministry), Answer({}, {}))
+            answer.texts[value.field] = value.value
+            if value.number is not None:
+                answer.numbers[value.field] = value.number
     order = {code: i for i, code in enumerate(status.plan.ministry_codes)}
     files_of = {sub.file_id: sub.ministry for sub in submissions}
-    if files_of:
-        marks = ",".join("?" * len(files_of))
-        rows = conn.execute(
-            f"SELECT file_id, sheet, cell, action_id, message FROM issues "
-            f"WHERE severity = 'warning' AND file_id IN ({marks})",
-            tuple(files_of),
-        )
-        data.issues = sorted(
-            (IssueRow(files_of[r[0]], r[1], r[2], r[3], r[4]) for r in rows),
-            key=lambda i: (order.get(i.ministry, 99), i.action_id, i.sheet, _cell_key(i.cell)),
-        )
-    current = {sub.file_id for sub in submissions}
-    rows = conn.execute(
-        "SELECT id, ministry, name, received, outcome, sha256 FROM files WHERE period = ?",
-        (status.period,),
+    data.issues = sorted(
+        (
+            IssueRow(files_of[i.file_id], i.sheet, i.cell, i.action_id, i.message)
+            for i in file_issues(conn, files_of, Severity.WARNING)
+        ),
+        key=lambda i: (order.get(i.ministry, 99), i.action_id, i.sheet, _cell_key(i.cell)),
     )
     data.files = sorted(
         (
-            FileRow(
-                r["ministry"] or "",
-                r["name"],
-                r["received"],
-                _use(r["outcome"], r["id"] in current),
-                r["sha256"],
-            )
-            for r in rows
+            FileRow(f.ministry, f.name, f.received, _use(f.outcome, f.id in files_of), f.sha256)
+            for f in files_of_period(conn, status.period)
         ),
         key=lambda f: (order.get(f.ministry, 99), f.received, f.sha256),
     )
     return data
 
 
-def _use(outcome: str, current: bool) -> str:
-    if outcome != "accepted":
-        return outcome
+def _use(outcome: Outcome, current: bool) -> str:
+    if outcome is not Outcome.ACCEPTED:
+        return outcome.value
     return "in use" if current else "superseded"
 
 

@@ -6,12 +6,13 @@ export writes `values` as it is, and the tests check the figures against the fil
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from operator import attrgetter
 
 import pandas as pd
 
+from pipeline.ledger import Connection, PeriodValue, period_values
 from pipeline.outputs.period_data import CATEGORIES, NO_RETURN, NO_STATUS, PeriodData
 from pipeline.template.contract import (
     HEADER_OF,
@@ -74,19 +75,14 @@ class Tables:
     history_periods: tuple[int, ...]
 
 
-VALUES_SQL = """
-SELECT s.period, s.ministry, v.action_id, v.field, v.value, v.number, f.name AS file,
-       v.sheet, v.cell, s.accepted, f.sha256
-FROM cell_values v
-JOIN submissions s ON s.id = v.submission_id
-JOIN files f ON f.id = s.file_id
-WHERE s.current = 1 AND s.period <= ?
-"""
+VALUE_COLUMNS = [f.name for f in fields(PeriodValue)]
+_value_row = attrgetter(*VALUE_COLUMNS)
 
 
-def read_values(conn: sqlite3.Connection, period: int, plan) -> pd.DataFrame:
+def read_values(conn: Connection, period: int, plan) -> pd.DataFrame:
     """The tidy long table of every accepted value up to `period`, in a stable order."""
-    values = pd.read_sql_query(VALUES_SQL, conn, params=(period,))
+    rows = [_value_row(v) for v in period_values(conn, period)]
+    values = pd.DataFrame(rows, columns=VALUE_COLUMNS)
     values["value"] = values["value"].astype(object)
     action_order = {a.id: i for i, a in enumerate(plan.actions)}
     ministry_order = {code: i for i, code in enumerate(plan.ministry_codes)}

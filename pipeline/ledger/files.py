@@ -1,0 +1,172 @@
+"""Files taken from the inbox: what became of each, and the problems found in it."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from pipeline.problems import Problem, Severity
+
+
+class Outcome(StrEnum):
+    """What became of a file taken from the inbox. The table does not constrain the value:
+    it is checked here, so a new outcome needs no table rebuild."""
+
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    DUPLICATE = "duplicate"  # the same bytes as a file already recorded: not recorded again
+
+
+RECORDED = frozenset({Outcome.ACCEPTED, Outcome.REJECTED})
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    id: int
+    sha256: str
+    name: str  # the name it had in the inbox
+    size: int
+    received: str  # ISO time it was taken from the inbox
+    outcome: Outcome
+    reason: str  # first reason of a rejection
+    stored_path: str  # relative to the workspace
+    ministry: str  # from a verified _meta, else ""
+    period: int | None
+    feedback_path: str  # feedback workbook of a rejected template, else ""
+
+
+@dataclass(frozen=True)
+class Issue:
+    file_id: int
+    severity: Severity
+    code: str
+    sheet: str
+    cell: str
+    action_id: str
+    message: str
+
+
+_FILE_SELECT = """SELECT id, sha256, name, size, received, outcome, reason, stored_path,
+                         ministry, period, feedback_path FROM files"""
+
+
+def _file(row: sqlite3.Row) -> FileRecord:
+    return FileRecord(
+        row["id"],
+        row["sha256"],
+        row["name"],
+        row["size"],
+        row["received"],
+        Outcome(row["outcome"]),
+        row["reason"],
+        row["stored_path"],
+        row["ministry"] or "",
+        row["period"],
+        row["feedback_path"] or "",
+    )
+
+
+def find_file(conn: sqlite3.Connection, sha256: str) -> FileRecord | None:
+    """The file with these bytes, when it was received before."""
+    row = conn.execute(_FILE_SELECT + " WHERE sha256 = ?", (sha256,)).fetchone()
+    return _file(row) if row is not None else None
+
+
+def record_file(
+    conn: sqlite3.Connection,
+    *,
+    sha256: str,
+    name: str,
+    size: int,
+    received: str,
+    outcome: Outcome,
+    stored_path: str,
+    problems: Sequence[Problem],
+    ministry: str = "",
+    period: int | None = None,
+    feedback_path: str = "",
+) -> int:
+    """Record a file and every problem found in it, inside the caller's transaction; its id.
+    The first error, if any, is kept as the reason, for lists that show one line per file."""
+    if outcome not in RECORDED:
+        raise ValueError(f"a file is recorded accepted or rejected, not {outcome!r}")
+    first_error = next((p.message for p in problems if p.severity is Severity.ERROR), "")
+    cur = conn.execute(
+        """INSERT INTO files (sha256, name, size, received, outcome, reason, stored_path,
+                              ministry, period, feedback_path)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            sha256,
+            name,
+            size,
+            received,
+            outcome,
+            first_error,
+            stored_path,
+            ministry or None,
+            period,
+            feedback_path or None,
+        ),
+    )
+    file_id = cur.lastrowid
+    assert file_id is not None
+    conn.executemany(
+        """INSERT INTO issues (file_id, severity, code, sheet, cell, action_id, message)
+           VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        [
+            (file_id, str(p.severity), p.code, p.sheet, p.cell, p.action, p.message)
+            for p in problems
+        ],
+    )
+    return file_id
+
+
+def files_of_period(conn: sqlite3.Connection, period: int) -> list[FileRecord]:
+    """Every file identified as a return for the period, in the order received."""
+    rows = conn.execute(_FILE_SELECT + " WHERE period = ? ORDER BY id", (period,))
+    return [_file(r) for r in rows]
+
+
+def last_file(conn: sqlite3.Connection, ministry: str, period: int) -> FileRecord | None:
+    row = conn.execute(
+        _FILE_SELECT + " WHERE ministry = ? AND period = ? ORDER BY id DESC LIMIT 1",
+        (ministry, period),
+    ).fetchone()
+    return _file(row) if row is not None else None
+
+
+def unidentified_rejections(conn: sqlite3.Connection) -> list[FileRecord]:
+    """Rejected files that named no period (not a template, or one whose signature failed):
+    they belong to no period, so every period's status shows them."""
+    rows = conn.execute(
+        _FILE_SELECT + " WHERE period IS NULL AND outcome = ? ORDER BY id", (Outcome.REJECTED,)
+    )
+    return [_file(r) for r in rows]
+
+
+def file_issues(
+    conn: sqlite3.Connection, file_ids: Collection[int], severity: Severity
+) -> list[Issue]:
+    """The problems of that severity found in these files, in the order found."""
+    if not file_ids:
+        return []
+    marks = ",".join("?" * len(file_ids))
+    rows = conn.execute(
+        f"""SELECT file_id, severity, code, sheet, cell, action_id, message FROM issues
+            WHERE severity = ? AND file_id IN ({marks}) ORDER BY id""",
+        (severity, *file_ids),
+    )
+    return [
+        Issue(
+            r["file_id"],
+            Severity(r["severity"]),
+            r["code"],
+            r["sheet"],
+            r["cell"],
+            r["action_id"],
+            r["message"],
+        )
+        for r in rows
+    ]

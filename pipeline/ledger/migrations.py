@@ -1,0 +1,120 @@
+"""The ledger's schema as numbered steps, applied in order: a ledger made by any earlier version
+is brought up to date in place, and PRAGMA user_version records the last step applied.
+
+A step is SQL or a function of the connection. Steps are never edited once released: a change
+to the schema is a new step at the end.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+Step = str | Callable[[sqlite3.Connection], None]
+
+# Version 0.1.0: the tables as first released.
+TABLES = """
+CREATE TABLE IF NOT EXISTS files (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,            -- the name it had in the inbox
+    size INTEGER NOT NULL,
+    received TEXT NOT NULL,        -- ISO time the file was taken from the inbox
+    outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'rejected')),
+    reason TEXT NOT NULL DEFAULT '',   -- first reason of a rejection
+    stored_path TEXT NOT NULL,     -- relative to the workspace
+    ministry TEXT,                 -- from a verified _meta, else NULL
+    period INTEGER,
+    feedback_path TEXT             -- feedback workbook of a rejected template
+);
+CREATE TABLE IF NOT EXISTS submissions (
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER NOT NULL UNIQUE REFERENCES files(id),
+    ministry TEXT NOT NULL,
+    period INTEGER NOT NULL,
+    plan_id TEXT NOT NULL,
+    issued TEXT NOT NULL,
+    accepted TEXT NOT NULL,
+    supersedes INTEGER REFERENCES submissions(id),
+    current INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX IF NOT EXISTS submissions_period ON submissions(period, ministry, current);
+CREATE TABLE IF NOT EXISTS cell_values (
+    submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    action_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    value TEXT NOT NULL,           -- canonical text (numbers without trailing .0)
+    number REAL,                   -- for numeric fields
+    sheet TEXT NOT NULL,
+    cell TEXT NOT NULL,
+    PRIMARY KEY (submission_id, action_id, field)
+);
+CREATE TABLE IF NOT EXISTS issues (
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER NOT NULL REFERENCES files(id),
+    severity TEXT NOT NULL,
+    code TEXT NOT NULL,
+    sheet TEXT NOT NULL DEFAULT '',
+    cell TEXT NOT NULL DEFAULT '',
+    action_id TEXT NOT NULL DEFAULT '',
+    message TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS issues_file ON issues(file_id);
+CREATE TABLE IF NOT EXISTS changes (   -- what a resubmission changed against the one it superseded
+    submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    action_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    old TEXT NOT NULL,
+    new TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS mail_log (
+    id INTEGER PRIMARY KEY,
+    period INTEGER NOT NULL,
+    ministry TEXT NOT NULL,
+    kind TEXT NOT NULL,            -- templates, reminder
+    recipients TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    mode TEXT NOT NULL,            -- eml or smtp
+    path TEXT NOT NULL DEFAULT '',
+    sent TEXT NOT NULL
+);
+"""
+
+FILES_WITHOUT_CHECK = """
+CREATE TABLE files_new (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,            -- the name it had in the inbox
+    size INTEGER NOT NULL,
+    received TEXT NOT NULL,        -- ISO time the file was taken from the inbox
+    outcome TEXT NOT NULL,         -- an Outcome, checked by the code that records it
+    reason TEXT NOT NULL DEFAULT '',   -- first reason of a rejection
+    stored_path TEXT NOT NULL,     -- relative to the workspace
+    ministry TEXT,                 -- from a verified _meta, else NULL
+    period INTEGER,
+    feedback_path TEXT             -- feedback workbook of a rejected template
+)
+"""
+_FILES_V1_COLUMNS = (
+    "id, sha256, name, size, received, outcome, reason, stored_path, ministry, period, "
+    "feedback_path"
+)
+
+
+def outcome_checked_in_code(conn: sqlite3.Connection) -> None:
+    """SQLite cannot drop a CHECK, so the table is rebuilt (the procedure of the SQLite manual,
+    with foreign keys off): ids are copied, so submissions and issues keep their files."""
+    conn.execute(FILES_WITHOUT_CHECK)
+    conn.execute(
+        f"INSERT INTO files_new ({_FILES_V1_COLUMNS}) SELECT {_FILES_V1_COLUMNS} FROM files"
+    )
+    conn.execute("DROP TABLE files")
+    conn.execute("ALTER TABLE files_new RENAME TO files")
+
+
+MIGRATIONS: tuple[tuple[int, Step], ...] = (
+    (1, TABLES),
+    (2, outcome_checked_in_code),
+)
+LATEST = MIGRATIONS[-1][0]
