@@ -192,7 +192,7 @@ def check_file(path: Path, plan: Plan, key: bytes) -> tuple[str, Checked]:
     try:
         return sha, check_returned(read_returned(path), plan, key, path.name)
     except UnsafeWorkbook as exc:
-        return sha, Checked(problems=[problem("unreadable", file=path.name, detail=str(exc))])
+        return sha, Checked(problems=[problem(exc.code, file=path.name, **exc.fields)])
 
 
 _worker: tuple[Plan, bytes] | None = None
