@@ -21,6 +21,8 @@ class Change:
 
 @dataclass
 class MinistryStatus:
+    """One ministry's standing in a period: what it was sent, what came back, what counts."""
+
     code: str
     name: str
     rows: int
@@ -34,7 +36,6 @@ class MinistryStatus:
     with_status: int = 0
     warnings: int = 0
     changes: list[Change] = field(default_factory=list)  # against the superseded submission
-    feedback: str = ""
 
     @property
     def missing(self) -> bool:
@@ -80,7 +81,6 @@ def period_status(ws: Workspace, period: int, plan_path=None) -> PeriodStatus:
             if status is not None:
                 status.last_file, status.last_received = row["name"], row["received"]
                 status.last_outcome, status.first_reason = row["outcome"], row["reason"]
-                status.feedback = row["feedback_path"] or ""
         for sub in current_submissions(conn, period):
             status = by_code.get(sub.ministry)
             if status is None:
