@@ -229,6 +229,8 @@ def _print_ingest(report) -> None:
                 click.echo(f"          feedback: {o.feedback_path}")
         else:
             click.echo(f"duplicate {o.name}: same content as {o.stored_path}, already processed")
+        for note in o.notes:
+            click.echo(f"          note: {note}")
     for name, why in report.skipped:
         click.echo(f"skipped   {name}: {why}")
     if not report.outcomes and not report.skipped:

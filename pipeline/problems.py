@@ -11,6 +11,12 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+# Endings shared by the reader's refusals: what the ministry should do about them.
+_RESAVE = "open it in Excel and save it again as .xlsx (Excel Workbook), then send it again"
+_SEND_XLSX = "send the Excel workbook (.xlsx) that was sent to you, filled in"
+_NOT_XLSX = "not an .xlsx workbook: the file is"
+_BOMB = "suspected decompression bomb:"
+
 # Every message the tool gives about data, in one place. Placeholders are filled by `problem()`.
 CATALOGUE: dict[str, tuple[Severity, str]] = {
     # Plan register
@@ -61,8 +67,128 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "contacts-missing-ministry": (Severity.ERROR, "{value} of the plan has no row; add one"),
     "contacts-empty": (Severity.ERROR, "empty; fill it in"),
     "contacts-bad-email": (Severity.ERROR, "'{value}' is not an email address"),
+    # A returned file the safe reader refuses before any rule runs (intake/xlsx_reader.py)
+    "file-empty": (
+        Severity.ERROR,
+        "empty file (0 bytes): the workbook did not arrive; send it again",
+    ),
+    "file-too-large": (
+        Severity.ERROR,
+        "file too large ({size}, limit {limit}): a report is far smaller; remove pictures or "
+        "extra sheets and send it again",
+    ),
+    "file-not-xlsx": (Severity.ERROR, f"{_NOT_XLSX} {{kind}}; {_SEND_XLSX}"),
+    "file-encrypted": (
+        Severity.ERROR,
+        "password-protected workbook: the file is encrypted and cannot be read; remove the "
+        "password (File > Info > Protect Workbook > Encrypt with Password), save and send it "
+        "again",
+    ),
+    "file-legacy-xls": (
+        Severity.ERROR,
+        f"{_NOT_XLSX} a legacy Excel 97-2003 (.xls) file; save it as .xlsx (Excel Workbook) "
+        "and send it again",
+    ),
+    "file-legacy-or-encrypted": (
+        Severity.ERROR,
+        f"{_NOT_XLSX} a legacy Excel 97-2003 (.xls) file or a password-protected workbook; "
+        "save it as .xlsx (Excel Workbook) without a password and send it again",
+    ),
+    "file-not-spreadsheet": (
+        Severity.ERROR,
+        f"not a spreadsheet: the file is {{kind}}; {_SEND_XLSX}",
+    ),
+    "file-macro-enabled": (
+        Severity.ERROR,
+        "macro-enabled workbook (.xlsm): save it as a plain .xlsx workbook without macros and "
+        "send it again",
+    ),
+    "zip-damaged": (
+        Severity.ERROR,
+        "damaged or incomplete file: its zip directory cannot be read (was it cut short while "
+        f"sending?); {_RESAVE}",
+    ),
+    "zip-directory-too-large": (
+        Severity.ERROR,
+        "too many parts in the workbook (a zip directory of {size}): not a normal report; "
+        f"{_RESAVE}",
+    ),
+    "zip-too-many-parts": (
+        Severity.ERROR,
+        f"too many parts in the workbook ({{count}}, limit {{limit}}): not a normal report; "
+        f"{_RESAVE}",
+    ),
+    "zip-duplicate-part": (
+        Severity.ERROR,
+        f"damaged or tampered file: two parts are named {{part}}; {_RESAVE}",
+    ),
+    "zip-encrypted-part": (
+        Severity.ERROR,
+        f"encrypted zip archive (part {{part}} needs a password): not an Excel workbook; "
+        f"{_SEND_XLSX}",
+    ),
+    "zip-bomb-part": (
+        Severity.ERROR,
+        f"{_BOMB} part {{part}} would unpack to {{size}} (limit {{limit}}); {_SEND_XLSX}",
+    ),
+    "zip-bomb-ratio": (
+        Severity.ERROR,
+        f"{_BOMB} part {{part}} would unpack {{ratio}} times its packed size (limit {{limit}}); "
+        f"{_SEND_XLSX}",
+    ),
+    "zip-bomb-total": (
+        Severity.ERROR,
+        f"{_BOMB} the parts would unpack to {{size}} (limit {{limit}}); {_SEND_XLSX}",
+    ),
+    "zip-bomb-unpacked": (
+        Severity.ERROR,
+        f"{_BOMB} part {{part}} unpacks to more than {{limit}}; {_SEND_XLSX}",
+    ),
+    "xml-dtd": (
+        Severity.ERROR,
+        "the workbook contains XML entity declarations (DTD) in {part}, which are refused for "
+        f"safety; {_RESAVE}",
+    ),
+    "xml-malformed": (
+        Severity.ERROR,
+        "damaged file: part {part} is not well-formed XML ({reason}, line {line}, column "
+        f"{{column}}); {_RESAVE}",
+    ),
+    "part-damaged": (
+        Severity.ERROR,
+        f"damaged or incomplete file: part {{part}} cannot be read ({{detail}}); {_RESAVE}",
+    ),
+    "too-much-text": (
+        Severity.ERROR,
+        "too much text in the workbook (over {count} distinct texts or {chars} characters): "
+        f"not a normal report; {_RESAVE}",
+    ),
+    "sheet-part-missing": (
+        Severity.ERROR,
+        "damaged file: the workbook lists sheet {sheet_name} but its part {part} is missing; "
+        f"{_RESAVE}",
+    ),
+    "sheet-too-many-merges": (
+        Severity.ERROR,
+        "sheet {sheet_name} has more than {limit} merged ranges: not a normal report; unmerge "
+        "the cells and send the file again",
+    ),
+    "data-far-outside": (
+        Severity.ERROR,
+        "sheet {sheet_name} has data in cell {where}, far outside the report (at most {rows} "
+        "rows and {cols} columns are read); delete what is there and send the file again",
+    ),
+    "cell-invalid": (
+        Severity.ERROR,
+        f"damaged file: sheet {{sheet_name}} cell {{ref}} holds an invalid value ({{detail}}); "
+        f"{_RESAVE}",
+    ),
+    "cell-too-long": (
+        Severity.ERROR,
+        "sheet {sheet_name} cell {ref} holds more than {limit} characters: shorten the text "
+        "and send the file again",
+    ),
     # Identification of a returned workbook
-    "unreadable": (Severity.ERROR, "{detail}"),
     "meta-missing": (
         Severity.ERROR,
         "the hidden _meta sheet is missing: this is not a template issued by the tool; "

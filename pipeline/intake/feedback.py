@@ -11,23 +11,40 @@ from pipeline.problems import Problem, Severity
 from pipeline.template import contract as c
 
 ERRORS_SHEET = "Errors"
-
-
-def _text_cell(ws, row: int, col: int, value: str) -> None:
-    """Write text that stays text, even when it starts with '=' (openpyxl would make a formula)."""
-    cell = ws.cell(row=row, column=col, value=value)
-    cell.data_type = "s"
+ERROR_FILL = "FFC7CE"
+WARNING_FILL = "FFEB9C"
+INTRODUCTION = (
+    "This file was not accepted. Correct the cells listed below (marked in red in the Report "
+    "sheet), save, and send the file again."
+)
+HEADERS = ("Severity", "Sheet", "Cell", "Action", "Problem")
+FIRST_PROBLEM_ROW = 4
 
 
 def write_feedback(source: Path, dest: Path, problems: list[Problem]) -> None:
-    """Write atomically; the source file (already archived) is only read."""
+    """Write atomically; the source file (already archived) is only read.
+
+    The ministry corrects its own file rather than a new one, so nothing it typed is lost.
+    """
     import openpyxl
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
 
     wb = openpyxl.load_workbook(source)
-    error_fill = PatternFill("solid", fgColor="FFC7CE")
-    warning_fill = PatternFill("solid", fgColor="FFEB9C")
+    _mark_cells(wb, problems)
+    if ERRORS_SHEET in wb.sheetnames:
+        del wb[ERRORS_SHEET]
+    _list_problems(wb.create_sheet(ERRORS_SHEET, 0), problems)
+    wb.active = 0
+    for sheet in wb.worksheets:
+        sheet.sheet_view.tabSelected = sheet.title == ERRORS_SHEET
+    with atomic_path(dest, held_by="Excel") as tmp:
+        wb.save(tmp)
+
+
+def _mark_cells(wb, problems: list[Problem]) -> None:
+    """Fill and comment each cell a problem names; _meta stays hidden and untouched."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
     by_cell: dict[tuple[str, str], list[Problem]] = defaultdict(list)
     for p in problems:
         if p.sheet in wb.sheetnames and p.cell and p.sheet != c.META:
@@ -35,51 +52,50 @@ def write_feedback(source: Path, dest: Path, problems: list[Problem]) -> None:
     for (sheet, ref), found in by_cell.items():
         cell = wb[sheet][ref]
         is_error = any(p.severity is Severity.ERROR for p in found)
-        cell.fill = error_fill if is_error else warning_fill
+        cell.fill = PatternFill("solid", fgColor=ERROR_FILL if is_error else WARNING_FILL)
         cell.comment = Comment(
             "\n".join(f"{p.severity}: {p.message}" for p in found), "Coordination"
         )
 
-    if ERRORS_SHEET in wb.sheetnames:
-        del wb[ERRORS_SHEET]
-    ws = wb.create_sheet(ERRORS_SHEET, 0)
-    _text_cell(
-        ws,
-        1,
-        1,
-        "This file was not accepted. Correct the cells listed below (marked in red "
-        "in the Report sheet), save, and send the file again.",
-    )
+
+def _list_problems(ws, problems: list[Problem]) -> None:
+    """Errors first, then in reading order, so the list follows the sheet."""
+    from openpyxl.styles import Alignment, Font
+
+    _text_cell(ws, 1, 1, INTRODUCTION)
     ws.cell(row=1, column=1).font = Font(bold=True, color="9C0006")
-    headers = ("Severity", "Sheet", "Cell", "Action", "Problem")
-    for col, header in enumerate(headers, start=1):
-        _text_cell(ws, 3, col, header)
-        ws.cell(row=3, column=col).font = Font(bold=True)
+    for col, header in enumerate(HEADERS, start=1):
+        _text_cell(ws, FIRST_PROBLEM_ROW - 1, col, header)
+        ws.cell(row=FIRST_PROBLEM_ROW - 1, column=col).font = Font(bold=True)
     ordered = sorted(
         problems, key=lambda p: (p.severity is not Severity.ERROR, p.sheet, _row_col(p.cell))
     )
-    for row, p in enumerate(ordered, start=4):
+    for row, p in enumerate(ordered, start=FIRST_PROBLEM_ROW):
         for col, value in enumerate(
             (str(p.severity), p.sheet, p.cell, p.action, p.message), start=1
         ):
             _text_cell(ws, row, col, value)
     for letter, width in zip("ABCDE", (10, 10, 7, 8, 90), strict=True):
         ws.column_dimensions[letter].width = width
-    for row in range(4, ws.max_row + 1):
+    for row in range(FIRST_PROBLEM_ROW, ws.max_row + 1):
         ws.cell(row=row, column=5).alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
-    # One page wide, landscape, the header row on every page: it prints as it reads.
+    _print_setup(ws)
+
+
+def _print_setup(ws) -> None:
+    """One page wide, landscape, the header row on every page: it prints as it reads."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "3:3"
-    wb.active = 0
-    for sheet in wb.worksheets:
-        sheet.sheet_view.tabSelected = sheet.title == ERRORS_SHEET
+    ws.print_title_rows = f"{FIRST_PROBLEM_ROW - 1}:{FIRST_PROBLEM_ROW - 1}"
 
-    with atomic_path(dest, held_by="Excel") as tmp:
-        wb.save(tmp)
+
+def _text_cell(ws, row: int, col: int, value: str) -> None:
+    """Write text that stays text, even when it starts with '=' (openpyxl would make a formula)."""
+    cell = ws.cell(row=row, column=col, value=value)
+    cell.data_type = "s"
 
 
 def _row_col(ref: str) -> tuple[int, str]:

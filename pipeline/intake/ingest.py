@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import os
 import re
 import shutil
@@ -41,6 +42,9 @@ from pipeline.problems import Problem, Severity, errors, problem
 from pipeline.signing import signing_key
 from pipeline.workspace import Workspace
 
+log = logging.getLogger("nap.intake")
+log.addHandler(logging.NullHandler())  # the caller decides where warnings go
+
 SETTLE_SECONDS = 2.0
 IGNORED = re.compile(r"^(~\$|\.~lock|\.)|\.(part|crdownload|tmp|partial|download)$", re.IGNORECASE)
 
@@ -56,6 +60,7 @@ class FileOutcome:
     problems: list[Problem] = field(default_factory=list)
     feedback_path: str = ""
     supersedes: bool = False
+    notes: list[str] = field(default_factory=list)  # what the tool failed to do; not the data
 
     @property
     def warnings(self) -> list[Problem]:
@@ -190,7 +195,7 @@ def check_file(path: Path, plan: Plan, key: bytes) -> tuple[str, Checked]:
     try:
         return sha, check_returned(read_returned(path), plan, key, path.name)
     except UnsafeWorkbook as exc:
-        return sha, Checked(problems=[problem("unreadable", file=path.name, detail=str(exc))])
+        return sha, Checked(problems=[problem(exc.code, file=path.name, **exc.fields)])
 
 
 _worker: tuple[Plan, bytes] | None = None
@@ -291,13 +296,8 @@ def _record_one(
                 write_feedback(stored, dest, checked.problems)
                 outcome.feedback_path = str(dest.relative_to(ws.root))
             except Exception as exc:  # openpyxl may fail on files it cannot model; the .txt remains
-                outcome.problems.append(
-                    problem(
-                        "unreadable",
-                        file=name,
-                        detail=f"no feedback workbook could be written: {exc}",
-                    )
-                )
+                outcome.notes.append(f"no feedback workbook could be written: {exc}")
+                log.warning("%s: %s", name, outcome.notes[-1])
         step(name, "reasons written")
 
     with transaction(conn):

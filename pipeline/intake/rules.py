@@ -1,15 +1,17 @@
 """Rules that decide whether a returned workbook is accepted: identification first, then the
-report's structure, then every input cell. Every rule runs; problems are collected."""
+report's structure, then every input cell and every row. Each rule is one function listed in
+a table below; every rule runs and the problems are collected."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.intake.returned import Returned, cell_text
 from pipeline.intake.xlsx_reader import Cell
 from pipeline.plan.register import Action, Plan
-from pipeline.problems import Problem, errors, problem
+from pipeline.problems import Problem, Severity, errors, problem
 from pipeline.signing import verify
 from pipeline.template import contract as c
 from pipeline.template.contract import description
@@ -39,26 +41,31 @@ class Checked:
 
 
 def check_returned(returned: Returned, plan: Plan, key: bytes, file: str) -> Checked:
+    """Stops only where the next rules could not be trusted: an unidentified file, a missing
+    Report sheet, or rows and columns that moved."""
     checked = Checked()
     meta = identify(returned, plan, key, file, checked.problems)
     if meta is None:
         return checked
     checked.meta = meta
-    ministry = meta["ministry"]
-    actions = [plan.action(a) for a in meta["action_ids"].split(c.ACTION_ID_SEPARATOR)]
-    at = _Locator(file, ministry)
+    at = Locator(file, meta["ministry"])
     if returned.report is None:
         checked.problems.append(at.problem("sheet-missing", value=c.REPORT))
         return checked
-    cells = returned.report
-    if not check_structure(cells, plan, actions, at, checked.problems):
+    actions = [plan.action(a) for a in meta["action_ids"].split(c.ACTION_ID_SEPARATOR)]
+    sheet = Sheet(returned.report, plan, actions, at)
+    if not check_structure(sheet, checked.problems):
         return checked
     for offset, action in enumerate(actions):
-        check_row(cells, action, c.FIRST_DATA_ROW + offset, at, checked)
+        row = check_row(sheet.cells, action, c.FIRST_DATA_ROW + offset, at)
+        checked.problems += row.problems
+        checked.values += row.values.values()
     return checked
 
 
-class _Locator:
+class Locator:
+    """Places a problem in the file and names the ministry it came from."""
+
     def __init__(self, file: str, ministry: str) -> None:
         self.file, self.ministry = file, ministry
 
@@ -76,11 +83,33 @@ class _Locator:
         )
 
 
+# Identification: is this a template the office issued, for the plan and version in use?
+
+
 def identify(
     returned: Returned, plan: Plan, key: bytes, file: str, found: list[Problem]
 ) -> dict[str, str] | None:
-    """The verified _meta fields, or None with the reason appended to `found`."""
-    meta = returned.meta
+    """The verified _meta fields, or None with the reason appended to `found`.
+
+    Only the first failing rule is reported: once a file is not the right one, what else is
+    wrong with it says nothing useful.
+    """
+    fields = _signed_fields(returned.meta, key, file, found)
+    if fields is None:
+        return None
+    at = Locator(file, fields["ministry"])
+    for rule in IDENTITY_RULES:
+        refused = rule(fields, plan, at)
+        if refused is not None:
+            found.append(refused)
+            return None
+    return fields
+
+
+def _signed_fields(
+    meta: dict[str, str] | None, key: bytes, file: str, found: list[Problem]
+) -> dict[str, str] | None:
+    """The _meta fields when all are there and the office's signature covers them."""
     if meta is None:
         found.append(problem("meta-missing", file=file, sheet=c.META))
         return None
@@ -92,82 +121,156 @@ def identify(
     if not verify(key, fields, meta[c.SIGNATURE_KEY]):
         found.append(problem("meta-bad-signature", file=file, sheet=c.META))
         return None
-    at = _Locator(file, fields["ministry"])
-    if fields["schema_version"] not in c.READ_VERSIONS:
-        found.append(
-            at.problem(
-                "meta-schema",
-                sheet=c.META,
-                value=fields["schema_version"],
-                expected=c.SCHEMA_VERSION,
-            )
-        )
-    elif fields["plan_id"] != plan.id:
-        found.append(
-            at.problem("meta-unknown-plan", sheet=c.META, value=fields["plan_id"], expected=plan.id)
-        )
-    elif fields["ministry"] not in plan.ministry_codes:
-        found.append(at.problem("meta-unknown-ministry", sheet=c.META, value=fields["ministry"]))
-    elif fields["plan_hash"] != c.plan_hash(
-        plan, fields["ministry"], fields["schema_version"]
-    ) or fields["action_ids"] != c.ACTION_ID_SEPARATOR.join(
-        a.id for a in plan.actions_for(fields["ministry"])
-    ):
-        found.append(at.problem("meta-plan-changed", sheet=c.META))
-    elif not fields["period"].isdigit():
-        found.append(at.problem("meta-incomplete", sheet=c.META, field="period"))
-    else:
-        return fields
-    return None
+    return fields
+
+
+IdentityRule = Callable[[dict[str, str], Plan, Locator], Problem | None]
+
+
+def schema_supported(meta: dict[str, str], plan: Plan, at: Locator) -> Problem | None:
+    if meta["schema_version"] in c.READ_VERSIONS:
+        return None
+    return at.problem(
+        "meta-schema", sheet=c.META, value=meta["schema_version"], expected=c.SCHEMA_VERSION
+    )
+
+
+def plan_in_use(meta: dict[str, str], plan: Plan, at: Locator) -> Problem | None:
+    if meta["plan_id"] == plan.id:
+        return None
+    return at.problem("meta-unknown-plan", sheet=c.META, value=meta["plan_id"], expected=plan.id)
+
+
+def ministry_in_plan(meta: dict[str, str], plan: Plan, at: Locator) -> Problem | None:
+    if meta["ministry"] in plan.ministry_codes:
+        return None
+    return at.problem("meta-unknown-ministry", sheet=c.META, value=meta["ministry"])
+
+
+def plan_unchanged(meta: dict[str, str], plan: Plan, at: Locator) -> Problem | None:
+    """The register the template was made from, and the same actions for its ministry."""
+    issued_for = c.ACTION_ID_SEPARATOR.join(a.id for a in plan.actions_for(meta["ministry"]))
+    shown = c.plan_hash(plan, meta["ministry"], meta["schema_version"])
+    if meta["plan_hash"] == shown and meta["action_ids"] == issued_for:
+        return None
+    return at.problem("meta-plan-changed", sheet=c.META)
+
+
+def period_given(meta: dict[str, str], plan: Plan, at: Locator) -> Problem | None:
+    if meta["period"].isdigit():
+        return None
+    return at.problem("meta-incomplete", sheet=c.META, field="period")
+
+
+IDENTITY_RULES: tuple[IdentityRule, ...] = (
+    schema_supported,
+    plan_in_use,
+    ministry_in_plan,
+    plan_unchanged,
+    period_given,
+)
+
+
+# Structure: is the Report sheet laid out as it was issued?
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """The Report sheet of an identified file, with the actions it was issued for."""
+
+    cells: dict[str, Cell]
+    plan: Plan
+    actions: list[Action]
+    at: Locator
+
+    def text(self, ref: str) -> str:
+        return cell_text(self.cells.get(ref))
+
+
+StructureRule = Callable[[Sheet], list[Problem]]
+
+
+def check_structure(sheet: Sheet, found: list[Problem]) -> bool:
+    """Appends what every structure rule finds. False when rows or columns moved, since the
+    input cells can then not be trusted to mean what they say."""
+    problems = [p for rule in STRUCTURE_RULES for p in rule(sheet)]
+    found.extend(problems)
+    return not any(p.code in _MOVED for p in problems)
 
 
 def _same(a: str, b: str) -> bool:
-    return " ".join(a.split()) == " ".join(b.split())
+    """Equal but for spacing, which a re-save or a careful hand may change."""
+    return a == b or " ".join(a.split()) == " ".join(b.split())
 
 
-def check_structure(
-    cells: dict[str, Cell], plan: Plan, actions: list[Action], at: _Locator, found: list[Problem]
-) -> bool:
-    """Headers, row order, locked descriptions and stray content. False when rows or columns
-    moved, since the input cells can then not be trusted to mean what they say."""
-    aligned = True
+def headers_unchanged(sheet: Sheet) -> list[Problem]:
+    found = []
     for index, column in enumerate(c.COLUMNS, start=1):
         ref = f"{c.column_letter(index)}{c.HEADER_ROW}"
-        value = cell_text(cells.get(ref))
+        value = sheet.text(ref)
         if not _same(value, column.header):
-            found.append(at.problem("header-changed", ref, value=value, expected=column.header))
-            aligned = False
-    last_row = c.FIRST_DATA_ROW + len(actions) - 1
-    for offset, action in enumerate(actions):
+            found.append(
+                sheet.at.problem("header-changed", ref, value=value, expected=column.header)
+            )
+    return found
+
+
+def rows_in_place(sheet: Sheet) -> list[Problem]:
+    """Each action on its own row with its locked descriptions as issued. A row holding
+    another action has its descriptions left unchecked: they are that action's."""
+    found = []
+    for offset, action in enumerate(sheet.actions):
         row = c.FIRST_DATA_ROW + offset
         ref = c.cell_ref("action_id", row)
-        value = cell_text(cells.get(ref))
+        value = sheet.text(ref)
         if value != action.id:
             found.append(
-                at.problem("rows-changed", ref, action=action.id, value=value, expected=action.id)
+                sheet.at.problem(
+                    "rows-changed", ref, action=action.id, value=value, expected=action.id
+                )
             )
-            aligned = False
             continue
         for name in c.CHECKED_DESCRIPTIONS:
             ref = c.cell_ref(name, row)
-            expected = description(plan, action, name)
-            if not _same(cell_text(cells.get(ref)), expected):
+            expected = description(sheet.plan, action, name)
+            if not _same(sheet.text(ref), expected):
                 found.append(
-                    at.problem("description-changed", ref, action=action.id, expected=expected)
+                    sheet.at.problem(
+                        "description-changed", ref, action=action.id, expected=expected
+                    )
                 )
+    return found
+
+
+def nothing_outside(sheet: Sheet) -> list[Problem]:
+    """Content below the last action or right of the last column is not read, so a person
+    who typed it there would lose it without a word."""
+    last_row = c.FIRST_DATA_ROW + len(sheet.actions) - 1
     width = len(c.COLUMNS)
-    for ref, cell in sorted(cells.items(), key=lambda item: (item[1].row, item[1].col)):
+    found = []
+    for ref, cell in sorted(sheet.cells.items(), key=lambda item: (item[1].row, item[1].col)):
         outside = cell.row > last_row or cell.col > width
         if outside and (cell_text(cell) or cell.formula or cell.error):
             found.append(
-                at.problem("extra-data", ref, value=cell_text(cell)[:60] or f"={cell.formula}")
+                sheet.at.problem(
+                    "extra-data", ref, value=cell_text(cell)[:60] or f"={cell.formula}"
+                )
             )
-    return aligned
+    return found
+
+
+STRUCTURE_RULES: tuple[StructureRule, ...] = (headers_unchanged, rows_in_place, nothing_outside)
+_MOVED = frozenset({"header-changed", "rows-changed"})
+
+
+# Input cells and rows: does each answer say something the ledger can hold?
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _CURRENCY = re.compile(r"(?i)^(eur|€)|(eur|€)$")
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d{1,2}$")
+_NUMERIC = ("whole", "decimal")
+_STATUS_OF = {s.casefold(): s for s in c.STATUSES}
 
 
 def parse_number(raw: str | float | bool, currency: bool) -> float | None:
@@ -192,110 +295,199 @@ def _canonical(number: float) -> str:
     return str(int(number)) if number.is_integer() else repr(number)
 
 
-def check_row(
-    cells: dict[str, Cell], action: Action, row: int, at: _Locator, checked: Checked
-) -> None:
-    found = checked.problems
-    got: dict[str, str] = {}
-    numbers: dict[str, float] = {}
+@dataclass(slots=True)
+class Row:
+    """One action's row of the Report sheet: the row rules see it once its cells are read."""
+
+    action: Action
+    number: int
+    at: Locator
+    values: dict[str, Value] = field(default_factory=dict)  # inputs that passed, by field
+    problems: list[Problem] = field(default_factory=list)
+
+    def ref(self, name: str) -> str:
+        return c.cell_ref(name, self.number)
+
+    def problem(self, code: str, name: str, **fields: object) -> Problem:
+        return self.at.problem(code, self.ref(name), self.action.id, **fields)
+
+    def text(self, name: str) -> str:
+        value = self.values.get(name)
+        return value.value if value is not None else ""
+
+    def figure(self, name: str) -> float:
+        value = self.values.get(name)
+        return value.number if value is not None and value.number is not None else 0.0
+
+    def refused(self, name: str) -> bool:
+        ref = self.ref(name)
+        return any(p.cell == ref and p.severity is Severity.ERROR for p in self.problems)
+
+
+class Input:
+    """One input cell of a row as the cell rules see it: `text` is what a person reads in it,
+    `number` and `status` what it says when its column holds one and it can be read."""
+
+    __slots__ = ("cell", "column", "number", "ref", "row", "status", "text")
+
+    def __init__(self, row: Row, column: c.Column, ref: str, cell: Cell) -> None:
+        self.row, self.column, self.ref, self.cell = row, column, ref, cell
+        self.text = text = cell_text(cell)
+        self.number: float | None = None
+        self.status: str | None = None
+        if text and column.kind in _NUMERIC:
+            self.number = parse_number(cell.value, currency=column.kind == "decimal")
+        elif text and column.kind == "status":
+            self.status = _STATUS_OF.get(" ".join(text.split()).casefold())
+
+    def problem(self, code: str, **fields: object) -> Problem:
+        return self.row.at.problem(code, self.ref, self.row.action.id, **fields)
+
+    def value(self) -> Value:
+        """The answer as the ledger keeps it: a status spelt as listed, a number as digits."""
+        if self.status is not None:
+            text = self.status
+        elif self.number is not None:
+            text = _canonical(self.number)
+        else:
+            text = self.text
+        return Value(self.row.action.id, self.column.field, text, self.number, c.REPORT, self.ref)
+
+
+CellRule = Callable[[Input], Problem | None]
+RowRule = Callable[[Row], Problem | None]
+
+
+def check_row(cells: dict[str, Cell], action: Action, number: int, at: Locator) -> Row:
+    """Each input cell through its rules, then the row rules on what was read."""
+    row = Row(action, number, at)
     for column in c.INPUTS:
-        ref = c.cell_ref(column.field, row)
+        ref = c.cell_ref(column.field, number)
         cell = cells.get(ref)
-        if cell is None:
-            continue
-        if cell.error:
-            found.append(at.problem("error-value", ref, action.id, value=cell.error))
-            continue
-        if cell.formula is not None:
-            if cell.value is None or cell.value == "":
-                found.append(at.problem("formula-no-value", ref, action.id))
-                continue
-            found.append(at.problem("formula-value-used", ref, action.id, value=cell_text(cell)))
-        text = cell_text(cell)
-        if not text:
-            continue
-        if not c.is_open(column, action.measures):
-            found.append(
-                at.problem(
-                    "input-unused", ref, action.id, field=column.header, expected=action.indicator
-                )
-            )
-            continue
-        if column.kind == "status":
-            canonical = next(
-                (s for s in c.STATUSES if s.casefold() == " ".join(text.split()).casefold()), None
-            )
-            if canonical is None:
-                found.append(
-                    at.problem(
-                        "status-invalid", ref, action.id, value=text, expected=", ".join(c.STATUSES)
-                    )
-                )
-                continue
-            text = canonical
-        elif column.kind in ("whole", "decimal"):
-            number = parse_number(cell.value, currency=column.kind == "decimal")
-            if number is None:
-                found.append(
-                    at.problem(
-                        "number-not-numeric", ref, action.id, value=text, field=column.header
-                    )
-                )
-                continue
-            shown = _canonical(number)
-            if number < 0:
-                found.append(
-                    at.problem("number-negative", ref, action.id, value=shown, field=column.header)
-                )
-                continue
-            if column.kind == "whole" and not number.is_integer():
-                found.append(
-                    at.problem(
-                        "number-fractional", ref, action.id, value=shown, field=column.header
-                    )
-                )
-                continue
-            if number > c.MAX_NUMBER:
-                found.append(
-                    at.problem("number-too-large", ref, action.id, value=shown, field=column.header)
-                )
-                continue
-            numbers[column.field] = number
-            text = shown
-        elif len(text) > c.MAX_TEXT:
-            found.append(
-                at.problem(
-                    "text-too-long",
-                    ref,
-                    action.id,
-                    field=column.header,
-                    value=len(text),
-                    expected=c.MAX_TEXT,
-                )
-            )
-            continue
-        got[column.field] = text
-        checked.values.append(
-            Value(action.id, column.field, text, numbers.get(column.field), c.REPORT, ref)
-        )
-    status = got.get("status", "")
-    status_ref = c.cell_ref("status", row)
-    if not status and not _has_error_at(found, status_ref):
-        found.append(at.problem("not-reported", status_ref, action.id))
-    if status in c.PROGRESS_STATUSES and not got.get("activities"):
-        found.append(
-            at.problem("no-activities", c.cell_ref("activities", row), action.id, value=status)
-        )
-    if (
-        status == "Completed"
-        and "women_men" in action.measures
-        and numbers.get("women", 0) == 0
-        and numbers.get("men", 0) == 0
-    ):
-        found.append(at.problem("completed-no-figures", c.cell_ref("women", row), action.id))
+        if cell is not None:
+            _check_input(Input(row, column, ref, cell))
+    for rule in ROW_RULES:
+        found = rule(row)
+        if found is not None:
+            row.problems.append(found)
+    return row
 
 
-def _has_error_at(found: list[Problem], ref: str) -> bool:
-    return any(
-        p.cell == ref and p.sheet == c.REPORT and p.code != "formula-value-used" for p in found
+def _check_input(entry: Input) -> None:
+    """A blank cell is no answer, and has nothing more to check once it holds no error."""
+    rules = VALUE_RULES[entry.column.kind]
+    if _passes(HOLDING_RULES, entry) and entry.text and _passes(rules, entry):
+        entry.row.values[entry.column.field] = entry.value()
+
+
+def _passes(rules: tuple[CellRule, ...], entry: Input) -> bool:
+    """A cell's rules stop at its first error: a value that is not a number is not also
+    said to be negative."""
+    for rule in rules:
+        found = rule(entry)
+        if found is not None:
+            entry.row.problems.append(found)
+            if found.severity is Severity.ERROR:
+                return False
+    return True
+
+
+def error_value(entry: Input) -> Problem | None:
+    return entry.problem("error-value", value=entry.cell.error) if entry.cell.error else None
+
+
+def formula_without_value(entry: Input) -> Problem | None:
+    """A formula nobody recalculated (openpyxl, some converters) has no value to read."""
+    cell = entry.cell
+    if cell.formula is not None and (cell.value is None or cell.value == ""):
+        return entry.problem("formula-no-value")
+    return None
+
+
+def formula_value_used(entry: Input) -> Problem | None:
+    if entry.cell.formula is None:
+        return None
+    return entry.problem("formula-value-used", value=entry.text)
+
+
+def input_open(entry: Input) -> Problem | None:
+    """A figure the action's indicator does not measure would be counted nowhere."""
+    action = entry.row.action
+    if c.is_open(entry.column, action.measures):
+        return None
+    return entry.problem("input-unused", field=entry.column.header, expected=action.indicator)
+
+
+def status_listed(entry: Input) -> Problem | None:
+    if entry.status is not None:
+        return None
+    return entry.problem("status-invalid", value=entry.text, expected=", ".join(c.STATUSES))
+
+
+def number_readable(entry: Input) -> Problem | None:
+    if entry.number is not None:
+        return None
+    return entry.problem("number-not-numeric", value=entry.text, field=entry.column.header)
+
+
+def number_not_negative(entry: Input) -> Problem | None:
+    return _number_problem(entry, "number-negative") if entry.number < 0 else None
+
+
+def number_whole(entry: Input) -> Problem | None:
+    return None if entry.number.is_integer() else _number_problem(entry, "number-fractional")
+
+
+def number_plausible(entry: Input) -> Problem | None:
+    return _number_problem(entry, "number-too-large") if entry.number > c.MAX_NUMBER else None
+
+
+def _number_problem(entry: Input, code: str) -> Problem:
+    return entry.problem(code, value=_canonical(entry.number), field=entry.column.header)
+
+
+def text_within_limit(entry: Input) -> Problem | None:
+    if len(entry.text) <= c.MAX_TEXT:
+        return None
+    return entry.problem(
+        "text-too-long", field=entry.column.header, value=len(entry.text), expected=c.MAX_TEXT
     )
+
+
+def status_given(row: Row) -> Problem | None:
+    """No status counts as not reported; a refused status already has its own error."""
+    if "status" in row.values or row.refused("status"):
+        return None
+    return row.problem("not-reported", "status")
+
+
+def activities_described(row: Row) -> Problem | None:
+    status = row.text("status")
+    if status in c.PROGRESS_STATUSES and not row.text("activities"):
+        return row.problem("no-activities", "activities", value=status)
+    return None
+
+
+def completed_with_figures(row: Row) -> Problem | None:
+    """Completed with zero women and zero men is more often figures forgotten than true."""
+    if (
+        row.text("status") == "Completed"
+        and "women_men" in row.action.measures
+        and row.figure("women") == 0
+        and row.figure("men") == 0
+    ):
+        return row.problem("completed-no-figures", "women")
+    return None
+
+
+# What the cell holds, whatever its column: Excel's error values and formulas.
+HOLDING_RULES: tuple[CellRule, ...] = (error_value, formula_without_value, formula_value_used)
+# What a non-blank cell says, by the kind of its column. They are tried in order, each on
+# what the ones before let through: the number rules after number_readable see a number.
+VALUE_RULES: dict[str, tuple[CellRule, ...]] = {
+    "status": (input_open, status_listed),
+    "whole": (input_open, number_readable, number_not_negative, number_whole, number_plausible),
+    "decimal": (input_open, number_readable, number_not_negative, number_plausible),
+    "text": (input_open, text_within_limit),
+}
+ROW_RULES: tuple[RowRule, ...] = (status_given, activities_described, completed_with_figures)

@@ -26,6 +26,8 @@ from pipeline.workspace import Workspace
 
 @dataclass
 class MinistryStatus:
+    """One ministry's standing in a period: what it was sent, what came back, what counts."""
+
     code: str
     name: str
     rows: int
