@@ -264,15 +264,7 @@ def _record_one(
         return FileOutcome(name, sha, Outcome.DUPLICATE, known.stored_path)
 
     meta = checked.meta
-    ministry = meta["ministry"] if meta else ""
-    period = int(meta["period"]) if meta else None
-    if checked.accepted:
-        assert meta is not None and period is not None
-        stored_rel = (
-            Path("archive") / str(period) / ministry / f"{ministry}_{period}_{sha[:12]}.xlsx"
-        )
-    else:
-        stored_rel = Path("archive") / "rejected" / f"{sha[:12]}_{_safe_name(name)}"
+    stored_rel = _archive_path(checked, sha, name)
     stored = ws.root / stored_rel
     _place(path, stored)
     step(name, "archived")
@@ -282,22 +274,12 @@ def _record_one(
         sha,
         Outcome.ACCEPTED if checked.accepted else Outcome.REJECTED,
         str(stored_rel),
-        ministry,
-        period,
+        meta["ministry"] if meta else "",
+        int(meta["period"]) if meta else None,
         checked.problems,
     )
     if not checked.accepted:
-        _write_text(
-            stored.with_name(stored.name + ".reasons.txt"), _reasons_text(outcome, received)
-        )
-        if meta is not None and period is not None:
-            dest = ws.feedback_dir(period) / f"{ministry}_{period}_feedback_{sha[:12]}.xlsx"
-            try:
-                write_feedback(stored, dest, checked.problems)
-                outcome.feedback_path = str(dest.relative_to(ws.root))
-            except Exception as exc:  # openpyxl may fail on files it cannot model; the .txt remains
-                outcome.notes.append(f"no feedback workbook could be written: {exc}")
-                log.warning("%s: %s", name, outcome.notes[-1])
+        _explain_rejection(ws, outcome, stored, received)
         step(name, "reasons written")
 
     with transaction(conn):
@@ -306,6 +288,33 @@ def _record_one(
     path.unlink()
     step(name, "removed")
     return outcome
+
+
+def _archive_path(checked: Checked, sha: str, name: str) -> Path:
+    """archive/<period>/<CODE>/ for an accepted file, archive/rejected/ for any other."""
+    meta = checked.meta
+    if checked.accepted and meta is not None:
+        ministry, period = meta["ministry"], int(meta["period"])
+        return Path("archive") / str(period) / ministry / f"{ministry}_{period}_{sha[:12]}.xlsx"
+    return Path("archive") / "rejected" / f"{sha[:12]}_{_safe_name(name)}"
+
+
+def _explain_rejection(
+    ws: Workspace, outcome: FileOutcome, stored: Path, received: dt.datetime
+) -> None:
+    """The reasons beside the archived file and, for a file identified as one of the office's
+    templates, the feedback workbook the ministry gets."""
+    _write_text(stored.with_name(stored.name + ".reasons.txt"), _reasons_text(outcome, received))
+    if outcome.period is None:
+        return
+    ministry, period = outcome.ministry, outcome.period
+    dest = ws.feedback_dir(period) / f"{ministry}_{period}_feedback_{outcome.sha256[:12]}.xlsx"
+    try:
+        write_feedback(stored, dest, outcome.problems)
+        outcome.feedback_path = str(dest.relative_to(ws.root))
+    except Exception as exc:  # openpyxl may fail on files it cannot model; the .txt remains
+        outcome.notes.append(f"no feedback workbook could be written: {exc}")
+        log.warning("%s: %s", outcome.name, outcome.notes[-1])
 
 
 def _reasons_text(outcome: FileOutcome, received: dt.datetime) -> str:
