@@ -9,6 +9,7 @@ from enum import StrEnum
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    HOLD = "hold"  # a valid return that waits for the coordinator's decision, and why
 
 
 # Endings shared by the reader's refusals: what the ministry should do about them.
@@ -270,6 +271,35 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "formula-value-used": (
         Severity.WARNING,
         "the cell holds a formula; its computed value {value} was used",
+    ),
+    # Why a valid return waits for the coordinator's decision (intake/holds.py)
+    "held-period-closed": (
+        Severity.HOLD,
+        "period {period} was closed on {when} by {who}: a return for it waits for a decision",
+    ),
+    "held-cell-emptied": (
+        Severity.HOLD,
+        "{field} of action {action} would be emptied; the accepted return has '{value}'",
+    ),
+    "held-large-change": (
+        Severity.HOLD,
+        "{field} of action {action} would change from {old} to {new} ({change}), more than "
+        "{limit} after the deadline of {deadline}",
+    ),
+    "held-older-version": (
+        Severity.HOLD,
+        "saved by the ministry on {saved}, before the accepted return {other} (saved on "
+        "{other_saved}): an older version arriving late",
+    ),
+    "held-order-unknown": (
+        Severity.HOLD,
+        "{other} from the same ministry for the same period came in the same batch, and which "
+        "was saved last cannot be told (last saved: {saved})",
+    ),
+    # The coordinator's refusal of a held return, sent to the ministry with its reminder
+    "return-refused": (
+        Severity.ERROR,
+        "this return was not accepted by the coordination: {reason}",
     ),
 }
 

@@ -30,6 +30,9 @@ class Settings:
     contact_phone: str = ""
     office: str = "Ministry of Foreign and European Affairs"
     late_after_days: int = 0
+    # After the deadline, a return that changes a figure by more than this share waits for
+    # the coordinator's decision (nap.toml: hold_changes_over = 50, in percent).
+    hold_changes_over: float = 0.5
     smtp: Smtp = field(default_factory=Smtp)
 
     def deadline_for(self, period: int) -> dt.date:
@@ -56,7 +59,7 @@ def load_settings(path: Path) -> Settings:
         raise NapError(f"{path}: not valid TOML: {exc}") from exc
     contact = data.pop("contact", {})
     smtp = data.pop("smtp", {})
-    known = {"plan", "deadline", "office", "late_after_days"}
+    known = {"plan", "deadline", "office", "late_after_days", "hold_changes_over"}
     unknown = (set(data) - known) | {
         f"contact.{k}" for k in set(contact) - {"name", "email", "phone"}
     }
@@ -72,6 +75,7 @@ def load_settings(path: Path) -> Settings:
             deadline=str(data.get("deadline", Settings.deadline)),
             office=str(data.get("office", Settings.office)),
             late_after_days=int(data.get("late_after_days", 0)),
+            hold_changes_over=_percent(data.get("hold_changes_over", 50)),
             contact_name=str(contact.get("name", Settings.contact_name)),
             contact_email=str(contact.get("email", Settings.contact_email)),
             contact_phone=str(contact.get("phone", "")),
@@ -79,3 +83,10 @@ def load_settings(path: Path) -> Settings:
         )
     except (TypeError, ValueError) as exc:
         raise NapError(f"{path}: a setting has the wrong type: {exc}") from exc
+
+
+def _percent(value: object) -> float:
+    """A percentage of nap.toml as a share: 50 -> 0.5."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ValueError(f"hold_changes_over = {value!r} is not a percentage, e.g. 50")
+    return value / 100

@@ -98,14 +98,24 @@ class Workspace:
         return load_plan(self.plan_file)
 
     def check_period(self, period: int) -> int:
+        """Every command that takes --period asks here, before it reads or writes anything."""
+        return self.check_periods(period, period)[0]
+
+    def check_periods(self, first: int, last: int) -> tuple[int, int]:
+        """The years of --periods FIRST-LAST, in order and within the plan."""
+        if first > last:
+            raise UsageError(f"--periods {first}-{last}: the first year comes after the last")
         plan = self.plan
-        if not plan.first_period <= period <= plan.last_period:
+        outside = [p for p in (first, last) if not plan.first_period <= p <= plan.last_period]
+        if outside:
+            one = first == last
+            asked = f"period {first} is" if one else f"periods {first}-{last} go"
             raise UsageError(
-                f"period {period} is outside the plan {plan.id} "
-                f"({plan.first_period}-{plan.last_period}); "
-                "give a year within it, or --plan FILE for another plan"
+                f"{asked} outside the plan {plan.id}, which covers "
+                f"{plan.first_period}-{plan.last_period}; give {'a year' if one else 'years'} "
+                "within it, or --plan FILE for another plan"
             )
-        return period
+        return first, last
 
     def check_ministries(self, ministries: list[str] | tuple[str, ...]) -> list[str]:
         """The codes asked for, checked against the plan; all of the plan's when none."""

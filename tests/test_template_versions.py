@@ -30,6 +30,10 @@ def _drop(src: Path, ws: Workspace, name: str) -> None:
 
 
 def test_a_return_on_a_version_1_template_is_accepted(workspace):
+    """In a workspace of version 0.1.0: its template is in the outbox, its key recorded
+    nowhere yet."""
+    workspace.templates_dir(2019).mkdir(parents=True)
+    shutil.copyfile(FIXTURES / "MAEE_2019_template.xlsx", workspace.template_path(2019, "MAEE"))
     _drop(FIXTURES / "MAEE_2019_filled.xlsx", workspace, "MAEE 2019.xlsx")
     (outcome,) = ingest(workspace).outcomes
     assert (outcome.outcome, outcome.ministry, outcome.period) == ("accepted", "MAEE", 2019)

@@ -3,6 +3,8 @@ where a database error becomes a message about the ledger file itself."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,8 +31,9 @@ def _open(path: Path) -> Connection:
     """A database error here means the file cannot serve as a ledger: unreadable, damaged or
     not a database at all."""
     try:
+        _create_private(path)
         conn = sqlite3.connect(path, timeout=30, isolation_level=None)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, OSError) as exc:
         raise NapError(f"cannot open the ledger {path}: {exc}") from exc
     try:
         _configure(conn)
@@ -48,6 +51,13 @@ def _open(path: Path) -> Connection:
         conn.close()
         raise
     return conn
+
+
+def _create_private(path: Path) -> None:
+    """A new ledger is readable by its owner only, whatever the umask: it holds every
+    ministry's figures. SQLite gives its -wal and -shm files the same permissions."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _configure(conn: Connection) -> None:

@@ -113,8 +113,33 @@ def outcome_checked_in_code(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE files_new RENAME TO files")
 
 
+# Version 0.2.0: the coordinator decides. A valid return may be held for a decision instead
+# of applied; every decision is kept with who made it, when and why; closing a period is one;
+# the fingerprint of the key that signs the templates lets a run refuse any other key.
+DECISIONS = """
+ALTER TABLE files ADD COLUMN saved TEXT;   -- the workbook's own last-saved time (UTC), if any
+ALTER TABLE submissions ADD COLUMN state TEXT NOT NULL DEFAULT 'applied';  -- a State
+CREATE INDEX submissions_state ON submissions(state);
+CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,            -- a Kind: accept, reject, revert, close, reopen, reprocess
+    period INTEGER,                -- NULL for a file that names no period
+    ministry TEXT NOT NULL DEFAULT '',
+    file_id INTEGER REFERENCES files(id),   -- NULL for a decision on a whole period
+    who TEXT NOT NULL,             -- the user account that ran the command
+    made TEXT NOT NULL,            -- ISO time
+    reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX decisions_period ON decisions(period);
+CREATE TABLE signing_key (
+    fingerprint TEXT NOT NULL,     -- of the key that signs the templates; never the key
+    recorded TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[tuple[int, Step], ...] = (
     (1, TABLES),
     (2, outcome_checked_in_code),
+    (3, DECISIONS),
 )
 LATEST = MIGRATIONS[-1][0]
