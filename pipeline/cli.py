@@ -177,6 +177,7 @@ def templates_cmd(obj: Invocation, period: int, ministries: tuple[str, ...]) -> 
         ws,
         period,
         ministries=[m.upper() for m in ministries],
+        notify=click.echo,
     )
     for path in paths:
         click.echo(f"wrote {_rel(path, ws.root)}")
@@ -194,11 +195,14 @@ def _rel(path: Path, root: Path) -> str:
 @wait_option
 @click.pass_obj
 def ingest_cmd(obj: Invocation, wait: float) -> None:
-    """Check every workbook in inbox/: accept it into the ledger or reject it with reasons.
+    """Check every workbook in inbox/: accept it into the ledger, hold it for your decision,
+    or reject it with reasons.
 
-    Accepted files go to archive/<period>/<CODE>/, rejected ones to archive/rejected/ with a
-    .txt of reasons, and a feedback workbook to outbox/<period>/feedback/. A rejected file is
-    an outcome, not a failure: the exit code is 0.
+    Accepted and held files go to archive/<period>/<CODE>/, rejected ones to
+    archive/rejected/ with a .txt of reasons, and a feedback workbook to
+    outbox/<period>/feedback/. A held return changes nothing until you decide (nap review).
+    A rejected file is an outcome, not a failure: the exit code is 0. Without the signing key
+    that signed the templates, nothing is read and the files stay in inbox/.
 
     \b
     Example:
@@ -220,21 +224,31 @@ def _print_ingest(report) -> None:
             extra = " (replaces the earlier submission)" if o.supersedes else ""
             warn = f", {len(o.warnings)} warning(s)" if o.warnings else ""
             click.echo(f"accepted  {o.name}: {o.ministry} {o.period}{warn}{extra}")
+        elif o.outcome is Outcome.HELD:
+            click.echo(
+                f"held      {o.name}: {o.ministry} {o.period}, file {o.file_id}, waits for your "
+                f"decision: {_first(o.held_for)}; see nap review"
+            )
         elif o.outcome is Outcome.REJECTED:
-            found = errors(o.problems)
-            more = f" (+{len(found) - 1} more)" if len(found) > 1 else ""
-            first = found[0].describe(with_file=False) if found else ""
-            click.echo(f"rejected  {o.name}: {first}{more}")
+            click.echo(f"rejected  {o.name}: {_first(errors(o.problems))}")
             if o.feedback_path:
                 click.echo(f"          feedback: {o.feedback_path}")
         else:
             click.echo(f"duplicate {o.name}: same content as {o.stored_path}, already processed")
+            if o.earlier is Outcome.REJECTED:
+                click.echo(f"          it was rejected; if wrongly: nap reprocess {o.file_id}")
         for note in o.notes:
             click.echo(f"          note: {note}")
     for name, why in report.skipped:
         click.echo(f"skipped   {name}: {why}")
     if not report.outcomes and not report.skipped:
         click.echo("inbox is empty: nothing to do")
+
+
+def _first(found: list) -> str:
+    """The first problem, and how many more."""
+    more = f" (+{len(found) - 1} more)" if len(found) > 1 else ""
+    return (found[0].describe(with_file=False) if found else "") + more
 
 
 def _progress(label: str):
@@ -256,8 +270,8 @@ def _progress(label: str):
 @click.option("--changes", is_flag=True, help="List every value a resubmission changed.")
 @click.pass_obj
 def status_cmd(obj: Invocation, period: int, changes: bool) -> None:
-    """Show, per ministry: template issued, last file received, accepted or rejected,
-    completeness, warnings, and who is still missing.
+    """Show, per ministry: template issued, last file received, accepted, held for your
+    decision or rejected, completeness, warnings, and who is still missing.
 
     \b
     Example:
@@ -285,9 +299,11 @@ def status_cmd(obj: Invocation, period: int, changes: bool) -> None:
             f"{m.code:<9}{m.issued or 'no':<12}{last:<40}{outcome:<10}{complete:>9}{m.warnings:>6}"
         )
         if m.last_outcome is Outcome.REJECTED:
-            click.echo(f"{'':<8}first reason: {m.first_reason}")
-            if m.accepted_file:
-                click.echo(f"{'':<8}an earlier accepted file stands: {m.accepted_file}")
+            click.echo(f"{'':<8}first reason: {m.first_reason} (file {m.last_id})")
+        for held in m.held:
+            click.echo(f"{'':<8}held for your decision: file {held.id}, {held.name} (nap review)")
+        if m.accepted_file and m.last_outcome is not Outcome.ACCEPTED:
+            click.echo(f"{'':<8}an earlier accepted file stands: {m.accepted_file}")
         if m.changes:
             click.echo(f"{'':<8}resubmission changed {len(m.changes)} value(s)")
             if changes:
@@ -298,9 +314,10 @@ def status_cmd(obj: Invocation, period: int, changes: bool) -> None:
                     )
     for name, received, reason in st.unidentified:
         click.echo(f"unidentified file {name} ({received[:10]}): {reason}")
-    missing = st.missing
-    click.echo(f"Accepted: {len(st.ministries) - len(missing)} of {len(st.ministries)}.")
-    click.echo("Missing: " + (", ".join(missing) if missing else "none"))
+    click.echo(f"Accepted: {len(st.ministries) - len(st.missing)} of {len(st.ministries)}.")
+    if st.held:
+        click.echo("Held for your decision: " + ", ".join(st.held) + " (nap review)")
+    click.echo("Missing: " + (", ".join(st.absent) or "none"))
 
 
 @cli.group("mail")
@@ -493,6 +510,11 @@ def report_cmd(
 ) -> None:
     """Write the committee report (.docx) of a period, or the interim report across periods.
 
+    With --final, the annual report leaves out the DRAFT mark, the consolidated workbook is
+    written again from the same ledger, and the period is closed: neither is rewritten
+    afterwards, and any later return for the period waits for your decision (nap reopen
+    --period YEAR --reason TEXT to change them).
+
     \b
     Example:
       nap report --period 2019
@@ -507,10 +529,24 @@ def report_cmd(
     from pipeline.outputs.report.writer import write_interim, write_report
 
     if interim:
-        path = write_interim(ws, first, last, final=final)
+        paths = [write_interim(ws, *ws.check_periods(first, last), final=final)]
+    elif final:
+        paths = _final(ws, period)
     else:
-        path = write_report(ws, period, final=final)
-    click.echo(f"wrote {_rel(path, ws.root)}")
+        paths = [write_report(ws, period)]
+    for path in paths:
+        click.echo(f"wrote {_rel(path, ws.root)}")
+
+
+def _final(ws, period: int) -> list[Path]:
+    from pipeline.run import final_outputs
+
+    done = final_outputs(ws, period)
+    click.echo(
+        f"period {period} closed: its outputs stay as they are and any later return for it "
+        f"waits for your decision (nap reopen --period {period} --reason TEXT to change them)"
+    )
+    return done.outputs
 
 
 def _period_range(text: str | None) -> tuple[int, int]:
@@ -518,8 +554,6 @@ def _period_range(text: str | None) -> tuple[int, int]:
         first, last = (int(x) for x in (text or "").split("-"))
     except ValueError:
         raise UsageError("give --periods FIRST-LAST, e.g. --periods 2018-2020") from None
-    if first > last:
-        raise UsageError(f"--periods {text}: the first year comes after the last")
     return first, last
 
 
@@ -550,15 +584,224 @@ def run_cmd(obj: Invocation, period: int, wait: float) -> None:
     st = summary.status
     if st is not None:
         accepted = len(st.ministries) - len(st.missing)
+        held = f"held for your decision: {', '.join(st.held)}; " if st.held else ""
         click.echo(
             f"Period {period}: {accepted} of {len(st.ministries)} ministries accepted; "
-            f"missing: {', '.join(st.missing) or 'none'}"
+            f"{held}missing: {', '.join(st.absent) or 'none'}"
         )
     for note in summary.notes:
         click.echo(note)
     for path in summary.outputs:
         click.echo(f"wrote {_rel(path, ws.root)}")
     click.echo(f"log: {_rel(log_path, ws.root)}")
+
+
+reason_option = click.option(
+    "--reason", required=True, metavar="TEXT", help="Why: kept in the ledger with your name."
+)
+file_id_argument = click.argument("file_id", metavar="ID", type=click.IntRange(1))
+
+
+@cli.command("review")
+@click.option(
+    "--period", type=click.IntRange(1900, 2999), help="Only this year; also its decisions."
+)
+@plan_option
+@click.pass_obj
+def review_cmd(obj: Invocation, period: int | None) -> None:
+    """List the returns that wait for your decision: who sent them, why they are held, and
+    every value accepting one would change (action, column, old -> new).
+
+    A valid return is held, not applied, when its period is closed, when it would empty cells
+    of the accepted return, when after the deadline it changes a figure by more than
+    hold_changes_over (nap.toml, 50%), when the ministry saved it before the accepted return,
+    or when two versions came together and which is the newer cannot be told.
+
+    \b
+    Example:
+      nap review
+      nap review --period 2019
+    """
+    from pipeline.intake.review import held_returns
+
+    ws = obj.workspace()
+    held = held_returns(ws, period)
+    for h in held:
+        _print_held(h)
+    click.echo(f"{len(held)} return{'s' * (len(held) != 1)} waiting for your decision.")
+    if period is not None:
+        _print_decisions(ws, period)
+
+
+def _print_held(h) -> None:
+    from pipeline.template.contract import HEADER_OF
+
+    f = h.file
+    saved = f" saved {f.saved[:19].replace('T', ' ')} UTC," if f.saved else ""
+    click.echo(f"file {f.id}: {f.ministry} {f.period}, {f.name},{saved} received {f.received[:10]}")
+    for reason in h.reasons:
+        place = f"{reason.sheet}!{reason.cell}: " if reason.cell else ""
+        click.echo(f"  held: {place}{reason.message}")
+    for d in h.decisions:
+        click.echo(f"  earlier: {_describe(d)}")
+    against = f"the accepted file {h.accepted.file_name}" if h.accepted else "no accepted return"
+    click.echo(f"  accepting it changes {len(h.changes)} value(s) against {against}:")
+    for ch in h.changes:
+        old, new = ch.old or "(empty)", ch.new or "(empty)"
+        click.echo(f"    {ch.action_id} {HEADER_OF.get(ch.field, ch.field)}: {old} -> {new}")
+    click.echo(f"  nap accept {f.id}   or   nap reject {f.id} --reason TEXT")
+
+
+def _describe(decision) -> str:
+    from pipeline.intake.review import describe
+
+    return describe(decision)
+
+
+def _print_decisions(ws, period: int) -> None:
+    from pipeline.ledger import connect, period_decisions
+
+    with connect(ws.ledger_path) as conn:
+        decisions = period_decisions(conn, period)
+    click.echo(f"Decisions on {period}: {len(decisions) or 'none yet'}")
+    for d in decisions:
+        click.echo(f"  {_describe(d)}")
+
+
+@cli.command("accept")
+@file_id_argument
+@click.option("--reason", default="", metavar="TEXT", help="Why, if you wish to say: recorded.")
+@plan_option
+@click.pass_obj
+def accept_cmd(obj: Invocation, file_id: int, reason: str) -> None:
+    """Apply a held return: it becomes the ministry's return for its period (the one it
+    replaces stays in the history). ID is the file number nap review shows.
+
+    \b
+    Example:
+      nap accept 12
+      nap accept 12 --reason "corrected figures confirmed by phone"
+    """
+    from pipeline.intake.review import accept
+
+    done = accept(obj.workspace(), file_id, reason=reason)
+    f = done.file
+    replaced = f", replacing {done.other}" if done.other else ""
+    click.echo(
+        f"accepted file {f.id} ({f.name}) as the return of {f.ministry} for {f.period}"
+        f"{replaced}; the next nap run (or nap consolidate) updates the outputs"
+    )
+
+
+@cli.command("reject")
+@file_id_argument
+@reason_option
+@plan_option
+@click.pass_obj
+def reject_cmd(obj: Invocation, file_id: int, reason: str) -> None:
+    """Refuse a held return. The reason goes to the ministry in a feedback workbook (its own
+    file) attached to its next reminder (nap mail reminders).
+
+    \b
+    Example:
+      nap reject 12 --reason "these are the 2020 figures; send those of 2019"
+    """
+    from pipeline.intake.review import reject
+
+    ws = obj.workspace()
+    done = reject(ws, file_id, reason=reason)
+    f = done.file
+    click.echo(f"rejected file {f.id} ({f.name}) of {f.ministry} for {f.period}")
+    if done.feedback:
+        click.echo(f"          feedback: {done.feedback}")
+
+
+@cli.command("revert")
+@file_id_argument
+@reason_option
+@plan_option
+@click.pass_obj
+def revert_cmd(obj: Invocation, file_id: int, reason: str) -> None:
+    """Undo a decision made by mistake, yours or a run's. An accepted return is taken back
+    (the return it replaced is in force again); a rejected one is no longer rejected. Either
+    way it waits for your decision again.
+
+    \b
+    Example:
+      nap revert 12 --reason "accepted by mistake: the figures are those of 2020"
+    """
+    from pipeline.intake.review import revert
+
+    done = revert(obj.workspace(), file_id, reason=reason)
+    f = done.file
+    now = f"; in force again: {done.other}" if done.other else ""
+    click.echo(
+        f"reverted the decision on file {f.id} ({f.name}): it waits for your decision again{now}"
+    )
+
+
+@cli.command("close")
+@period_option
+@click.option("--reason", default="", metavar="TEXT", help="Why, if you wish to say: recorded.")
+@plan_option
+@click.pass_obj
+def close_cmd(obj: Invocation, period: int, reason: str) -> None:
+    """Close a period: from now on every return for it waits for your decision, and its
+    consolidated workbook and report are never rewritten. nap report --period YEAR --final
+    closes it too, after writing the final report.
+
+    \b
+    Example:
+      nap close --period 2019
+      nap close --period 2019 --reason "report sent to the committee"
+    """
+    from pipeline.intake.closing import close_period
+
+    close_period(obj.workspace(), period, reason=reason)
+    click.echo(f"period {period} closed; nap reopen --period {period} --reason TEXT reopens it")
+
+
+@cli.command("reopen")
+@period_option
+@reason_option
+@plan_option
+@click.pass_obj
+def reopen_cmd(obj: Invocation, period: int, reason: str) -> None:
+    """Reopen a closed period: returns apply again as before, and its outputs can be
+    written again. Returns held while it was closed stay held (nap review).
+
+    \b
+    Example:
+      nap reopen --period 2019 --reason "MJ corrects its figures at the committee's request"
+    """
+    from pipeline.intake.closing import reopen_period
+
+    reopen_period(obj.workspace(), period, reason=reason)
+    click.echo(f"period {period} reopened")
+
+
+@cli.command("reprocess")
+@click.argument("file_ids", metavar="[ID]...", nargs=-1, type=click.IntRange(1))
+@click.option("--rejected", is_flag=True, help="Every file the checks rejected.")
+@plan_option
+@wait_option
+@click.pass_obj
+def reprocess_cmd(obj: Invocation, file_ids: tuple[int, ...], rejected: bool, wait: float) -> None:
+    """Read rejected files again from the archive, as ingest would: for rejections that were
+    the office's doing (the signing key was wrong, the disk was full). A file now valid is
+    accepted or held like any return; the numbers are those nap status shows.
+
+    \b
+    Example:
+      nap reprocess 7
+      nap reprocess --rejected
+    """
+    from pipeline.intake.reprocess import reprocess
+
+    report = reprocess(obj.workspace(), file_ids, rejected=rejected, wait=wait)
+    _print_ingest(report)
+    if not report.outcomes:
+        click.echo("no rejected file to read again")
 
 
 @cli.command("demo")

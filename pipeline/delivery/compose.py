@@ -25,10 +25,12 @@ from pipeline.intake.returned import read_meta
 from pipeline.ledger import (
     Connection,
     Outcome,
+    State,
     connect,
     current_submissions,
     file_issues,
     last_file,
+    submissions_in_state,
 )
 from pipeline.plan.contacts import Contact, load_contacts
 from pipeline.plan.register import Plan
@@ -284,6 +286,8 @@ def _pending(ws: Workspace, period: int, codes: Sequence[str]) -> dict[str, Reje
         return dict.fromkeys(codes)
     with connect(ws.ledger_path) as conn:
         accepted = {s.ministry for s in current_submissions(conn, period)}
+        # a ministry whose return waits for the coordinator has answered
+        accepted |= {s.ministry for s in submissions_in_state(conn, State.HELD, period)}
         return {
             code: _last_rejection(ws, conn, code, period) for code in codes if code not in accepted
         }

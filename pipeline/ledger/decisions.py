@@ -63,6 +63,11 @@ def _decisions(conn: sqlite3.Connection, where: str, *args: object) -> list[Deci
     return [Decision(**dict(r) | {"kind": Kind(r["kind"])}) for r in rows]
 
 
+def get_decision(conn: sqlite3.Connection, decision_id: int) -> Decision:
+    (found,) = _decisions(conn, "d.id = ?", decision_id)
+    return found
+
+
 def period_decisions(conn: sqlite3.Connection, period: int) -> list[Decision]:
     """Every decision on the period and its returns, in the order made."""
     return _decisions(conn, "d.period = ?", period)

@@ -102,6 +102,8 @@ def _key_figures(data: PeriodData) -> list[tuple[str, object, str]]:
 def _ministry_row(data: PeriodData, m: MinistryStatus) -> list[object]:
     if not m.missing:
         verdict = "accepted"
+    elif m.held:
+        verdict = "held"  # a return waits for the coordinator's decision
     else:
         verdict = "rejected" if m.last_outcome == "rejected" else "missing"
     return [

@@ -10,8 +10,9 @@ from pathlib import Path
 from pipeline import excel_style as style
 from pipeline.atomic import atomic_path
 from pipeline.failures import NapError
+from pipeline.intake.closing import check_open
 from pipeline.intake.status import period_status
-from pipeline.ledger import connect
+from pipeline.ledger import Decision, connect, period_decisions
 from pipeline.outputs.consolidated import charts, figure_sheets, record_sheets, status_sheets
 from pipeline.outputs.consolidated.layout import Book, timestamp
 from pipeline.outputs.consolidated.tables import Tables, build_tables, read_values
@@ -36,6 +37,7 @@ def consolidate(
     if unknown:
         raise NapError(f"unknown export format {unknown[0]}; choose from {', '.join(FORMATS)}")
     status = period_status(ws, period)
+    check_open(ws, period, f"write the consolidated workbook of {period}")
     if not status.has_returns:
         raise NapError(
             f"no accepted submission for {period} yet, so there is nothing to consolidate; "
@@ -44,15 +46,16 @@ def consolidate(
     with connect(ws.ledger_path) as conn:
         data = load_period(conn, status, ws.settings.late_after_days)
         values = read_values(conn, period, status.plan)
+        decisions = period_decisions(conn, period)
     tables = build_tables(data, values)
     dest = ws.period_dir(period) / f"consolidated_{period}.xlsx"
-    written = [write_workbook(tables, dest)]
+    written = [write_workbook(tables, dest, decisions)]
     for fmt in formats:
         written.append(write_tidy(values, dest.with_name(f"consolidated_{period}_values.{fmt}")))
     return written
 
 
-def write_workbook(tables: Tables, dest: Path) -> Path:
+def write_workbook(tables: Tables, dest: Path, decisions: list[Decision]) -> Path:
     """Write the workbook whole: a reader never sees half a file."""
     import xlsxwriter
 
@@ -69,12 +72,12 @@ def write_workbook(tables: Tables, dest: Path) -> Path:
                 "created": (latest or dt.datetime(data.period + 1, 1, 1)).replace(tzinfo=None),
             }
         )
-        _write_sheets(Book.start(wb, data.plan.title, data.period), tables)
+        _write_sheets(Book.start(wb, data.plan.title, data.period), tables, decisions)
         wb.close()
     return dest
 
 
-def _write_sheets(book: Book, tables: Tables) -> None:
+def _write_sheets(book: Book, tables: Tables, decisions: list[Decision]) -> None:
     """The sheets in the order a reader goes through them, each chart after its figures."""
     data = tables.data
     status_sheets.overview(book, data)
@@ -87,5 +90,5 @@ def _write_sheets(book: Book, tables: Tables) -> None:
     *_, shares = figure_sheets.totals(book, tables)
     charts.women_chart(book, shares, data.period)
     record_sheets.issues(book, data)
-    record_sheets.history(book, tables)
+    record_sheets.history(book, tables, decisions)
     record_sheets.files(book, data)

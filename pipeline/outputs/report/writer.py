@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from pipeline.failures import NapError, UsageError
+from pipeline.intake.closing import check_open
 from pipeline.intake.status import period_status
 from pipeline.ledger import connect, periods
 from pipeline.outputs.period_data import PeriodData, load_period
@@ -70,6 +71,7 @@ def write_report(
     today: dt.date | None = None,
 ) -> Path:
     """Write outbox/<period>/committee_report_<period>.docx; a DRAFT unless `final`."""
+    check_open(ws, ws.check_period(period), f"write the report of {period}")
     today = today or dt.date.today()
     found = _load(ws, [period])
     if not found:
