@@ -527,26 +527,21 @@ def report_cmd(
         raise UsageError("give --period YEAR, or --interim --periods FIRST-LAST")
     ws = obj.workspace()
     from pipeline.outputs.report.writer import write_interim, write_report
+    from pipeline.run import final_outputs
 
     if interim:
         paths = [write_interim(ws, *ws.check_periods(first, last), final=final)]
     elif final:
-        paths = _final(ws, period)
+        paths = final_outputs(ws, period).outputs
     else:
         paths = [write_report(ws, period)]
     for path in paths:
         click.echo(f"wrote {_rel(path, ws.root)}")
-
-
-def _final(ws, period: int) -> list[Path]:
-    from pipeline.run import final_outputs
-
-    done = final_outputs(ws, period)
-    click.echo(
-        f"period {period} closed: its outputs stay as they are and any later return for it "
-        f"waits for your decision (nap reopen --period {period} --reason TEXT to change them)"
-    )
-    return done.outputs
+    if final and not interim:
+        click.echo(
+            f"period {period} closed: its outputs stay as they are and any later return for it "
+            f"waits for your decision (nap reopen --period {period} --reason TEXT to change them)"
+        )
 
 
 def _period_range(text: str | None) -> tuple[int, int]:
@@ -799,8 +794,9 @@ def reprocess_cmd(obj: Invocation, file_ids: tuple[int, ...], rejected: bool, wa
     from pipeline.intake.reprocess import reprocess
 
     report = reprocess(obj.workspace(), file_ids, rejected=rejected, wait=wait)
-    _print_ingest(report)
-    if not report.outcomes:
+    if report.outcomes:
+        _print_ingest(report)
+    else:
         click.echo("no rejected file to read again")
 
 
