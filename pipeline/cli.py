@@ -677,15 +677,7 @@ def accept_cmd(obj: Invocation, file_id: int, reason: str) -> None:
       nap accept 12
       nap accept 12 --reason "corrected figures confirmed by phone"
     """
-    from pipeline.intake.review import accept
-
-    done = accept(obj.workspace(), file_id, reason=reason)
-    f = done.file
-    replaced = f", replacing {done.other}" if done.other else ""
-    click.echo(
-        f"accepted file {f.id} ({f.name}) as the return of {f.ministry} for {f.period}"
-        f"{replaced}; the next nap run (or nap consolidate) updates the outputs"
-    )
+    _decide(obj, "accept", file_id, reason)
 
 
 @cli.command("reject")
@@ -701,14 +693,7 @@ def reject_cmd(obj: Invocation, file_id: int, reason: str) -> None:
     Example:
       nap reject 12 --reason "these are the 2020 figures; send those of 2019"
     """
-    from pipeline.intake.review import reject
-
-    ws = obj.workspace()
-    done = reject(ws, file_id, reason=reason)
-    f = done.file
-    click.echo(f"rejected file {f.id} ({f.name}) of {f.ministry} for {f.period}")
-    if done.feedback:
-        click.echo(f"          feedback: {done.feedback}")
+    _decide(obj, "reject", file_id, reason)
 
 
 @cli.command("revert")
@@ -725,14 +710,32 @@ def revert_cmd(obj: Invocation, file_id: int, reason: str) -> None:
     Example:
       nap revert 12 --reason "accepted by mistake: the figures are those of 2020"
     """
-    from pipeline.intake.review import revert
+    _decide(obj, "revert", file_id, reason)
 
-    done = revert(obj.workspace(), file_id, reason=reason)
+
+def _decide(obj: Invocation, kind: str, file_id: int, reason: str) -> None:
+    """Make the decision, then say what it did."""
+    from pipeline.intake.review import decide
+    from pipeline.ledger import Kind
+
+    done = decide(obj.workspace(), Kind(kind), file_id, reason=reason)
     f = done.file
-    now = f"; in force again: {done.other}" if done.other else ""
-    click.echo(
-        f"reverted the decision on file {f.id} ({f.name}): it waits for your decision again{now}"
-    )
+    if done.kind is Kind.ACCEPT:
+        replaced = f", replacing {done.other}" if done.other else ""
+        click.echo(
+            f"accepted file {f.id} ({f.name}) as the return of {f.ministry} for {f.period}"
+            f"{replaced}; the next nap run (or nap consolidate) updates the outputs"
+        )
+    elif done.kind is Kind.REJECT:
+        click.echo(f"rejected file {f.id} ({f.name}) of {f.ministry} for {f.period}")
+        if done.feedback:
+            click.echo(f"          feedback: {done.feedback}")
+    else:
+        again = f"; in force again: {done.other}" if done.other else ""
+        click.echo(
+            f"reverted the decision on file {f.id} ({f.name}): it waits for your decision "
+            f"again{again}"
+        )
 
 
 @cli.command("close")

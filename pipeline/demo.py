@@ -115,7 +115,8 @@ def _first_returns(ws: Workspace) -> None:
 
 def _late_correction(ws: Workspace, result: DemoResult, say: Callable[[str], None]) -> None:
     """A figure tripled after the deadline: the run holds it, the coordinator accepts it."""
-    from pipeline.intake.review import accept
+    from pipeline.intake.review import decide
+    from pipeline.ledger import Kind
 
     answers = sample_answers(ws.plan, LATE, PERIOD)
     action = next(a for a in ws.plan.actions_for(LATE) if "women_men" in a.measures)
@@ -128,4 +129,4 @@ def _late_correction(ws: Workspace, result: DemoResult, say: Callable[[str], Non
     for file_id in result.held:
         say(f'The coordinator checks it with {LATE} and accepts it: nap accept {file_id} '
             f'--reason "{LATE_REASON}"')  # fmt: skip
-        accept(ws, file_id, reason=LATE_REASON, now=lambda: at(DECIDED))
+        decide(ws, Kind.ACCEPT, file_id, reason=LATE_REASON, now=lambda: at(DECIDED))

@@ -49,6 +49,16 @@ def outputs(ws) -> dict[str, str]:
                                         period / "committee_report_2019.docx")}  # fmt: skip
 
 
+def correction(ws, plan) -> None:
+    """MJ corrects its return a month after the final report."""
+    fill_template(
+        ws.template_path(2019, "MJ"),
+        ws.inbox / "MJ corrected.xlsx",
+        sample_answers(plan, "MJ", 2019, seed=1),
+        saved=SAVED + dt.timedelta(days=30),
+    )
+
+
 def test_the_final_report_writes_both_outputs_and_closes_the_period(closed):
     ws, output = closed
     assert output.splitlines() == [
@@ -64,12 +74,7 @@ def test_the_final_report_writes_both_outputs_and_closes_the_period(closed):
 def test_a_later_run_writes_nothing_for_a_closed_period_and_says_so(closed, plan):
     ws, _ = closed
     before = outputs(ws)
-    fill_template(
-        ws.template_path(2019, "MJ"),
-        ws.inbox / "MJ corrected.xlsx",
-        sample_answers(plan, "MJ", 2019, seed=1),
-        saved=SAVED + dt.timedelta(days=30),
-    )
+    correction(ws, plan)
 
     result = nap(ws, "run", "--period", "2019")
 
@@ -91,12 +96,7 @@ def test_a_later_run_writes_nothing_for_a_closed_period_and_says_so(closed, plan
 def test_reopening_lets_the_coordinator_accept_and_the_run_write_again(closed, plan):
     ws, _ = closed
     before = outputs(ws)
-    fill_template(
-        ws.template_path(2019, "MJ"),
-        ws.inbox / "MJ corrected.xlsx",
-        sample_answers(plan, "MJ", 2019, seed=1),
-        saved=SAVED + dt.timedelta(days=30),
-    )
+    correction(ws, plan)
     nap(ws, "ingest")
 
     reopened = nap(

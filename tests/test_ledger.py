@@ -87,7 +87,7 @@ def submit(
         for (action, field), value in values.items()
     ]
     with transaction(conn):
-        return ledger.record_submission(
+        submission_id = ledger.add_submission(
             conn,
             file_id,
             ministry=ministry,
@@ -97,6 +97,7 @@ def submit(
             accepted=WHEN,
             values=cells,
         )
+        return ledger.apply_submission(conn, submission_id) is not None
 
 
 def issue(severity: Severity, message: str, cell: str = "") -> Problem:

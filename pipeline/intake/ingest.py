@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pipeline.atomic import atomic_path
 from pipeline.failures import NapError
@@ -394,16 +394,23 @@ def _record(
         name=outcome.name,
         size=size,
         received=when,
-        outcome=outcome.outcome,
-        stored_path=outcome.stored_path,
-        problems=outcome.problems,
-        ministry=outcome.ministry,
-        period=outcome.period,
-        feedback_path=outcome.feedback_path,
-        saved=read.saved,
+        **reading(outcome, read),
     )
     if read.checked.accepted:
         record_values(conn, outcome.file_id, read.checked, when)
+
+
+def reading(outcome: FileOutcome, read: Read) -> dict[str, Any]:
+    """What reading a file found it to be, as the ledger records it."""
+    return {
+        "outcome": outcome.outcome,
+        "stored_path": outcome.stored_path,
+        "problems": outcome.problems,
+        "ministry": outcome.ministry,
+        "period": outcome.period,
+        "feedback_path": outcome.feedback_path,
+        "saved": read.saved,
+    }
 
 
 def record_values(conn: Connection, file_id: int, checked: Checked, received: str) -> None:

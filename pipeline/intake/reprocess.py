@@ -18,6 +18,7 @@ from pipeline.intake.ingest import (
     checked_outcome,
     explain_rejection,
     place,
+    reading,
     record_values,
     settled_outcomes,
 )
@@ -96,14 +97,12 @@ def _read_again(
         )
     outcome = checked_outcome(file.name, file.sha256, read.checked, file.stored_path)
     outcome.file_id = file.id
-    if read.checked.accepted:
-        _take(ws, conn, file, read, outcome, now)
-    elif _found(read) != _found_before(conn, file):
-        _reject_anew(ws, conn, file, read, outcome, now)
+    if read.checked.accepted or _found(read) != _found_before(conn, file):
+        _record_again(ws, conn, file, read, outcome, now)
     return outcome
 
 
-def _take(
+def _record_again(
     ws: Workspace,
     conn: Connection,
     file: FileRecord,
@@ -111,48 +110,23 @@ def _take(
     outcome: FileOutcome,
     now: Clock,
 ) -> None:
-    """Move the copy where accepted files are kept, and record its values to be settled."""
+    """A valid file moves where accepted files are kept, its values to be settled; one still
+    rejected, for other reasons (identified now, with errors in its cells), is explained
+    anew."""
     old = ws.root / file.stored_path
-    new = archive_path(read.checked, file.sha256, file.name)
-    place(old, ws.root / new)
-    outcome.stored_path = str(new)
+    valid = read.checked.accepted
+    if valid:
+        outcome.stored_path = str(archive_path(read.checked, file.sha256, file.name))
+        place(old, ws.root / outcome.stored_path)
+    else:
+        explain_rejection(ws, outcome, old, dt.datetime.fromisoformat(file.received))
     with transaction(conn):
-        _record_reading(conn, outcome, read)
-        record_values(conn, file.id, read.checked, file.received)
+        record_reading(conn, file.id, **reading(outcome, read))
+        if valid:
+            record_values(conn, file.id, read.checked, file.received)
         _decide(conn, outcome, now)
-    if ws.root / new != old:
+    if valid and ws.root / outcome.stored_path != old:
         old.unlink()  # its .reasons.txt stays beside where it was, the record of that reading
-
-
-def _reject_anew(
-    ws: Workspace,
-    conn: Connection,
-    file: FileRecord,
-    read: Read,
-    outcome: FileOutcome,
-    now: Clock,
-) -> None:
-    """Still rejected, for other reasons (e.g. identified now, with errors in its cells)."""
-    received = dt.datetime.fromisoformat(file.received)
-    explain_rejection(ws, outcome, ws.root / file.stored_path, received)
-    with transaction(conn):
-        _record_reading(conn, outcome, read)
-        _decide(conn, outcome, now)
-
-
-def _record_reading(conn: Connection, outcome: FileOutcome, read: Read) -> None:
-    assert outcome.file_id is not None
-    record_reading(
-        conn,
-        outcome.file_id,
-        outcome=outcome.outcome,
-        stored_path=outcome.stored_path,
-        problems=outcome.problems,
-        ministry=outcome.ministry,
-        period=outcome.period,
-        feedback_path=outcome.feedback_path,
-        saved=read.saved,
-    )
 
 
 def _decide(conn: Connection, outcome: FileOutcome, now: Clock) -> None:

@@ -94,83 +94,76 @@ class Decided:
     feedback: str = ""  # the feedback workbook the ministry gets (reject)
 
 
-def accept(
+def decide(
     ws: Workspace,
+    kind: Kind,
     file_id: int,
     *,
     reason: str = "",
     now: Clock = now_here,
     wait: float = DEFAULT_WAIT,
 ) -> Decided:
-    """Apply a held return: it becomes the ministry's return for its period."""
+    """Accept, reject or revert: the decision and its record in one transaction. A reason is
+    optional to accept, required to reject (the ministry reads it) and to revert."""
+    if kind is not Kind.ACCEPT:
+        reason = _given(reason, kind.value)
     with workspace_lock(ws, wait), connect(ws.ledger_path) as conn:
-        file, sub = _held_file(conn, file_id)
-        refuse_if_closed(conn, sub.period, f"accept file {file_id}")
-        before = current_submission(conn, sub.ministry, sub.period)
-        with transaction(conn):
-            apply(conn, file_id)
-            _record(conn, Kind.ACCEPT, file, reason, now)
-        return Decided(Kind.ACCEPT, file, before.file_name if before else "")
+        return DECISIONS[kind](ws, conn, file_id, " ".join(reason.split()), now)
 
 
-def reject(
-    ws: Workspace,
-    file_id: int,
-    *,
-    reason: str,
-    now: Clock = now_here,
-    wait: float = DEFAULT_WAIT,
-) -> Decided:
-    """Refuse a held return. The ministry gets the reason in a feedback workbook (its own
-    file), attached to its next reminder."""
-    reason = _given(reason, "reject")
-    with workspace_lock(ws, wait), connect(ws.ledger_path) as conn:
-        file, sub = _held_file(conn, file_id)
-        refused = problem("return-refused", file=file.name, ministry=file.ministry, reason=reason)
-        outcome = FileOutcome(
-            file.name, file.sha256, Outcome.REJECTED, file.stored_path, file.ministry,
-            file.period, [refused],
+def _accept(ws: Workspace, conn: Connection, file_id: int, reason: str, now: Clock) -> Decided:
+    """The held return becomes the ministry's return for its period."""
+    file, sub = _held_file(conn, file_id)
+    refuse_if_closed(conn, sub.period, f"accept file {file_id}")
+    before = current_submission(conn, sub.ministry, sub.period)
+    with transaction(conn):
+        apply(conn, file_id)
+        _record(conn, Kind.ACCEPT, file, reason, now)
+    return Decided(Kind.ACCEPT, file, before.file_name if before else "")
+
+
+def _reject(ws: Workspace, conn: Connection, file_id: int, reason: str, now: Clock) -> Decided:
+    """The ministry gets the reason in a feedback workbook (its own file), attached to its
+    next reminder."""
+    file, sub = _held_file(conn, file_id)
+    refused = problem("return-refused", file=file.name, ministry=file.ministry, reason=reason)
+    outcome = FileOutcome(
+        file.name, file.sha256, Outcome.REJECTED, file.stored_path, file.ministry, file.period,
+        [refused],
+    )  # fmt: skip
+    explain_rejection(ws, outcome, ws.root / file.stored_path, now())
+    with transaction(conn):
+        set_state(conn, sub.id, State.REFUSED)
+        record_issues(conn, file_id, [refused])
+        set_outcome(
+            conn, file_id, Outcome.REJECTED, reason=refused.message,
+            feedback_path=outcome.feedback_path,
         )  # fmt: skip
-        explain_rejection(ws, outcome, ws.root / file.stored_path, now())
-        with transaction(conn):
-            set_state(conn, sub.id, State.REFUSED)
-            record_issues(conn, file_id, [refused])
-            set_outcome(
-                conn, file_id, Outcome.REJECTED, reason=refused.message,
-                feedback_path=outcome.feedback_path,
-            )  # fmt: skip
-            _record(conn, Kind.REJECT, file, reason, now)
-        return Decided(Kind.REJECT, file, feedback=outcome.feedback_path)
+        _record(conn, Kind.REJECT, file, reason, now)
+    return Decided(Kind.REJECT, file, feedback=outcome.feedback_path)
 
 
-def revert(
-    ws: Workspace,
-    file_id: int,
-    *,
-    reason: str,
-    now: Clock = now_here,
-    wait: float = DEFAULT_WAIT,
-) -> Decided:
-    """Undo the decision on a return, made by the coordinator or by a run: an accepted
-    return is taken back (the one it replaced is in force again), a rejected one is no longer
-    rejected; either way it waits for a decision again."""
-    reason = _given(reason, "revert")
-    with workspace_lock(ws, wait), connect(ws.ledger_path) as conn:
-        file, sub = _decided_file(conn, file_id)
-        if sub.state is State.REFUSED:
-            with transaction(conn):
-                set_state(conn, sub.id, State.HELD)
-                remove_issues(conn, file_id, ["return-refused"])
-                set_outcome(conn, file_id, Outcome.HELD, reason=f"decision reverted: {reason}")
-                _record(conn, Kind.REVERT, file, reason, now)
-            return Decided(Kind.REVERT, file)
+def _revert(ws: Workspace, conn: Connection, file_id: int, reason: str, now: Clock) -> Decided:
+    """An accepted return is taken back (the one it replaced is in force again), a rejected
+    one is no longer rejected; either way it waits for a decision again. A decision a run
+    made (a return applied at once) is undone the same way."""
+    file, sub = _decided_file(conn, file_id)
+    if sub.state is not State.REFUSED:
         refuse_if_closed(conn, sub.period, f"revert file {file_id}")
-        with transaction(conn):
+    with transaction(conn):
+        if sub.state is State.REFUSED:
+            set_state(conn, sub.id, State.HELD)
+            remove_issues(conn, file_id, ["return-refused"])
+        else:
             withdraw_submission(conn, sub.id, State.HELD)
-            set_outcome(conn, file_id, Outcome.HELD, reason=f"decision reverted: {reason}")
-            _record(conn, Kind.REVERT, file, reason, now)
-            restored = current_submission(conn, sub.ministry, sub.period)
-        return Decided(Kind.REVERT, file, restored.file_name if restored else "")
+        set_outcome(conn, file_id, Outcome.HELD, reason=f"decision reverted: {reason}")
+        _record(conn, Kind.REVERT, file, reason, now)
+        restored = current_submission(conn, sub.ministry, sub.period)
+    return Decided(Kind.REVERT, file, restored.file_name if restored else "")
+
+
+Decide = Callable[[Workspace, Connection, int, str, Clock], Decided]
+DECISIONS: dict[Kind, Decide] = {Kind.ACCEPT: _accept, Kind.REJECT: _reject, Kind.REVERT: _revert}
 
 
 def _given(reason: str, verb: str) -> str:
@@ -189,7 +182,7 @@ def _record(conn: Connection, kind: Kind, file: FileRecord, reason: str, now: Cl
         file_id=file.id,
         who=current_user(),
         made=now().isoformat(timespec="seconds"),
-        reason=" ".join(reason.split()),
+        reason=reason,
     )
 
 

@@ -96,21 +96,14 @@ def record_file(
     The first error, if any, is kept as the reason, for lists that show one line per file."""
     _check_outcome(outcome)
     cur = conn.execute(
-        """INSERT INTO files (sha256, name, size, received, outcome, reason, stored_path,
-                              ministry, period, feedback_path, saved)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        f"""INSERT INTO files (sha256, name, size, received, {_FOUND})
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (
             sha256,
             name,
             size,
             received,
-            outcome,
-            _first_error(problems),
-            stored_path,
-            ministry or None,
-            period,
-            feedback_path or None,
-            saved or None,
+            *_found(outcome, problems, stored_path, ministry, period, feedback_path, saved),
         ),
     )
     file_id = cur.lastrowid
@@ -119,13 +112,35 @@ def record_file(
     return file_id
 
 
+# What reading a file found it to be: the columns a new reading replaces.
+_FOUND = "outcome, reason, stored_path, ministry, period, feedback_path, saved"
+
+
+def _found(
+    outcome: Outcome,
+    problems: Sequence[Problem],
+    stored_path: str,
+    ministry: str,
+    period: int | None,
+    feedback_path: str,
+    saved: str,
+) -> tuple[object, ...]:
+    """The values of the _FOUND columns, in their order."""
+    first_error = next((p.message for p in problems if p.severity is Severity.ERROR), "")
+    return (
+        outcome,
+        first_error,
+        stored_path,
+        ministry or None,
+        period,
+        feedback_path or None,
+        saved or None,
+    )
+
+
 def _check_outcome(outcome: Outcome) -> None:
     if outcome not in RECORDED:
         raise ValueError(f"a file is recorded accepted, rejected or held, not {outcome!r}")
-
-
-def _first_error(problems: Sequence[Problem]) -> str:
-    return next((p.message for p in problems if p.severity is Severity.ERROR), "")
 
 
 def record_issues(conn: sqlite3.Connection, file_id: int, problems: Sequence[Problem]) -> None:
@@ -182,20 +197,10 @@ def record_reading(
     """Replace what a file was found to be by what reading it again found: where it is
     kept, who it is from, and its problems."""
     _check_outcome(outcome)
+    columns = ", ".join(f"{name} = ?" for name in _FOUND.split(", "))
     conn.execute(
-        """UPDATE files SET outcome = ?, reason = ?, stored_path = ?, ministry = ?, period = ?,
-                            feedback_path = ?, saved = ?
-           WHERE id = ?""",
-        (
-            outcome,
-            _first_error(problems),
-            stored_path,
-            ministry or None,
-            period,
-            feedback_path or None,
-            saved or None,
-            file_id,
-        ),
+        f"UPDATE files SET {columns} WHERE id = ?",
+        (*_found(outcome, problems, stored_path, ministry, period, feedback_path, saved), file_id),
     )
     remove_issues(conn, file_id)
     record_issues(conn, file_id, problems)

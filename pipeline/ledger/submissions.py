@@ -89,32 +89,6 @@ class PeriodValue:
     sha256: str
 
 
-def record_submission(
-    conn: sqlite3.Connection,
-    file_id: int,
-    *,
-    ministry: str,
-    period: int,
-    plan_id: str,
-    issued: str,
-    accepted: str,
-    values: Sequence[AcceptedValue],
-) -> bool:
-    """Record a valid file's values and apply them at once, inside the caller's transaction.
-    True when they replace an earlier submission."""
-    submission_id = add_submission(
-        conn,
-        file_id,
-        ministry=ministry,
-        period=period,
-        plan_id=plan_id,
-        issued=issued,
-        accepted=accepted,
-        values=values,
-    )
-    return apply_submission(conn, submission_id) is not None
-
-
 def add_submission(
     conn: sqlite3.Connection,
     file_id: int,
