@@ -109,8 +109,10 @@ def build_corpus(n: int) -> Path:
 
 
 def fresh_workspace(corpus: Path, root: Path) -> None:
+    """The returns in the inbox of a workspace whose templates were issued: ingest checks
+    the signing key against them before reading any file."""
     shutil.rmtree(root, ignore_errors=True)
-    (root / "outbox").mkdir(parents=True)
+    shutil.copytree(CACHE / "issuer" / "outbox", root / "outbox")
     shutil.copytree(corpus, root / "inbox", copy_function=shutil.copy2)
 
 

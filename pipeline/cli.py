@@ -237,6 +237,8 @@ def _print_ingest(report) -> None:
             click.echo(f"duplicate {o.name}: same content as {o.stored_path}, already processed")
             if o.earlier is Outcome.REJECTED:
                 click.echo(f"          it was rejected; if wrongly: nap reprocess {o.file_id}")
+            elif o.earlier is Outcome.HELD:
+                click.echo(f"          it waits for your decision as file {o.file_id}: nap review")
         for note in o.notes:
             click.echo(f"          note: {note}")
     for name, why in report.skipped:
@@ -281,7 +283,8 @@ def status_cmd(obj: Invocation, period: int, changes: bool) -> None:
     from pipeline.intake.status import period_status
     from pipeline.ledger import Outcome
 
-    st = period_status(obj.workspace(), period)
+    ws = obj.workspace()
+    st = period_status(ws, ws.check_period(period))
     today = dt.date.today()
     click.echo(
         f"Period {period}, deadline {st.deadline.isoformat()}"

@@ -57,6 +57,12 @@ def create_key(ws: Workspace) -> OfficeKey:
         )
     found = _read_key(ws)
     if found is None:
+        if next(_signed_files(ws), None) is not None:
+            raise NapError(
+                f"the templates already in {ws.root} were signed with a key that is neither in "
+                f"{ws.key_path} nor in {KEY_ENV}; restore it from the office's backup (a new "
+                "key would make every one of them unverifiable)"
+            )
         found = _new_key_file(ws.key_path)
     elif _signs_existing_files(ws, found.key) is False:
         raise NapError(_not_the_signer(ws, found))

@@ -95,6 +95,11 @@ def test_last_years_file_sent_again_months_later_is_held_and_the_accepted_figure
     assert f"{action} Women: {women} -> {reused[action]['women']}" in review.output
     assert "nap accept 2   or   nap reject 2 --reason TEXT" in review.output
     assert review.output.rstrip().endswith("1 return waiting for your decision.")
+    archived = ws.root / next(f for f in maee.held).stored_path
+    (ws.inbox / "MAEE again.xlsx").write_bytes(archived.read_bytes())
+    os.utime(ws.inbox / "MAEE again.xlsx", (0, 0))
+    again = nap(ws, "ingest").output
+    assert "it waits for your decision as file 2: nap review" in again
 
 
 def test_a_refused_return_gets_its_reason_in_a_feedback_workbook(ws, plan):

@@ -136,3 +136,15 @@ def test_an_empty_key_file_is_named(issued):
     assert result.exit_code == 1
     assert f"the signing key file {issued.key_path} is empty; restore it" in result.output
     assert os.path.getsize(issued.key_path) == 0
+
+
+def test_no_new_key_is_made_over_templates_signed_with_a_lost_one(issued):
+    issued.key_path.unlink()
+    issued.ledger_path.unlink()  # the key and the ledger both lost; the templates remain
+
+    result = nap(issued.root, "templates", "--period", "2019")
+
+    assert result.exit_code == 1
+    assert "were signed with a key that is neither in" in result.output
+    assert "restore it from the office's backup" in result.output
+    assert not issued.key_path.exists()

@@ -36,7 +36,7 @@ def consolidate(
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise NapError(f"unknown export format {unknown[0]}; choose from {', '.join(FORMATS)}")
-    status = period_status(ws, period)
+    status = period_status(ws, ws.check_period(period))
     check_open(ws, period, f"write the consolidated workbook of {period}")
     if not status.has_returns:
         raise NapError(
