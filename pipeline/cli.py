@@ -225,12 +225,17 @@ def _print_ingest(report) -> None:
             warn = f", {len(o.warnings)} warning(s)" if o.warnings else ""
             click.echo(f"accepted  {o.name}: {o.ministry} {o.period}{warn}{extra}")
         elif o.outcome is Outcome.HELD:
+            why = o.held_for.describe(with_file=False) if o.held_for else ""
+            more = f" (+{o.held_reasons - 1} more)" if o.held_reasons > 1 else ""
             click.echo(
                 f"held      {o.name}: {o.ministry} {o.period}, file {o.file_id}, waits for your "
-                f"decision: {_first(o.held_for)}; see nap review"
+                f"decision: {why}{more}; see nap review"
             )
         elif o.outcome is Outcome.REJECTED:
-            click.echo(f"rejected  {o.name}: {_first(errors(o.problems))}")
+            found = errors(o.problems)
+            more = f" (+{len(found) - 1} more)" if len(found) > 1 else ""
+            first = found[0].describe(with_file=False) if found else ""
+            click.echo(f"rejected  {o.name}: {first}{more}")
             if o.feedback_path:
                 click.echo(f"          feedback: {o.feedback_path}")
         else:
@@ -245,12 +250,6 @@ def _print_ingest(report) -> None:
         click.echo(f"skipped   {name}: {why}")
     if not report.outcomes and not report.skipped:
         click.echo("inbox is empty: nothing to do")
-
-
-def _first(found: list) -> str:
-    """The first problem, and how many more."""
-    more = f" (+{len(found) - 1} more)" if len(found) > 1 else ""
-    return (found[0].describe(with_file=False) if found else "") + more
 
 
 def _progress(label: str):

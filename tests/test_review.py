@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from pipeline.cli import cli
 from pipeline.delivery.compose import compose_reminders
 from pipeline.intake.ingest import IngestReport, ingest
+from pipeline.intake.review import held_returns
 from pipeline.intake.status import MinistryStatus, period_status
 from pipeline.ledger import connect, current_submission, submission_values
 from pipeline.outputs.consolidated.workbook import consolidate
@@ -145,9 +146,11 @@ def test_a_correction_that_empties_cells_is_held_even_before_the_deadline(ws, pl
     (outcome,) = ingest_at(ws, BEFORE + dt.timedelta(hours=2)).outcomes
 
     assert outcome.outcome == "held"
-    assert {p.code for p in outcome.held_for} == {"held-cell-emptied"}
+    (held,) = held_returns(ws)
+    assert {r.code for r in held.reasons} == {"held-cell-emptied"}
+    assert outcome.held_reasons == len(held.reasons)
     row = c.FIRST_DATA_ROW  # the first action of MJ's report
-    assert sorted(p.cell for p in outcome.held_for) == sorted(
+    assert sorted(r.cell for r in held.reasons) == sorted(
         c.cell_ref(field, row) for field in first[action] if field != "status"
     )
     assert of(ws, "MJ").accepted_file == "MJ.xlsx"
@@ -182,7 +185,7 @@ def test_an_old_version_arriving_late_is_held(ws, plan):
     (outcome,) = ingest_at(ws, BEFORE + dt.timedelta(days=1)).outcomes
 
     assert outcome.outcome == "held"
-    (reason,) = outcome.held_for
+    (reason,) = held_returns(ws)[0].reasons
     assert reason.code == "held-older-version"
     assert "saved by the ministry on 2020-02-13 16:00:00 UTC, before the accepted return" in (
         reason.message
@@ -197,7 +200,7 @@ def test_two_versions_that_cannot_be_ordered_both_wait_and_the_ministry_is_not_m
     report = ingest_at(ws, BEFORE)
 
     assert [o.outcome for o in report.outcomes] == ["held", "held"]
-    assert {p.code for o in report.outcomes for p in o.held_for} == {"held-order-unknown"}
+    assert {r.code for h in held_returns(ws) for r in h.reasons} == {"held-order-unknown"}
     status = nap(ws, "status", "--period", "2019")
     line = next(x for x in status.output.splitlines() if x.startswith("MJ "))
     assert " held " in line and "accepted" not in line and "missing" not in line

@@ -70,11 +70,9 @@ class FileOutcome:
     notes: list[str] = field(default_factory=list)  # what the tool failed to do; not the data
     file_id: int | None = None  # in the ledger; for a duplicate, the file it repeats
     earlier: Outcome | None = None  # for a duplicate: what became of the file it repeats
-
-    @property
-    def held_for(self) -> list[Problem]:
-        """Why a valid return waits for the coordinator's decision."""
-        return [p for p in self.problems if p.severity is Severity.HOLD]
+    held_for: Problem | None = None  # the first reason a valid return waits for a decision
+    held_reasons: int = 0  # how many; all are in the ledger (nap review): a batch of held
+    # files with many reasons each would otherwise fill the memory
 
     @property
     def warnings(self) -> list[Problem]:
@@ -219,7 +217,7 @@ def settled_outcomes(outcomes: list[FileOutcome], settled: list[Settled]) -> lis
             outcome.period, outcome.file_id = done.period, done.file_id
             left.append(outcome)
         outcome.outcome, outcome.supersedes = done.outcome, done.supersedes
-        outcome.problems = [*outcome.problems, *done.reasons]
+        outcome.held_for, outcome.held_reasons = done.reason, done.reasons
     return left
 
 

@@ -9,7 +9,7 @@ run settles them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import groupby
 
 from pipeline.intake import holds
@@ -44,7 +44,8 @@ class Settled:
     period: int
     outcome: Outcome  # accepted or held
     supersedes: bool = False  # it replaced an earlier accepted return
-    reasons: list[Problem] = field(default_factory=list)  # why it is held
+    reason: Problem | None = None  # the first reason it is held; all are in the ledger
+    reasons: int = 0  # how many reasons it is held for
 
 
 def apply_or_hold(
@@ -56,25 +57,29 @@ def apply_or_hold(
     for _, group in groupby(pending, key=lambda s: (s.period, s.ministry)):
         subs = list(group)
         with transaction(conn):
-            done = _settle_versions(ws, conn, [version_of(conn, s) for s in subs])
+            done = _settle_versions(ws, conn, subs)
         for result in done:
             step(result.file_name, "settled")
         settled += done
     return sorted(settled, key=lambda s: s.file_id)
 
 
-def _settle_versions(ws: Workspace, conn: Connection, versions: list[Version]) -> list[Settled]:
+def _settle_versions(ws: Workspace, conn: Connection, subs: list[Submission]) -> list[Settled]:
     """One ministry's versions of one period, in the order it saved them: each is measured
-    against the accepted return, which it becomes when it applies."""
-    first = versions[0]
+    against the accepted return, which it becomes when it applies. Values are read one
+    version at a time, so that memory stays flat however many versions came."""
+    first = subs[0]
     at = standing(ws, conn, first.ministry, first.period)
-    unordered = holds.order_unknown(versions)
+    bare = [version_of(conn, s, with_values=False) for s in subs]
+    unordered = holds.order_unknown(bare)
+    by_file = {s.file_id: s for s in subs}
     done = []
-    for new in holds.in_saved_order(versions):
+    for order in holds.in_saved_order(bare):
+        new = version_of(conn, by_file[order.file_id])
         reasons = unordered.get(new.file_id, []) + holds.hold_reasons(new, at)
         if reasons:
             hold(conn, new, reasons)
-            done.append(Settled(*_names(new), Outcome.HELD, reasons=reasons))
+            done.append(Settled(*_names(new), Outcome.HELD, False, reasons[0], len(reasons)))
             continue
         replaced = apply(conn, new.file_id)
         done.append(Settled(*_names(new), Outcome.ACCEPTED, supersedes=replaced))
@@ -96,8 +101,11 @@ def standing(ws: Workspace, conn: Connection, ministry: str, period: int) -> Sta
     )
 
 
-def version_of(conn: Connection, sub: Submission) -> Version:
-    values = {(v.action_id, v.field): v for v in submission_values(conn, sub.id)}
+def version_of(conn: Connection, sub: Submission, *, with_values: bool = True) -> Version:
+    """Without values, enough to order the versions of a batch."""
+    values = (
+        {(v.action_id, v.field): v for v in submission_values(conn, sub.id)} if with_values else {}
+    )
     return Version(
         sub.file_id, sub.file_name, sub.ministry, sub.period, sub.accepted, sub.saved, values
     )
