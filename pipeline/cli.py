@@ -22,12 +22,14 @@ class Invocation:
 
     def __init__(self, root: Path, debug: bool) -> None:
         self.root, self.debug = root, debug
-        self.plan: Path | None = None
+        self.plan: str | None = None
 
-    def workspace(self, *, create: bool = False):
+    def workspace(self, *, create: bool = False, period: int | None = None):
+        """The workspace, working on the plan given with --plan, else on the period's."""
         from pipeline.workspace import Workspace
 
-        return Workspace.open(self.root, create=create, plan=self.plan)
+        ws = Workspace.open(self.root, create=create, plan=self.plan)
+        return ws if period is None else ws.for_period(period)
 
 
 class NapGroup(click.Group):
@@ -68,16 +70,17 @@ period_option = click.option(
 )
 
 
-def _remember_plan(ctx: click.Context, _: click.Parameter, value: Path | None) -> None:
-    ctx.find_object(Invocation).plan = value
+def _remember_plan(ctx: click.Context, _: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.find_object(Invocation).plan = value
 
 
 plan_option = click.option(
     "--plan",
-    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="ID|FILE",
     expose_value=False,
     callback=_remember_plan,
-    help="Plan file (plan.toml) to use instead of the workspace's.",
+    help="A plan of the workspace (its id) or a plan file, instead of the plan of the period.",
 )
 
 
@@ -117,26 +120,59 @@ def cli(ctx: click.Context, root: Path, debug: bool) -> None:
     ctx.obj = Invocation(root, debug)
 
 
-@cli.command("plan")
+@cli.group("plan", invoke_without_command=True)
 @plan_option
-@click.pass_obj
-def plan_cmd(obj: Invocation) -> None:
-    """Check the plan register and print its summary: actions per pillar and per ministry.
+@click.pass_context
+def plan_group(ctx: click.Context) -> None:
+    """The plan registers: check them (the same as `nap plan show`), or import the next plan
+    from the matrix its working group drafted.
 
     \b
     Example:
       nap plan
-      nap plan --plan workbook_templates/plans/next-plan/plan.toml
+      nap plan --plan lu-wps-2024-2028
+      nap plan import matrix.xlsx --id lu-wps-2024-2028 --periods 2024-2028 --ministries m.csv
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(plan_show_cmd)
+
+
+@plan_group.command("show")
+@plan_option
+@click.pass_obj
+def plan_show_cmd(obj: Invocation) -> None:
+    """Check each plan register of the workspace (or the one given) and print its summary:
+    actions per pillar and per ministry; then that no two plans claim the same year.
+
+    \b
+    Example:
+      nap plan show
+      nap plan show --plan workbook_templates/plans/next-plan/plan.toml
     """
     from pipeline.plan.register import read_plan
-    from pipeline.workspace import plan_file_for
+    from pipeline.workspace import plans_to_check
 
-    path = plan_file_for(obj.root, obj.plan)
-    plan, problems = read_plan(path)
-    for p in problems:
+    paths, overlaps = plans_to_check(obj.root, obj.plan)
+    failed = []
+    for index, path in enumerate(paths):
+        if index:
+            click.echo("")
+        plan, problems = read_plan(path)
+        for p in problems:
+            click.echo(str(p))
+        if plan is None:
+            failed.append(f"the plan register {path} has {len(problems)} problem(s), listed above")
+            continue
+        _print_plan(plan)
+    for p in overlaps:
         click.echo(str(p))
-    if plan is None:
-        raise NapError(f"the plan register {path} has {len(problems)} problem(s), listed above")
+    if overlaps:
+        failed.append(f"{len(overlaps)} plan(s) claim years of another, listed above")
+    if failed:
+        raise NapError("; ".join(failed))
+
+
+def _print_plan(plan) -> None:
     click.echo(f"{plan.title} ({plan.id}), periods {plan.first_period}-{plan.last_period}")
     click.echo(f"{len(plan.actions)} actions")
     for pillar in plan.pillars:
@@ -145,6 +181,76 @@ def plan_cmd(obj: Invocation) -> None:
     click.echo("Actions per reporting ministry:")
     for m in plan.ministries:
         click.echo(f"  {m.code:<6} {len(plan.actions_for(m.code)):>3}  {m.name}")
+
+
+@plan_group.command("import")
+@click.argument("matrix", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--id", "plan_id", required=True, help="The new plan's id, e.g. lu-wps-2024-2028.")
+@click.option("--periods", required=True, metavar="FIRST-LAST", help="Its reporting years.")
+@click.option(
+    "--ministries",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="MINISTRIES.csv",
+    help="The reporting ministries: code,name,aliases (aliases separated by ;).",
+)
+@click.option("--title", default="", help="The plan's title (default: the matrix's own).")
+@click.option("--replace", is_flag=True, help="Import again over a plan with no return yet.")
+@click.pass_obj
+def plan_import_cmd(
+    obj: Invocation,
+    matrix: Path,
+    plan_id: str,
+    periods: str,
+    ministries: Path,
+    title: str,
+    replace: bool,
+) -> None:
+    """Write the register of the next plan (workbook_templates/plans/<ID>/) from the matrix
+    the working group drafted in Excel: one row per action, with columns for pillar or
+    objective, action, indicator and responsible bodies, headed in English or French.
+
+    The measures are guessed from each indicator's words and the responsible bodies mapped
+    to the ministries of MINISTRIES.csv; review.csv beside the register lists every guess and
+    every body that maps to no ministry. Check the register with `nap plan --plan ID`.
+
+    \b
+    Example:
+      nap plan import matrix.xlsx --id lu-wps-2024-2028 --periods 2024-2028 --ministries m.csv
+    """
+    from pipeline.plan.importer import import_plan
+
+    first, last = _period_range(periods)
+    ws = obj.workspace(create=True)
+    done = import_plan(ws, matrix, plan_id, (first, last), ministries, title=title, replace=replace)
+    _print_import(done, ws.root)
+
+
+def _print_import(done, root: Path) -> None:
+    if done.kept:
+        click.echo(f"kept the plan in force, copied to {_rel(done.kept, root)}/")
+    draft = done.draft
+    click.echo(f"wrote {_rel(done.folder, root)}/: plan.toml, actions.csv, bodies.csv")
+    for pillar in draft.pillars:
+        count = sum(1 for a in draft.actions if a.pillar == pillar.id)
+        click.echo(f"  {pillar.id}. {pillar.name:<40} {count:>3}")
+    codes = [m.code + (" (new)" if m.code in done.new_ministries else "") for m in draft.ministries]
+    click.echo(f"{len(draft.actions)} actions; reporting ministries: {', '.join(codes)}")
+    if done.new_contacts:
+        click.echo(
+            f"added {', '.join(done.new_contacts)} to {_rel(done.contacts, root)}: "
+            "fill in the focal point and email"
+        )
+    click.echo(
+        f"review: {_rel(done.review, root)}: {len(done.to_correct)} to correct, "
+        f"{len(draft.problems) - len(done.to_correct)} to check"
+    )
+    for p in done.to_correct:
+        click.echo(f"  {p}")
+    if done.plan is None:
+        click.echo(f"Correct it, then check it with: nap plan --plan {done.plan_id}")
+    else:
+        click.echo(f"The register loads. Next: nap plan --plan {done.plan_id}")
 
 
 @cli.command("templates")
@@ -172,7 +278,7 @@ def templates_cmd(obj: Invocation, period: int, ministries: tuple[str, ...]) -> 
     """
     from pipeline.template.issue import issue_templates
 
-    ws = obj.workspace(create=True)
+    ws = obj.workspace(create=True, period=period)
     paths = issue_templates(
         ws,
         period,
@@ -267,10 +373,10 @@ def status_cmd(obj: Invocation, period: int, changes: bool) -> None:
     from pipeline.intake.status import period_status
     from pipeline.ledger import Outcome
 
-    st = period_status(obj.workspace(), period)
+    st = period_status(obj.workspace(period=period), period)
     today = dt.date.today()
     click.echo(
-        f"Period {period}, deadline {st.deadline.isoformat()}"
+        f"Period {period} of the plan {st.plan.id}, deadline {st.deadline.isoformat()}"
         + (" (passed)" if today > st.deadline else "")
     )
     click.echo(
@@ -394,7 +500,7 @@ def _mail(
 
     if resend and not send:
         raise UsageError("--resend only applies with --send")
-    ws = obj.workspace()
+    ws = obj.workspace(period=period)
     codes = list(dict.fromkeys(m.upper() for m in ministries))
     messages = compose(ws, period, ministries=codes)
     if not messages:
@@ -468,7 +574,7 @@ def consolidate_cmd(obj: Invocation, period: int, formats: tuple[str, ...]) -> N
     """
     from pipeline.outputs.consolidated.workbook import consolidate
 
-    ws = obj.workspace()
+    ws = obj.workspace(period=period)
     for path in consolidate(ws, period, formats=formats):
         click.echo(f"wrote {_rel(path, ws.root)}")
 
@@ -481,6 +587,11 @@ def consolidate_cmd(obj: Invocation, period: int, formats: tuple[str, ...]) -> N
 @click.option(
     "--periods", metavar="FIRST-LAST", help="Periods of the interim report, e.g. 2018-2020."
 )
+@click.option(
+    "--plan-review",
+    is_flag=True,
+    help="The final implementation report of a whole plan (--plan ID), with its workbook.",
+)
 @click.option("--final", is_flag=True, help="Leave out the DRAFT mark.")
 @plan_option
 @click.pass_obj
@@ -489,23 +600,33 @@ def report_cmd(
     period: int | None,
     interim: bool,
     periods: str | None,
+    plan_review: bool,
     final: bool,
 ) -> None:
-    """Write the committee report (.docx) of a period, or the interim report across periods.
+    """Write the committee report (.docx) of a period, the interim report across periods, or
+    the final implementation report of a plan over all its periods (.docx and .xlsx).
 
     \b
     Example:
       nap report --period 2019
       nap report --period 2019 --final
       nap report --interim --periods 2018-2020
+      nap report --plan-review --plan lu-wps-2018-2023
     """
+    from pipeline.outputs.report.writer import write_interim, write_plan_review, write_report
+
+    if plan_review:
+        if interim or period is not None:
+            raise UsageError("--plan-review covers every period of the plan: give it alone")
+        ws = obj.workspace()
+        for path in write_plan_review(ws, final=final):
+            click.echo(f"wrote {_rel(path, ws.root)}")
+        return
     if interim:
         first, last = _period_range(periods)
     elif period is None:
-        raise UsageError("give --period YEAR, or --interim --periods FIRST-LAST")
-    ws = obj.workspace()
-    from pipeline.outputs.report.writer import write_interim, write_report
-
+        raise UsageError("give --period YEAR, --interim --periods FIRST-LAST, or --plan-review")
+    ws = obj.workspace(period=first if interim else period)
     if interim:
         path = write_interim(ws, first, last, final=final)
     else:
@@ -539,7 +660,7 @@ def run_cmd(obj: Invocation, period: int, wait: float) -> None:
     """
     from pipeline.run import log, run_cycle, setup_log_file
 
-    ws = obj.workspace()
+    ws = obj.workspace(period=period)
     log_path = setup_log_file(ws)
     try:
         summary = run_cycle(ws, period, wait=wait, progress=_progress("Ingest"))
@@ -563,17 +684,26 @@ def run_cmd(obj: Invocation, period: int, wait: float) -> None:
 
 @cli.command("demo")
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--plan-review",
+    is_flag=True,
+    help="The whole 2018-2023 plan instead, ending in its final implementation report.",
+)
 @click.pass_obj
-def demo_cmd(obj: Invocation, folder: Path | None) -> None:
+def demo_cmd(obj: Invocation, folder: Path | None, plan_review: bool) -> None:
     """Run a whole reporting cycle on SAMPLE data in a new workspace (default: demo/) and
     show where every output is: templates, feedback, consolidated workbook, report, mail.
+    With --plan-review, run every year of the plan instead (two of them without any return)
+    and end with the plan's final implementation report and its workbook.
 
     \b
     Example:
       nap demo
       nap demo /tmp/wps-demo
+      nap demo --plan-review /tmp/wps-review
     """
     from pipeline.demo import PERIOD, run_demo
+    from pipeline.demo_review import run_plan_review_demo
     from pipeline.workspace import LEDGER_FILE
 
     root = folder or (obj.root / "demo" if obj.root == Path(".") else obj.root)
@@ -581,28 +711,42 @@ def demo_cmd(obj: Invocation, folder: Path | None) -> None:
         raise UsageError(
             f"{root} already holds a ledger; give the demo a new folder, e.g. nap demo demo2"
         )
-    result = run_demo(root, say=lambda line: click.echo(f"- {line}"))
+    run = run_plan_review_demo if plan_review else run_demo
+    result = run(root, say=lambda line: click.echo(f"- {line}"))
     for report in result.ingests:
         _print_ingest(report)
     click.echo(f"\nThe demo workspace is {result.root}")
-    labels = {
-        "templates": "Templates sent to the ministries",
-        "feedback": "Feedback workbook for the rejected file",
-        "consolidated": "Consolidated workbook",
-        "report": "Committee report",
-        "mail": "Messages (.eml), open them in Thunderbird or Outlook",
-    }
-    for key, label in labels.items():
+    for key, label in DEMO_LABELS.items():
         paths = result.outputs.get(key, [])
-        click.echo(f"{label}:")
-        shown = paths if len(paths) <= 3 else [*paths[:2]]
-        for path in shown:
-            click.echo(f"  {_rel(path, Path.cwd())}")
-        if len(paths) > len(shown):
-            click.echo(
-                f"  ... and {len(paths) - len(shown)} more in {_rel(paths[0].parent, Path.cwd())}"
-            )
-    click.echo(f"Next: nap --root {_rel(result.root, Path.cwd())} status --period {PERIOD}")
+        if paths:
+            _print_paths(label, paths)
+    where = _rel(result.root, Path.cwd())
+    if plan_review:
+        click.echo(f"Next: nap --root {where} report --plan-review --final")
+    else:
+        click.echo(f"Next: nap --root {where} status --period {PERIOD}")
+
+
+DEMO_LABELS = {
+    "templates": "Templates sent to the ministries",
+    "feedback": "Feedback workbook for the rejected file",
+    "consolidated": "Consolidated workbook",
+    "report": "Committee report",
+    "mail": "Messages (.eml), open them in Thunderbird or Outlook",
+    "plan_review": "Final implementation report",
+    "plan_review_workbook": "Its tables, one sheet per view",
+}
+
+
+def _print_paths(label: str, paths: list[Path]) -> None:
+    click.echo(f"{label}:")
+    shown = paths if len(paths) <= 3 else [*paths[:2]]
+    for path in shown:
+        click.echo(f"  {_rel(path, Path.cwd())}")
+    if len(paths) > len(shown):
+        click.echo(
+            f"  ... and {len(paths) - len(shown)} more in {_rel(paths[0].parent, Path.cwd())}"
+        )
 
 
 def main() -> None:

@@ -25,6 +25,18 @@ class DemoResult:
     outputs: dict[str, list[Path]] = field(default_factory=dict)
 
 
+def write_demo_settings(settings: Path) -> None:
+    """The demo's returns all arrive today, years after their period: a deadline a month
+    away keeps them from being reported late."""
+    if not settings.exists():
+        deadline = dt.date.today() + dt.timedelta(days=30)
+        settings.write_text(
+            f"# Settings of the demo workspace (see the coordinator's guide).\n"
+            f'deadline = "{deadline.isoformat()}"\n',
+            encoding="utf-8",
+        )
+
+
 def run_demo(root: Path, *, say: Callable[[str], None] = lambda _: None) -> DemoResult:
     """Issue, fill (as the ministries would), ingest, consolidate, report and write the mail."""
     from pipeline.delivery.compose import compose_reminders, compose_templates
@@ -33,16 +45,7 @@ def run_demo(root: Path, *, say: Callable[[str], None] = lambda _: None) -> Demo
     from pipeline.outputs.report.writer import write_report
 
     root.mkdir(parents=True, exist_ok=True)
-    settings = root / "nap.toml"
-    if not settings.exists():
-        # The demo's returns all arrive today, years after its period: a deadline a month
-        # away keeps them from being reported late.
-        deadline = dt.date.today() + dt.timedelta(days=30)
-        settings.write_text(
-            f"# Settings of the demo workspace (see the coordinator's guide).\n"
-            f'deadline = "{deadline.isoformat()}"\n',
-            encoding="utf-8",
-        )
+    write_demo_settings(root / "nap.toml")
     ws = Workspace.open(root, create=True)
     result = DemoResult(ws.root)
     plan = ws.plan

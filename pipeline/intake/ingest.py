@@ -37,6 +37,7 @@ from pipeline.ledger import (
     transaction,
 )
 from pipeline.locking import DEFAULT_WAIT, workspace_lock
+from pipeline.plan.periods import PlanShelf
 from pipeline.plan.register import Plan
 from pipeline.problems import Problem, Severity, errors, problem
 from pipeline.signing import signing_key
@@ -178,32 +179,37 @@ def ingest(
     """Process the inbox once. Files are checked in parallel for large batches, and recorded
     one transaction each, in arrival order. `step` is called after each durable step (tests
     stop the run there to prove that a killed run resumes cleanly)."""
-    plan = ws.plan
+    plans = ws.shelf
     key = signing_key(ws.key_path)
     report = IngestReport()
     with workspace_lock(ws, wait), connect(ws.ledger_path) as conn:
         candidates = scan_inbox(ws.inbox, settle, report)
-        checked = _checked_in_order(candidates, plan, key, workers or os.cpu_count() or 1)
+        checked = _checked_in_order(candidates, plans, key, workers or os.cpu_count() or 1)
         for candidate, sha, result in progress(checked, len(candidates)):
             report.outcomes.append(_record_one(ws, conn, candidate, sha, result, now(), step))
     return report
 
 
-def check_file(path: Path, plan: Plan, key: bytes) -> tuple[str, Checked]:
-    """The file's sha256 and the outcome of every check; never raises for a bad file."""
+def check_file(path: Path, plans: Plan | PlanShelf, key: bytes) -> tuple[str, Checked]:
+    """The file's sha256 and the outcome of every check; never raises for a bad file. With
+    a shelf of plans, the file is checked against the plan its _meta names (the signature
+    check then proves it)."""
     sha = sha256_of(path)
     try:
-        return sha, check_returned(read_returned(path), plan, key, path.name)
+        returned = read_returned(path)
+        if isinstance(plans, PlanShelf):
+            plans = plans.named((returned.meta or {}).get("plan_id", ""))
+        return sha, check_returned(returned, plans, key, path.name)
     except UnsafeWorkbook as exc:
         return sha, Checked(problems=[problem(exc.code, file=path.name, **exc.fields)])
 
 
-_worker: tuple[Plan, bytes] | None = None
+_worker: tuple[PlanShelf, bytes] | None = None
 
 
-def _init_worker(plan: Plan, key: bytes) -> None:
+def _init_worker(plans: PlanShelf, key: bytes) -> None:
     global _worker
-    _worker = (plan, key)
+    _worker = (plans, key)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
 
@@ -221,16 +227,16 @@ def _check_in_worker(path: Path) -> tuple[str, Checked]:
 
 
 def _checked_in_order(
-    candidates: list[Candidate], plan: Plan, key: bytes, workers: int
+    candidates: list[Candidate], plans: PlanShelf, key: bytes, workers: int
 ) -> Iterator[tuple[Candidate, str, Checked]]:
     if workers < 2 or len(candidates) < PARALLEL_FROM:
         for candidate in candidates:
-            yield candidate, *check_file(candidate.path, plan, key)
+            yield candidate, *check_file(candidate.path, plans, key)
         return
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(plan, key)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(plans, key)) as pool:
         pending = iter(candidates)
         window: deque = deque()
         for candidate in pending:

@@ -10,6 +10,7 @@ from pipeline.intake.status import period_status
 from pipeline.ledger import connect, periods
 from pipeline.outputs.period_data import PeriodData, load_period
 from pipeline.outputs.report import interim as interim
+from pipeline.outputs.report import plan_review as plan_review
 from pipeline.outputs.report import sections as sections
 from pipeline.outputs.report.builder import Builder, open_reference, save_atomic, set_properties
 from pipeline.outputs.report.sections import Context, Wording, long_date
@@ -59,7 +60,7 @@ def _load(ws: Workspace, wanted: list[int]) -> list[PeriodData]:
 
 def _earlier(ws: Workspace, period: int) -> list[int]:
     with connect(ws.ledger_path) as conn:
-        return [p for p in periods(conn) if p < period]
+        return [p for p in periods(conn, plan_id=ws.plan.id) if p < period]
 
 
 def write_report(
@@ -134,3 +135,39 @@ def write_interim(
     interim.annexes(ctx, found)
     set_properties(ctx.out.doc, f"{plan.title}: {title}", ws.settings.office, today)
     return save_atomic(ctx.out.doc, ws.outbox / f"interim_report_{first}-{last}.docx")
+
+
+def write_plan_review(
+    ws: Workspace, *, final: bool = False, today: dt.date | None = None
+) -> list[Path]:
+    """Write the final implementation report of a plan over all its periods,
+    outbox/implementation_report_<plan>.docx, and the same tables as a workbook beside it."""
+    from pipeline.outputs.report.review_workbook import write_review_workbook
+    from pipeline.outputs.review_data import load_review, plan_to_review
+
+    today = today or dt.date.today()
+    review = load_review(plan_to_review(ws))
+    plan, last = review.plan, review.found[-1]
+    values = {
+        "period": plan.last_period,
+        "first": plan.first_period,
+        "last": plan.last_period,
+        "deadline": long_date(last.status.deadline),
+        "accepted": len(last.accepted),
+        "actions": len(plan.actions),
+    }
+    ctx, title = _context(ws, plan, "plan_review", final, today, values)
+    dest = ws.outbox / f"implementation_report_{plan.id}.docx"
+    workbook = dest.with_suffix(".xlsx")
+    sections.cover(ctx, title, ctx.words("cover.plan_review_recipient"), final)
+    sections.contents(ctx)
+    plan_review.summary(ctx, review, workbook.name)
+    plan_review.trajectories(ctx, review)
+    plan_review.outcomes(ctx, review)
+    plan_review.women_and_men(ctx, review)
+    plan_review.amounts(ctx, review)
+    plan_review.lessons(ctx, review)
+    plan_review.ministries(ctx, review)
+    plan_review.annexes(ctx, review)
+    set_properties(ctx.out.doc, f"{plan.title}: {title}", ws.settings.office, today)
+    return [save_atomic(ctx.out.doc, dest), write_review_workbook(review, ctx.words, workbook)]
