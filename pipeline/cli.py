@@ -149,27 +149,23 @@ def plan_show_cmd(obj: Invocation) -> None:
       nap plan show
       nap plan show --plan workbook_templates/plans/next-plan/plan.toml
     """
-    from pipeline.plan.register import read_plan
-    from pipeline.workspace import plans_to_check
+    from pipeline.plan.checking import check_plans
 
-    paths, overlaps = plans_to_check(obj.root, obj.plan)
-    failed = []
-    for index, path in enumerate(paths):
+    checked = check_plans(obj.root, obj.plan)
+    for index, check in enumerate(checked.plans):
         if index:
             click.echo("")
-        plan, problems = read_plan(path)
-        for p in problems:
+        for p in check.problems:
             click.echo(str(p))
-        if plan is None:
-            failed.append(f"the plan register {path} has {len(problems)} problem(s), listed above")
-            continue
-        _print_plan(plan)
-    for p in overlaps:
+        if check.plan is not None:
+            _print_plan(check.plan)
+        for previous in dict.fromkeys(link.previous_plan for link in check.links):
+            count = sum(link.previous_plan == previous for link in check.links)
+            click.echo(f"Carried over from {previous}: {count} action(s)")
+    for p in checked.overlaps:
         click.echo(str(p))
-    if overlaps:
-        failed.append(f"{len(overlaps)} plan(s) claim years of another, listed above")
-    if failed:
-        raise NapError("; ".join(failed))
+    if checked.failures:
+        raise NapError("; ".join(checked.failures))
 
 
 def _print_plan(plan) -> None:

@@ -148,6 +148,16 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         Severity.WARNING,
         "the plan's title was taken as '{value}'; correct it in plan.toml if needed",
     ),
+    # Actions a plan carries over from an earlier one (carry_over.csv beside its plan.toml)
+    "carry-over-unknown-action": (
+        Severity.ERROR,
+        "'{value}' is not an action of the plan {plan}; correct it or remove the row",
+    ),
+    "carry-over-unknown-plan": (
+        Severity.ERROR,
+        "'{value}' is no earlier plan beside this one; give the id of the plan the action "
+        "continues",
+    ),
     # The contacts list (workbook_templates/contacts.csv)
     "contacts-bad-header": (Severity.ERROR, "the header must be: {expected}"),
     "contacts-extra-fields": (

@@ -209,7 +209,8 @@ def _prepare(
     plan = ws.plan
     ws.check_period(period)
     codes = ws.check_ministries(ministries)
-    return plan, codes, load_contacts(ws.data_file(CONTACTS_FILE), plan)
+    contacts = load_contacts(ws.data_file(CONTACTS_FILE), plan, others=ws.ministry_codes)
+    return plan, codes, contacts
 
 
 def _issued_templates(ws: Workspace, period: int, codes: Sequence[str]) -> dict[str, Path]:

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 from pipeline.failures import NapError
 from pipeline.intake.status import period_status
-from pipeline.ledger import connect, periods
+from pipeline.ledger import Connection, connect, last_statuses, periods
 from pipeline.outputs.period_data import PeriodData, load_period
+from pipeline.plan.carry_over import Link, links_of_workspace
 from pipeline.plan.register import Action, Plan
 from pipeline.template.contract import PROGRESS_STATUSES, STATUSES
 from pipeline.workspace import Workspace
@@ -55,6 +56,10 @@ class PlanReview:
     plan: Plan
     years: tuple[int, ...]  # every period of the plan
     found: list[PeriodData] = field(default_factory=list)  # the years with returns
+    links_from: list[Link] = field(default_factory=list)  # actions continuing earlier ones
+    links_into: list[Link] = field(default_factory=list)  # actions a later plan continues
+    # where each action continued from an earlier plan stood when that plan ended
+    stood: dict[str, str] = field(default_factory=dict)
 
     @property
     def by_year(self) -> dict[int, PeriodData]:
@@ -170,10 +175,25 @@ def load_review(ws: Workspace) -> PlanReview:
             f"({plan.first_period}-{plan.last_period}), so there is nothing to review; "
             "give --plan ID for another plan"
         )
+    links = links_of_workspace(ws)
+    review.links_from = [link for link in links if link.plan == plan.id]
+    review.links_into = [link for link in links if link.previous_plan == plan.id]
     with connect(ws.ledger_path) as conn:
         grace = ws.settings.late_after_days
         review.found = [load_period(conn, s, grace) for s in with_returns]
+        review.stood = {link.action: _stood(conn, plan, link) for link in review.links_from}
     return review
+
+
+def _stood(conn: Connection, plan: Plan, link: Link) -> str:
+    """The last status each ministry of the action gave the earlier action, by ministry."""
+    ministries = next((a.ministries for a in plan.actions if a.id == link.action), ())
+    found = []
+    for code in ministries:
+        statuses = last_statuses(conn, code, plan.first_period, plan_id=link.previous_plan)
+        if link.previous_action in statuses:
+            found.append(f"{code}: {statuses[link.previous_action]}")
+    return "; ".join(found)
 
 
 def plan_to_review(ws: Workspace) -> Workspace:

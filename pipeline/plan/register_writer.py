@@ -48,9 +48,20 @@ def write_tables(folder: Path, draft: Draft) -> None:
         ministries = a.ministries if a.ministries == ALL else ";".join(a.ministries)
         bodies, measures = ";".join(a.bodies), ";".join(a.measures)
         rows.append(
-            (a.id, a.pillar, a.objective, a.action, a.indicator, a.responsible_printed, bodies,
-             ministries, measures, a.count_label, a.note)
-        )  # fmt: skip
+            (
+                a.id,
+                a.pillar,
+                a.objective,
+                a.action,
+                a.indicator,
+                a.responsible_printed,
+                bodies,
+                ministries,
+                measures,
+                a.count_label,
+                a.note,
+            )
+        )
     _write_text(folder / ACTIONS_FILE, _csv(rows))
     bodies = [("code", "name", "ministry"), *((m.code, m.name, m.code) for m in draft.ministries)]
     _write_text(folder / BODIES_FILE, _csv(bodies))

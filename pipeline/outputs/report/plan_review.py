@@ -318,6 +318,44 @@ def _return_cell(
     return ctx.words("plan_review.cell_accepted", completeness=completeness), ACCEPTED_FILL, True
 
 
+def carried_over(ctx: Context, review: PlanReview) -> None:
+    """The actions this plan continues from an earlier one, with where they stood then, and
+    those a later plan continues; nothing when no carry_over.csv names this plan."""
+    if not review.links_from and not review.links_into:
+        return
+    out, words = ctx.out, ctx.words
+    out.paragraph(words("plan_review.carried_title"), "Heading 1")
+    header = (
+        words("plan_review.header_action"),
+        words("plan_review.header_other"),
+        words("plan_review.header_status"),
+    )
+    for previous in dict.fromkeys(link.previous_plan for link in review.links_from):
+        out.paragraph(words("plan_review.carried_from", plan=previous))
+        rows = []
+        for link in (x for x in review.links_from if x.previous_plan == previous):
+            if link.action in _ids(ctx):
+                action = ctx.plan.action(link.action)
+                status = review.stood.get(link.action) or DASH
+                rows.append(
+                    (f"{action.id} {short(action.action, 50)}", link.previous_action, status)
+                )
+        out.table(header, rows, (7.0, 2.6, 7.0))
+    for later in dict.fromkeys(link.plan for link in review.links_into):
+        out.paragraph(words("plan_review.carried_into", plan=later))
+        rows = []
+        for link in (x for x in review.links_into if x.plan == later):
+            if link.previous_action in _ids(ctx):
+                action = ctx.plan.action(link.previous_action)
+                final = review.final_roll_up(action)
+                rows.append((f"{action.id} {short(action.action, 50)}", link.action, final))
+        out.table(header, rows, (7.0, 2.6, 7.0))
+
+
+def _ids(ctx: Context) -> set[str]:
+    return {a.id for a in ctx.plan.actions}
+
+
 def annexes(ctx: Context, review: PlanReview) -> None:
     ctx.out.paragraph(ctx.words("annexes.title"), "Heading 1")
     methodology(ctx)

@@ -251,4 +251,35 @@ def overview(book: Book, review: PlanReview, words: Wording) -> None:
     _colour(book, ws, rng, ["status"])
 
 
-SHEETS = (overview, actions, trajectories, outcomes, figures, lessons, ministries)
+def carried(book: Book, review: PlanReview, words: Wording) -> None:
+    """The links of carry_over.csv that concern this plan, either way; no sheet without."""
+    if not review.links_from and not review.links_into:
+        return
+    ws = book.sheet("Carried over", words("plan_review.carried_title"), "")
+    cols = [
+        KEY,
+        Col("way", 16, header="Carried"),
+        Col("plan", 20, header="Other plan"),
+        Col("other", 12, header="Its action"),
+        Col("status", 40, "wrap", header="Status"),
+    ]
+    rows = [
+        [x.action, "from", x.previous_plan, x.previous_action, review.stood.get(x.action, "")]
+        for x in review.links_from
+    ]
+    ids = {a.id for a in review.plan.actions}
+    rows += [
+        [
+            x.previous_action,
+            "into",
+            x.plan,
+            x.action,
+            review.final_roll_up(review.plan.action(x.previous_action)),
+        ]
+        for x in review.links_into
+        if x.previous_action in ids
+    ]
+    book.listing(ws, 3, cols, rows)
+
+
+SHEETS = (overview, actions, trajectories, outcomes, carried, figures, lessons, ministries)

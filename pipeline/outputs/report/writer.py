@@ -164,6 +164,7 @@ def write_plan_review(
     plan_review.summary(ctx, review, workbook.name)
     plan_review.trajectories(ctx, review)
     plan_review.outcomes(ctx, review)
+    plan_review.carried_over(ctx, review)
     plan_review.women_and_men(ctx, review)
     plan_review.amounts(ctx, review)
     plan_review.lessons(ctx, review)
