@@ -144,3 +144,10 @@ def write_ministries(path: Path, *, with_ctie: bool = False) -> Path:
     text = MINISTRIES_CSV.replace("Digitalisation\n", "Digitalisation" + CTIE_ALIAS)
     path.write_text(text if with_ctie else MINISTRIES_CSV, encoding="utf-8")
     return path
+
+
+def import_args(folder: Path, plan_id: str, *more: str) -> list[str]:
+    """`nap plan import` of the matrix and ministries list written in `folder`."""
+    matrix, ministries = str(folder / "matrix.xlsx"), str(folder / "ministries.csv")
+    return ["plan", "import", matrix, "--id", plan_id, "--periods", "2024-2028",
+            "--ministries", ministries, *more]  # fmt: skip

@@ -20,6 +20,7 @@ from pipeline.plan.ministries_list import Matcher, read_ministries
 from pipeline.plan.register import load_plan
 from pipeline.plan.words import load_vocabulary
 from pipeline.workspace import Workspace, shipped_data_file
+from tests import matrices
 from tests.filling import fill_template, sample_answers
 from tests.matrices import ACTIONS, NEW_MINISTRY, write_matrix, write_ministries
 
@@ -32,18 +33,7 @@ def nap(root: Path, *args: str):
 
 
 def import_args(folder: Path, *more: str) -> list[str]:
-    return [
-        "plan",
-        "import",
-        str(folder / "matrix.xlsx"),
-        "--id",
-        NEW,
-        "--periods",
-        "2024-2028",
-        "--ministries",
-        str(folder / "ministries.csv"),
-        *more,
-    ]
+    return matrices.import_args(folder, NEW, *more)
 
 
 def review_rows(root: Path) -> list[dict[str, str]]:
@@ -125,7 +115,7 @@ def test_the_register_reads_the_matrix_as_it_was_meant(imported):
     assert plan.action("II.02").ministries == ("MAI", "MDIGI")
     assert plan.action("III.06").ministries == ("MDIGI",)  # CTIE, now an alias
     assert plan.action("I.03").ministries == ("MAI",)  # "Police grand-ducale"
-    assert plan.action("I.06").indicator == "Rapport publié\nNombre de participantes au réseau"
+    assert plan.action("I.06").indicator == "Rapport publié; Nombre de participantes au réseau"
     assert plan.action("I.02").measures == ("count",)
     assert plan.action("I.02").count_label == "Candidatures reçues"
     assert plan.action("II.04").measures == ("amount",)
@@ -307,3 +297,16 @@ def test_all_ministries_in_french_or_english(tmp_path):
     listed, _ = read_ministries(write_ministries(tmp_path / "m.csv"))
     matcher = Matcher(listed, WORDS)
     assert all(matcher.find(c).everyone for c in ("All", "Tous les ministères", "all ministries"))
+
+
+def test_a_register_still_being_corrected_stops_only_its_own_years(tmp_path):
+    write_matrix(tmp_path / "matrix.xlsx")
+    write_ministries(tmp_path / "ministries.csv")
+    root = tmp_path / "ws"
+    assert nap(root, *import_args(tmp_path)).exit_code == 0
+    old = nap(root, "templates", "--period", "2023")
+    assert old.exit_code == 0 and old.output.count("wrote ") == 8
+    assert nap(root, "ingest").exit_code == 0
+    new = nap(root, "templates", "--period", "2024")
+    assert new.exit_code == 1
+    assert "the plan register does not load: actions.csv: line 20, ministries" in new.output

@@ -20,7 +20,7 @@ from pipeline.plan.periods import head_for, overlaps
 from pipeline.template import contract as c
 from pipeline.workspace import Workspace
 from tests.filling import fill_template, sample_answers
-from tests.matrices import NEW_MINISTRY, write_matrix, write_ministries
+from tests.matrices import NEW_MINISTRY, import_args, write_matrix, write_ministries
 
 OLD, NEW = "lu-wps-2018-2023", "lu-wps-2024-2028"
 CARRIED = {"I.04": "I.05", "II.04": "II.12"}  # new action <- old action, both MAEE's
@@ -37,18 +37,7 @@ def two_plans(tmp_path_factory):
     root = folder / "ws"
     write_matrix(folder / "matrix.xlsx")
     write_ministries(folder / "ministries.csv", with_ctie=True)
-    imported = nap(
-        root,
-        "plan",
-        "import",
-        str(folder / "matrix.xlsx"),
-        "--id",
-        NEW,
-        "--periods",
-        "2024-2028",
-        "--ministries",
-        str(folder / "ministries.csv"),
-    )
+    imported = nap(root, *import_args(folder, NEW))
     assert imported.exit_code == 0, imported.output
     links = "".join(f"{new},{OLD},{old}\n" for new, old in CARRIED.items())
     carry_over = root / "workbook_templates/plans" / NEW / "carry_over.csv"

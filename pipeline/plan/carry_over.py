@@ -56,39 +56,27 @@ def read_links(plan_file: Path, plan_id: str) -> tuple[list[Link], list[Problem]
     return links, []
 
 
+def _link_problem(link: Link, code: str, column: str, value: str, **fields: str) -> Problem:
+    cell = f"line {link.line}, {column}"
+    return problem(code, file=FILE, cell=cell, action=link.action, value=value, **fields)
+
+
 def check_links(links: list[Link], plan: Plan, previous: dict[str, Plan]) -> list[Problem]:
     """Each link names an action of this plan and one of a plan of the workspace."""
     found = []
+    unknown = "carry-over-unknown-action"
     for link in links:
-        where = {"file": FILE, "action": link.action}
         if link.action not in {a.id for a in plan.actions}:
-            found.append(
-                problem(
-                    "carry-over-unknown-action",
-                    cell=f"line {link.line}, action",
-                    value=link.action,
-                    plan=plan.id,
-                    **where,
-                )
-            )
+            found.append(_link_problem(link, unknown, "action", link.action, plan=plan.id))
         before = previous.get(link.previous_plan)
         if before is None or before.id == plan.id:
             found.append(
-                problem(
-                    "carry-over-unknown-plan",
-                    cell=f"line {link.line}, previous_plan",
-                    value=link.previous_plan,
-                    **where,
-                )
+                _link_problem(link, "carry-over-unknown-plan", "previous_plan", link.previous_plan)
             )
         elif link.previous_action not in {a.id for a in before.actions}:
             found.append(
-                problem(
-                    "carry-over-unknown-action",
-                    cell=f"line {link.line}, previous_action",
-                    value=link.previous_action,
-                    plan=before.id,
-                    **where,
+                _link_problem(
+                    link, unknown, "previous_action", link.previous_action, plan=before.id
                 )
             )
     return found

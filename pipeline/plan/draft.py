@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pipeline.plan.guesses import MeasureGuess, guess_measures, pillar_heading, roman
 from pipeline.plan.matrix import Matrix, MatrixRow, Place
 from pipeline.plan.ministries_list import ListedMinistry, Matcher
-from pipeline.plan.register import ALL, ID_PATTERN
+from pipeline.plan.register import ID_PATTERN, Action
 from pipeline.plan.words import Vocabulary
 from pipeline.problems import Problem, problem
 
@@ -23,22 +23,18 @@ class DraftPillar:
     at: Place
 
 
-@dataclass
+@dataclass(frozen=True)
 class DraftAction:
-    """One row of actions.csv, with the matrix cell it came from."""
+    """One row of actions.csv, with the matrix cell it came from; a row for every ministry
+    ("All") has no ministries of its own."""
 
-    id: str
-    pillar: str
-    objective: str
-    action: str
-    indicator: str
-    responsible_printed: str
-    bodies: tuple[str, ...]
-    ministries: tuple[str, ...] | str  # codes, or ALL
-    measures: tuple[str, ...]
-    count_label: str
-    note: str
+    row: Action
+    everyone: bool
     at: Place
+
+    @property
+    def id(self) -> str:
+        return self.row.id
 
 
 @dataclass
@@ -65,8 +61,8 @@ def draft_register(
         for text, at in matrix.headings.items()
         if text not in headings
     ]
-    used = {code for a in draft.actions for code in a.ministries if a.ministries != ALL}
-    everyone = any(a.ministries == ALL for a in draft.actions)
+    used = {code for a in draft.actions for code in a.row.ministries}
+    everyone = any(a.everyone for a in draft.actions)
     draft.ministries = [m for m in listed if everyone or m.code in used]
     draft.problems += [
         problem("import-ministry-unused", file=list_file, cell=f"line {m.line}", value=m.code)
@@ -85,8 +81,14 @@ def _pillars(matrix: Matrix, headings: list[str], words: Vocabulary) -> list[Dra
     pillars = []
     for number, (_, name), heading in zip(numbers, parsed, headings, strict=True):
         at = next(r.pillar_at for r in matrix.rows if (r.pillar or r.sheet) == heading)
-        pillars.append(DraftPillar(roman(number or 0), name, heading, at))
+        pillars.append(DraftPillar(roman(number or 0), one_line(name), heading, at))
     return pillars
+
+
+def one_line(text: str) -> str:
+    """A cell's line breaks as spaces: one row of actions.csv is then one line, and the
+    line numbers `nap plan` gives are the rows Excel shows."""
+    return " ".join(text.split())
 
 
 class _Drafter:
@@ -121,22 +123,22 @@ class _Drafter:
             self.note("import-no-indicator", (row.sheet, row.at("indicator")), action_id)
         for joined in row.joined:
             self.note("import-row-joined", (row.sheet, f"A{joined}"), action_id)
-        bodies, ministries = self._responsible(action_id, row)
+        bodies, everyone = self._responsible(action_id, row)
         guess = self._measures(action_id, row, indicator)
-        return DraftAction(
+        action = Action(
             id=action_id,
             pillar=pillar.id,
-            objective=objective,
-            action=texts["action"],
-            indicator=indicator,
-            responsible_printed=texts.get("responsible", ""),
+            objective=one_line(objective),
+            action=one_line(texts["action"]),
+            indicator=one_line(indicator),
+            responsible_printed=one_line(texts.get("responsible", "")),
             bodies=bodies,
-            ministries=ministries,
+            ministries=bodies,
             measures=guess.measures,
             count_label=guess.count_label,
             note=self._numbered(row, action_id),
-            at=(row.sheet, row.at()),
         )
+        return DraftAction(action, everyone, (row.sheet, row.at()))
 
     def _measures(self, action_id: str, row: MatrixRow, indicator: str) -> MeasureGuess:
         guess = guess_measures(indicator, self.words)
@@ -169,17 +171,13 @@ class _Drafter:
         given = row.texts.get("id", "")
         return f"{given} in the matrix" if given and given != action_id else ""
 
-    def _responsible(
-        self, action_id: str, row: MatrixRow
-    ) -> tuple[tuple[str, ...], tuple[str, ...] | str]:
-        """The ministries the responsible cell names (ALL for all of them); a body that is
-        no ministry of the list is kept as printed and named in the review."""
+    def _responsible(self, action_id: str, row: MatrixRow) -> tuple[tuple[str, ...], bool]:
+        """The ministries the responsible cell names, or that it names them all; a body that
+        is no ministry of the list is kept as printed and named in the review."""
         found = self.matcher.find(row.texts.get("responsible", ""))
         at = (row.sheet, row.at("responsible"))
-        if found.everyone:
-            return (), ALL
         for body in found.unmapped:
             self.note("import-body-unmapped", at, action_id, value=body, list=self.list_file)
-        if not found.codes:
+        if not found.codes and not found.everyone:
             self.note("import-no-ministry", at, action_id, list=self.list_file)
-        return found.codes, found.codes
+        return found.codes, found.everyone

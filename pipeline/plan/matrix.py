@@ -241,6 +241,6 @@ class _Table:
         assert self.last is not None
         for role in ("indicator", "responsible"):
             if texts.get(role) and texts[role] not in self.last.texts[role]:
-                joined = "\n".join(filter(None, (self.last.texts[role], texts[role])))
+                joined = "; ".join(filter(None, (self.last.texts[role], texts[role])))
                 self.last.texts[role] = joined
         self.last.joined.append(r)

@@ -44,23 +44,12 @@ def _csv(rows: Iterable[Sequence[object]]) -> str:
 def write_tables(folder: Path, draft: Draft) -> None:
     """actions.csv and bodies.csv: one body per reporting ministry, named after it."""
     rows = [ACTION_COLUMNS]
-    for a in draft.actions:
-        ministries = a.ministries if a.ministries == ALL else ";".join(a.ministries)
-        bodies, measures = ";".join(a.bodies), ";".join(a.measures)
+    for draft_action in draft.actions:
+        a = draft_action.row
+        ministries = ALL if draft_action.everyone else ";".join(a.ministries)
         rows.append(
-            (
-                a.id,
-                a.pillar,
-                a.objective,
-                a.action,
-                a.indicator,
-                a.responsible_printed,
-                bodies,
-                ministries,
-                measures,
-                a.count_label,
-                a.note,
-            )
+            [getattr(a, column) for column in ACTION_COLUMNS[:6]]
+            + [";".join(a.bodies), ministries, ";".join(a.measures), a.count_label, a.note]
         )
     _write_text(folder / ACTIONS_FILE, _csv(rows))
     bodies = [("code", "name", "ministry"), *((m.code, m.name, m.code) for m in draft.ministries)]

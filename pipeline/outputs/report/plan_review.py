@@ -34,6 +34,13 @@ def _fill(category: str) -> str | None:
     return COLOURS.get(NO_RETURN if category == NO_RETURNS else category)
 
 
+def _heading(ctx: Context, key: str, style: str = "Heading 1", intro: str = "") -> None:
+    """A section's heading and, when given, the key of its introduction."""
+    ctx.out.paragraph(ctx.words(f"plan_review.{key}"), style)
+    if intro:
+        ctx.out.paragraph(ctx.words(f"plan_review.{intro}"))
+
+
 def and_list(ctx: Context, items: Sequence[object]) -> str:
     words = [str(i) for i in items]
     if len(words) < 2:
@@ -72,8 +79,7 @@ def summary(ctx: Context, review: PlanReview, workbook: str) -> None:
 
 def final_statuses(ctx: Context, review: PlanReview) -> None:
     out, words = ctx.out, ctx.words
-    out.paragraph(words("plan_review.final_title"), "Heading 2")
-    out.paragraph(words("plan_review.final_intro"))
+    _heading(ctx, "final_title", "Heading 2", intro="final_intro")
     finals = [review.final_roll_up(a) for a in review.plan.actions]
     total = len(finals)
     rows = [(c, str(finals.count(c)), percent(finals.count(c) / total)) for c in FINAL_CATEGORIES]
@@ -89,8 +95,7 @@ def final_statuses(ctx: Context, review: PlanReview) -> None:
 def trajectories(ctx: Context, review: PlanReview) -> None:
     """Per pillar, one row per action: its combined status each year, and the final one."""
     out, words = ctx.out, ctx.words
-    out.paragraph(words("plan_review.trajectory_title"), "Heading 1")
-    out.paragraph(words("plan_review.trajectory_intro"))
+    _heading(ctx, "trajectory_title", intro="trajectory_intro")
     year_width = min(1.7, 9.6 / len(review.years))
     final_width = 2.2
     widths = (
@@ -117,8 +122,8 @@ def trajectories(ctx: Context, review: PlanReview) -> None:
 def outcomes(ctx: Context, review: PlanReview) -> None:
     """What was completed, what never started, and which ministry never reported on what."""
     out, words = ctx.out, ctx.words
-    out.paragraph(words("plan_review.outcomes_title"), "Heading 1")
-    out.paragraph(words("plan_review.completed_title"), "Heading 2")
+    _heading(ctx, "outcomes_title")
+    _heading(ctx, "completed_title", "Heading 2")
     done = review.completed()
     if done:
         out.paragraph(words("plan_review.completed_intro"))
@@ -127,7 +132,7 @@ def outcomes(ctx: Context, review: PlanReview) -> None:
         out.table(header, rows, (1.6, 12.4, 2.6))
     else:
         out.paragraph(words("plan_review.completed_none"))
-    out.paragraph(words("plan_review.never_started_title"), "Heading 2")
+    _heading(ctx, "never_started_title", "Heading 2")
     never = review.never_started()
     if never:
         out.paragraph(words("plan_review.never_started_intro"))
@@ -141,7 +146,7 @@ def outcomes(ctx: Context, review: PlanReview) -> None:
 
 def never_reported(ctx: Context, review: PlanReview) -> None:
     out, words = ctx.out, ctx.words
-    out.paragraph(words("plan_review.never_reported_title"), "Heading 2")
+    _heading(ctx, "never_reported_title", "Heading 2")
     missing = review.never_reported()
     rows = []
     for ministry in review.plan.ministries:
@@ -179,7 +184,7 @@ def _partial(ctx: Context, series: Series, year: int) -> str:
 def women_and_men(ctx: Context, review: PlanReview) -> None:
     """Per sex-disaggregated indicator, women and men each year, and a small trend chart."""
     out, words = ctx.out, ctx.words
-    out.paragraph(words("plan_review.women_title"), "Heading 1")
+    _heading(ctx, "women_title")
     actions = [a for a in review.plan.actions if "women_men" in a.measures]
     pairs = [(a, review.series(a, "women"), review.series(a, "men")) for a in actions]
     pairs = [(a, w, m) for a, w, m in pairs if any(v is not None for v in w.values.values())]
@@ -221,7 +226,7 @@ def _women_cells(ctx: Context, review: PlanReview, women: Series, men: Series) -
 def amounts(ctx: Context, review: PlanReview) -> None:
     """Per action with an amount, the euros of each year; and each year's total."""
     out, words = ctx.out, ctx.words
-    out.paragraph(words("plan_review.amounts_title"), "Heading 1")
+    _heading(ctx, "amounts_title")
     series = [
         (a, review.series(a, "amount")) for a in review.plan.actions if "amount" in a.measures
     ]
@@ -249,8 +254,7 @@ def amounts(ctx: Context, review: PlanReview) -> None:
 def lessons(ctx: Context, review: PlanReview) -> None:
     """The challenges and next steps, by pillar and action, each text once with its years."""
     out, words = ctx.out, ctx.words
-    out.paragraph(words("plan_review.lessons_title"), "Heading 1")
-    out.paragraph(words("plan_review.lessons_intro"))
+    _heading(ctx, "lessons_title", intro="lessons_intro")
     written = False
     for pillar in review.plan.pillars:
         actions = [a for a in review.plan.actions if a.pillar == pillar.id]
@@ -280,8 +284,7 @@ def _lesson(ctx: Context, action: Action, entries: list[Entry]) -> None:
 def ministries(ctx: Context, review: PlanReview) -> None:
     """Per ministry and year: accepted on time or late, and how complete; then the count."""
     out, words = ctx.out, ctx.words
-    out.paragraph(words("plan_review.ministries_title"), "Heading 1")
-    out.paragraph(words("plan_review.ministries_intro"))
+    _heading(ctx, "ministries_title", intro="ministries_intro")
     rows, fills = [], []
     for ministry in review.plan.ministries:
         cells = [_return_cell(ctx, review, ministry.code, y) for y in review.years]
@@ -323,37 +326,32 @@ def carried_over(ctx: Context, review: PlanReview) -> None:
     those a later plan continues; nothing when no carry_over.csv names this plan."""
     if not review.links_from and not review.links_into:
         return
-    out, words = ctx.out, ctx.words
-    out.paragraph(words("plan_review.carried_title"), "Heading 1")
+    words = ctx.words
+    _heading(ctx, "carried_title")
     header = (
         words("plan_review.header_action"),
         words("plan_review.header_other"),
         words("plan_review.header_status"),
     )
+    ids = {a.id for a in ctx.plan.actions}
     for previous in dict.fromkeys(link.previous_plan for link in review.links_from):
-        out.paragraph(words("plan_review.carried_from", plan=previous))
-        rows = []
-        for link in (x for x in review.links_from if x.previous_plan == previous):
-            if link.action in _ids(ctx):
-                action = ctx.plan.action(link.action)
-                status = review.stood.get(link.action) or DASH
-                rows.append(
-                    (f"{action.id} {short(action.action, 50)}", link.previous_action, status)
-                )
-        out.table(header, rows, (7.0, 2.6, 7.0))
+        links = [x for x in review.links_from if x.previous_plan == previous and x.action in ids]
+        rows = [(x.action, x.previous_action, review.stood.get(x.action) or DASH) for x in links]
+        _carried_table(ctx, words("plan_review.carried_from", plan=previous), header, rows)
     for later in dict.fromkeys(link.plan for link in review.links_into):
-        out.paragraph(words("plan_review.carried_into", plan=later))
-        rows = []
-        for link in (x for x in review.links_into if x.plan == later):
-            if link.previous_action in _ids(ctx):
-                action = ctx.plan.action(link.previous_action)
-                final = review.final_roll_up(action)
-                rows.append((f"{action.id} {short(action.action, 50)}", link.action, final))
-        out.table(header, rows, (7.0, 2.6, 7.0))
+        links = [x for x in review.links_into if x.plan == later and x.previous_action in ids]
+        finals = [review.final_roll_up(ctx.plan.action(x.previous_action)) for x in links]
+        rows = [(x.previous_action, x.action, f) for x, f in zip(links, finals, strict=True)]
+        _carried_table(ctx, words("plan_review.carried_into", plan=later), header, rows)
 
 
-def _ids(ctx: Context) -> set[str]:
-    return {a.id for a in ctx.plan.actions}
+def _carried_table(
+    ctx: Context, intro: str, header: tuple[str, ...], rows: list[tuple[str, str, str]]
+) -> None:
+    """The links one way, each action of this plan with its text."""
+    ctx.out.paragraph(intro)
+    shown = [(f"{a} {short(ctx.plan.action(a).action, 50)}", other, s) for a, other, s in rows]
+    ctx.out.table(header, shown, (7.0, 2.6, 7.0))
 
 
 def annexes(ctx: Context, review: PlanReview) -> None:

@@ -45,6 +45,12 @@ def write_review_workbook(review: PlanReview, words: Wording, dest: Path) -> Pat
     return dest
 
 
+def _sheet(book: Book, words: Wording, name: str, key: str):
+    """A sheet titled and introduced as the report's section of the same key."""
+    title, intro = words(f"plan_review.{key}_title"), words(f"plan_review.{key}_intro")
+    return book.sheet(name, title, intro)
+
+
 def _years(review: PlanReview, kind: str = "text", width: float = 12) -> list[Col]:
     return [Col(str(y), width, kind, header=str(y)) for y in review.years]
 
@@ -55,9 +61,7 @@ def _colour(book: Book, ws, rng, fields: list[str]) -> None:
 
 
 def actions(book: Book, review: PlanReview, words: Wording) -> None:
-    ws = book.sheet(
-        "Actions", words("plan_review.trajectory_title"), words("plan_review.trajectory_intro")
-    )
+    ws = _sheet(book, words, "Actions", "trajectory")
     cols = [
         KEY,
         Col("pillar", 14, header="Pillar"),
@@ -124,9 +128,7 @@ def outcomes(book: Book, review: PlanReview, words: Wording) -> None:
 
 def figures(book: Book, review: PlanReview, words: Wording) -> None:
     """Long tables, one row per action and year: they filter and chart in Excel as they are."""
-    ws = book.sheet(
-        "Women and men", words("plan_review.women_title"), words("plan_review.women_intro")
-    )
+    ws = _sheet(book, words, "Women and men", "women")
     base = [KEY, Col("indicator", 44, "wrap", header="Indicator"), Col("year", 7, header="Year")]
     given = [
         Col("reporting", 11, "whole", header="Ministries giving it"),
@@ -148,9 +150,7 @@ def figures(book: Book, review: PlanReview, words: Wording) -> None:
             share = (women or 0) / total if total else None
             rows.append([a.id, a.indicator, str(y), women, men, share, w.reporting[y], w.expected])
     book.listing(ws, 3, cols, rows)
-    ws = book.sheet(
-        "Amounts", words("plan_review.amounts_title"), words("plan_review.amounts_intro")
-    )
+    ws = _sheet(book, words, "Amounts", "amounts")
     cols = [*base, Col("amount", 14, "decimal", header="Amount (EUR)"), *given]
     rows = []
     for a in (a for a in review.plan.actions if "amount" in a.measures):
@@ -163,9 +163,7 @@ def figures(book: Book, review: PlanReview, words: Wording) -> None:
 
 
 def lessons(book: Book, review: PlanReview, words: Wording) -> None:
-    ws = book.sheet(
-        "Challenges", words("plan_review.lessons_title"), words("plan_review.lessons_intro")
-    )
+    ws = _sheet(book, words, "Challenges", "lessons")
     cols = [
         Col("pillar", 8, header="Pillar"),
         KEY,
@@ -183,9 +181,7 @@ def lessons(book: Book, review: PlanReview, words: Wording) -> None:
 
 
 def ministries(book: Book, review: PlanReview, words: Wording) -> None:
-    ws = book.sheet(
-        "Ministries", words("plan_review.ministries_title"), words("plan_review.ministries_intro")
-    )
+    ws = _sheet(book, words, "Ministries", "ministries")
     cols = [
         MINISTRY,
         Col("year", 7, header="Year"),
