@@ -229,7 +229,8 @@ def _print_import(done, root: Path) -> None:
     click.echo(f"wrote {_rel(done.folder, root)}/: plan.toml, actions.csv, bodies.csv")
     for pillar in draft.pillars:
         count = sum(1 for a in draft.actions if a.row.pillar == pillar.id)
-        click.echo(f"  {pillar.id}. {pillar.name:<40} {count:>3}")
+        title = f"{pillar.id}. {pillar.name}"
+        click.echo(f"  {title:<40} {count:>3}")
     codes = [m.code + (" (new)" if m.code in done.new_ministries else "") for m in draft.ministries]
     click.echo(f"{len(draft.actions)} actions; reporting ministries: {', '.join(codes)}")
     if done.new_contacts:

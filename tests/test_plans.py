@@ -105,6 +105,10 @@ def test_histories_and_templates_do_not_mix_the_plans(two_plans):
     # only the carried-over actions show where they stood in the old plan
     assert {a for a, v in last.items() if v} == set(CARRIED)
     assert last["I.04"].endswith(f"(2023), I.05 of {OLD}")
+    assert nap(root, "report", "--period", "2024").exit_code == 0
+    with zipfile.ZipFile(root / "outbox/2024/committee_report_2024.docx") as z:
+        body = z.read("word/document.xml").decode()
+    assert "per reporting year" not in body  # no progress over the years of another plan
 
 
 def test_plan_lists_both_registers_and_the_carried_over_actions(two_plans):
