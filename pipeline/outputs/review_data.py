@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pipeline.failures import NapError
 from pipeline.intake.status import period_status
 from pipeline.ledger import Connection, connect, last_statuses, periods
-from pipeline.outputs.period_data import PeriodData, load_period
+from pipeline.outputs.period_data import NO_STATUS, PeriodData, load_period
 from pipeline.plan.carry_over import Link, links_of_workspace
 from pipeline.plan.register import Action, Plan
 from pipeline.template.contract import PROGRESS_STATUSES, STATUSES
@@ -18,6 +18,7 @@ from pipeline.workspace import Workspace
 NEVER = "Never reported"  # a pair with no status in any year of the plan
 NO_RETURNS = "No returns"  # a year in which no ministry's return was accepted
 LESSON_FIELDS = ("challenges", "next_steps")
+FINAL_STATUSES = (*STATUSES, NO_STATUS)  # what an action's final roll-up can be
 
 
 @dataclass(frozen=True)

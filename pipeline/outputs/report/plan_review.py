@@ -21,12 +21,10 @@ from pipeline.outputs.report.sections import (
     short,
     sources,
 )
-from pipeline.outputs.review_data import NO_RETURNS, Entry, PlanReview, Series
+from pipeline.outputs.review_data import FINAL_STATUSES, NO_RETURNS, Entry, PlanReview, Series
 from pipeline.plan.register import Action
-from pipeline.template.contract import STATUSES
 
 TEXT_WIDTH_CM = 16.6
-FINAL_CATEGORIES = (*STATUSES, "No status")
 DASH = "–"
 
 
@@ -41,7 +39,7 @@ def _heading(ctx: Context, key: str, style: str = "Heading 1", intro: str = "") 
         ctx.out.paragraph(ctx.words(f"plan_review.{intro}"))
 
 
-def and_list(ctx: Context, items: Sequence[object]) -> str:
+def _and_list(ctx: Context, items: Sequence[object]) -> str:
     words = [str(i) for i in items]
     if len(words) < 2:
         return "".join(words)
@@ -56,7 +54,7 @@ def summary(ctx: Context, review: PlanReview, workbook: str) -> None:
     empty = review.empty_years
     if empty:
         no_returns = words("plan_review.no_returns")
-        years = and_list(ctx, empty)
+        years = _and_list(ctx, empty)
         out.paragraph(words("plan_review.empty_years", years=years, no_returns=no_returns))
     else:
         out.paragraph(words("plan_review.no_empty_years"))
@@ -82,8 +80,8 @@ def final_statuses(ctx: Context, review: PlanReview) -> None:
     _heading(ctx, "final_title", "Heading 2", intro="final_intro")
     finals = [review.final_roll_up(a) for a in review.plan.actions]
     total = len(finals)
-    rows = [(c, str(finals.count(c)), percent(finals.count(c) / total)) for c in FINAL_CATEGORIES]
-    fills = [(COLOURS[c], None, None) for c in FINAL_CATEGORIES]
+    rows = [(c, str(finals.count(c)), percent(finals.count(c) / total)) for c in FINAL_STATUSES]
+    fills = [(COLOURS[c], None, None) for c in FINAL_STATUSES]
     header = (
         words("plan_review.header_status"),
         words("plan_review.header_actions"),

@@ -11,8 +11,8 @@ from pipeline.atomic import atomic_path
 from pipeline.outputs.consolidated.layout import Book, Col, Formats, timestamp
 from pipeline.outputs.period_data import CATEGORIES
 from pipeline.outputs.report.sections import Wording
-from pipeline.outputs.review_data import NO_RETURNS, PlanReview
-from pipeline.template.contract import HEADER_OF, STATUSES
+from pipeline.outputs.review_data import FINAL_STATUSES, NO_RETURNS, PlanReview
+from pipeline.template.contract import HEADER_OF
 
 KEY = Col("action_id", 9, header="Action ID")
 MINISTRY = Col("ministry", 9, header="Ministry")
@@ -241,8 +241,7 @@ def overview(book: Book, review: PlanReview, words: Wording) -> None:
         Col("actions", 12, "whole", header=words("plan_review.header_actions")),
         Col("share", 18, "percent", header=words("plan_review.header_share")),
     ]
-    statuses = [*STATUSES, "No status"]
-    rows = [[c, finals.count(c), finals.count(c) / len(finals)] for c in statuses]
+    rows = [[c, finals.count(c), finals.count(c) / len(finals)] for c in FINAL_STATUSES]
     rng = book.table(ws, 3 + len(facts) + 1, cols, rows)
     _colour(book, ws, rng, ["status"])
 
