@@ -40,7 +40,9 @@ def run_demo(root: Path, *, say: Callable[[str], None] = lambda _: None) -> Demo
         deadline = dt.date.today() + dt.timedelta(days=30)
         settings.write_text(
             f"# Settings of the demo workspace (see the coordinator's guide).\n"
-            f'deadline = "{deadline.isoformat()}"\n',
+            f'deadline = "{deadline.isoformat()}"\n'
+            "# Made-up data: the reports and the workbook say SAMPLE on every page.\n"
+            "sample = true\n",
             encoding="utf-8",
         )
     ws = Workspace.open(root, create=True)

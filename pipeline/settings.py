@@ -30,6 +30,7 @@ class Settings:
     contact_phone: str = ""
     office: str = "Ministry of Foreign and European Affairs"
     late_after_days: int = 0
+    sample: bool = False  # a workspace of made-up data (`nap demo`): its documents say SAMPLE
     smtp: Smtp = field(default_factory=Smtp)
 
     def deadline_for(self, period: int) -> dt.date:
@@ -56,7 +57,7 @@ def load_settings(path: Path) -> Settings:
         raise NapError(f"{path}: not valid TOML: {exc}") from exc
     contact = data.pop("contact", {})
     smtp = data.pop("smtp", {})
-    known = {"plan", "deadline", "office", "late_after_days"}
+    known = {"plan", "deadline", "office", "late_after_days", "sample"}
     unknown = (set(data) - known) | {
         f"contact.{k}" for k in set(contact) - {"name", "email", "phone"}
     }
@@ -72,6 +73,7 @@ def load_settings(path: Path) -> Settings:
             deadline=str(data.get("deadline", Settings.deadline)),
             office=str(data.get("office", Settings.office)),
             late_after_days=int(data.get("late_after_days", 0)),
+            sample=_flag(data.get("sample", False), "sample"),
             contact_name=str(contact.get("name", Settings.contact_name)),
             contact_email=str(contact.get("email", Settings.contact_email)),
             contact_phone=str(contact.get("phone", "")),
@@ -79,3 +81,10 @@ def load_settings(path: Path) -> Settings:
         )
     except (TypeError, ValueError) as exc:
         raise NapError(f"{path}: a setting has the wrong type: {exc}") from exc
+
+
+def _flag(value: object, name: str) -> bool:
+    """A true or false setting; "yes" or 1 would be a guess."""
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be true or false, not {value!r}")
+    return value

@@ -101,7 +101,7 @@ class Formats:
         add = wb.add_format
         numbers = NUMBER_FORMATS.items()
         total = {**style.CELL, "bold": True, "top": 2, "bg_color": f"#{style.PALE_GREY}"}
-        missing = {"bg_color": f"#{style.MISSING_FILL}", "font_color": f"#{style.MISSING_TEXT}"}
+        missing = {"bg_color": f"#{style.MISSING_FILL}"}
         status_header = {**style.CELL, "bold": True, "text_wrap": True}
         return cls(
             title=add(style.TITLE),
