@@ -523,6 +523,36 @@ def _period_range(text: str | None) -> tuple[int, int]:
     return first, last
 
 
+@cli.command("accessibility")
+@click.argument(
+    "documents",
+    nargs=-1,
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+)
+def accessibility_cmd(documents: tuple[Path, ...]) -> None:
+    """Check reports (.docx) for what a screen reader and a printed page need: pictures with
+    alternative text, tables with a repeating header row and rows that stay whole, headings
+    in order, a title and a language. Run it again after editing a report in Word; it exits
+    with 1 when something is missing.
+
+    \b
+    Example:
+      nap accessibility outbox/2019/committee_report_2019.docx
+    """
+    from pipeline.outputs.report.accessibility import check_document
+
+    findings = [f for path in documents for f in check_document(path)]
+    for finding in findings:
+        click.echo(str(finding))
+    if findings:
+        raise NapError(
+            f"{len(findings)} accessibility problem(s) in {len(documents)} document(s); "
+            "fix each in Word as said above, then check again"
+        )
+    click.echo(f"{len(documents)} document(s) checked: nothing missing")
+
+
 @cli.command("run")
 @period_option
 @plan_option

@@ -62,4 +62,3 @@ class Wording:
         if not isinstance(months, list) or len(months) != 12:
             raise NapError(f"{self.path.name}: [dates] months must list the 12 month names")
         return self("dates.format", day=day.day, month=months[day.month - 1], year=day.year)
-

@@ -85,9 +85,14 @@ class Action:
 
 @dataclass(frozen=True)
 class GlossaryEntry:
+    """An acronym and its definition, the one thing the committee reads; the note and the
+    source are the coordinator's, shown in the consolidated workbook only."""
+
     term: str
     meaning: str
     source: str = ""
+    note: str = ""
+    meaning_v1: str = ""  # the text templates of version 1 signed, where it has changed since
 
 
 @dataclass(frozen=True)

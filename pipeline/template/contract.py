@@ -188,5 +188,8 @@ def _register_v1(plan: Plan) -> dict[str, object]:
             )
             for a in plan.actions
         ],
-        "glossary": [pick(g, "term meaning source") for g in plan.glossary],
+        "glossary": [
+            {**pick(g, "term meaning source"), "meaning": g.meaning_v1 or g.meaning}
+            for g in plan.glossary
+        ],
     }

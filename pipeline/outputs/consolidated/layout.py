@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
+    from pipeline.outputs.wording import Wording
+
 # Headers of the fields shown on several sheets; the template's fields keep its own headers.
 HEADERS = {
     **HEADER_OF,
@@ -156,17 +158,22 @@ class Book:
     wb: Workbook
     formats: Formats
     page_header: str
+    words: Wording
+    mark: str = ""  # before every title: "SAMPLE – " in a workspace of made-up data
     table_numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     @classmethod
-    def start(cls, wb: Workbook, plan_title: str, period: int) -> Book:
-        title = plan_title.replace("&", "&&")[:120]  # & starts a code in page headers
-        return cls(wb, Formats.add_to(wb), f"&L&8{title}: {period}&R&8&A")
+    def start(
+        cls, wb: Workbook, plan_title: str, period: int, words: Wording, sample: bool
+    ) -> Book:
+        mark = f"{words('cover.header_sample')} – " if sample else ""
+        title = f"{mark}{plan_title}".replace("&", "&&")[:120]  # & starts a code in headers
+        return cls(wb, Formats.add_to(wb), f"&L&8{title}: {period}&R&8&A", words, mark)
 
     def sheet(self, name: str, title: str, subtitle: str, *, paper: int = 9) -> Worksheet:
         """A titled sheet that prints landscape, fitted to the page width."""
         ws = self.wb.add_worksheet(name)
-        ws.write_string(0, 0, title, self.formats.title)
+        ws.write_string(0, 0, f"{self.mark}{title}", self.formats.title)
         ws.write_string(1, 0, subtitle, self.formats.subtitle)
         ws.set_landscape()
         ws.set_paper(paper)  # 9: A4, 8: A3 for the widest sheets

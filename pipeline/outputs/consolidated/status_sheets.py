@@ -17,9 +17,11 @@ if TYPE_CHECKING:
     import pandas as pd
     from xlsxwriter.worksheet import Worksheet
 
+    from pipeline.outputs.wording import Wording
+
 OVERVIEW_NOTE = (
-    "Returns accepted by the ledger, deadline {deadline}; every value on the Actions sheet "
-    "names the file and cells it came from."
+    "The ministries' accepted returns; the deadline was {deadline}. Every value on the Actions "
+    "sheet names the file and cells it came from."
 )
 MINISTRY_COLUMNS = (
     Col("code", 8, header="Code"),
@@ -44,9 +46,9 @@ def overview(book: Book, data: PeriodData) -> Range:
     when its return came late."""
     status = data.status
     title = f"{data.plan.title}: consolidated returns for {data.period}"
-    note = OVERVIEW_NOTE.format(deadline=status.deadline.isoformat())
+    note = OVERVIEW_NOTE.format(deadline=book.words.date(status.deadline))
     ws = book.sheet("Overview", title, note)
-    figures = _key_figures(data)
+    figures = _key_figures(data, book.words)
     ws.write_string(3, 0, "Key figures", book.formats.heading)
     for row, (label, value, kind) in enumerate(figures, start=4):
         ws.merge_range(row, 0, row, 2, label, book.formats.label)
@@ -75,26 +77,31 @@ def overview(book: Book, data: PeriodData) -> Range:
     return rng
 
 
-def _key_figures(data: PeriodData) -> list[tuple[str, object, str]]:
-    """(label, value, column kind) of the figures a reader looks for first."""
+def _key_figures(data: PeriodData, words: Wording) -> list[tuple[str, object, str]]:
+    """(label, value, column kind) of the figures a reader looks for first; those the reports
+    show too are named by the wording file, so both say the same."""
     status, key = data.status, data.key_figures()
     late = [m.code for m in status.ministries if data.late_days(m) > 0]
     rows, with_status = sum(key.pairs.values()), sum(key.pairs[s] for s in STATUSES)
     return [
         ("Ministries asked to report", key.ministries, "whole"),
-        ("Returns accepted", key.accepted, "whole"),
+        (words("figures.returns"), key.accepted, "whole"),
         ("Ministries with no accepted return", ", ".join(status.missing) or "none", "text"),
         ("Returns accepted after the deadline", ", ".join(late) or "none", "text"),
         ("Actions in the plan", key.actions, "whole"),
-        ("Actions with at least one status", key.actions_reported, "whole"),
-        ("Action rows to report (action and ministry)", rows, "whole"),
-        ("Rows with a status", with_status, "whole"),
-        ("Completed or ongoing (share of applicable rows)", key.progress_share, "percent"),
-        ("Share of the rows with a status", with_status / rows if rows else None, "percent"),
-        ("Women reached", key.women, "whole"),
-        ("Men reached", key.men, "whole"),
-        ("Share of women", key.women_share, "percent"),
-        ("Amount reported (EUR)", key.amount, "decimal"),
+        (words("figures.actions"), key.actions_reported, "whole"),
+        (words("figures.reports"), rows, "whole"),
+        ("Action reports with a status", with_status, "whole"),
+        (words("figures.progress"), key.progress_share, "percent"),
+        (
+            "Share of the action reports with a status",
+            with_status / rows if rows else None,
+            "percent",
+        ),
+        (words("figures.women"), key.women, "whole"),
+        (words("figures.men"), key.men, "whole"),
+        (words("figures.women_share"), key.women_share, "percent"),
+        (words("figures.amount"), key.amount, "decimal"),
         ("Warnings in the accepted returns", len(data.issues), "whole"),
     ]
 
@@ -183,16 +190,16 @@ def roll_up(book: Book, tables: Tables) -> Range:
 
 
 BY_PILLAR_NOTE = (
-    "Counts of action rows (an action counts once for each ministry that reports on it), "
+    "Counts of action reports (one for each action and each ministry reporting on it), "
     "then of actions by their roll-up status."
 )
 
 
 def by_pillar(book: Book, tables: Tables) -> tuple[Range, Range]:
-    """Action rows by pillar and status, then actions by pillar and roll-up status; the
+    """Action reports by pillar and status, then actions by pillar and roll-up status; the
     ranges of both, pillar rows only."""
     ws = book.sheet("By pillar", f"Status by pillar, {tables.data.period}", BY_PILLAR_NOTE)
-    ws.write_string(3, 0, "Action rows by status", book.formats.heading)
+    ws.write_string(3, 0, "Action reports by status", book.formats.heading)
     rows = _count_table(book, ws, 4, tables.by_pillar)
     ws.write_string(rows.next_row + 1, 0, "Actions by roll-up status", book.formats.heading)
     return rows, _count_table(book, ws, rows.next_row + 2, tables.rollup_by_pillar)

@@ -278,7 +278,8 @@ def set_properties(doc: Document, title: str, author: str, today: dt.date, langu
     props.created = props.modified = props.last_printed = moment
     props.revision = 1
     props.language = language
-    properties = doc.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    path = "/".join(qn(tag) for tag in ("w:docDefaults", "w:rPrDefault", "w:rPr"))
+    properties = doc.styles.element.find(path)
     if properties is None:
         raise NapError("the reference document has no default fonts; run make_reference.py")
     lang = properties.find(qn("w:lang"))

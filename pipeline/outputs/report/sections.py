@@ -137,8 +137,9 @@ def women_chart(ctx: Context, data: PeriodData) -> None:
         return
     labels = [f"{a.id} {short(a.indicator, 48)}" for a, _, _ in found]
     values = [
-        words("charts.women_label", share=f"{w / (w + m):.0%}", women=number(w), total=number(w + m))
+        words("charts.women_label", share=f"{w / (w + m):.0%}", women=number(w), total=number(t))
         for _, w, m in found
+        for t in [w + m]
     ]
     shares = [(w / (w + m), a.id) for a, w, m in found]
     axes = (words("charts.women_axis"), words("charts.indicator_axis"))
@@ -312,8 +313,8 @@ def sources(ctx: Context, files: Sequence[tuple[int, FileRow]]) -> None:
         "rejected": words("annexes.rejected"),
     }
     rows = [
-        (str(period), f.ministry, f.name, words.date(f.received), use.get(f.outcome, f.outcome), f.sha256)
-        for period, f in files
+        (str(y), f.ministry, f.name, words.date(f.received), use[f.outcome], f.sha256)
+        for y, f in files
     ]
     keys = ("year", "ministry", "file", "received", "use", "checksum")
     header = tuple(words(f"annexes.{k}") for k in keys)
