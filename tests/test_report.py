@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import re
 import shutil
 from collections.abc import Iterator
@@ -12,13 +13,17 @@ from pathlib import Path
 
 import docx
 import pytest
+from click.testing import CliRunner
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
+from pipeline import excel_style as style
+from pipeline.cli import cli
 from pipeline.failures import NapError
 from pipeline.intake.ingest import ingest
 from pipeline.ledger import connect
 from pipeline.outputs.period_data import COLOURS
+from pipeline.outputs.report.accessibility import check_document
 from pipeline.outputs.report.writer import write_interim, write_report
 from pipeline.plan.register import Plan
 from pipeline.template.contract import PROGRESS_STATUSES
@@ -344,3 +349,107 @@ def test_interim_report_traces_every_action_across_years(cycle: Cycle) -> None:
     assert len(doc.inline_shapes) == 1
     with pytest.raises(NapError, match="no accepted return for 2021-2022"):
         write_interim(cycle.ws, 2021, 2022, today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def interim(cycle: Cycle) -> Path:
+    return write_interim(cycle.ws, 2018, 2019, today=TODAY)
+
+
+def test_the_annual_and_interim_reports_pass_the_accessibility_check(
+    cycle: Cycle, interim: Path
+) -> None:
+    assert check_document(cycle.path) == []
+    assert check_document(interim) == []
+    result = CliRunner().invoke(cli, ["accessibility", str(cycle.path), str(interim)])
+    assert result.exit_code == 0, result.output
+    assert "2 document(s) checked: nothing missing" in result.output
+
+
+def _inaccessible(path: Path) -> Path:
+    """What a report edited by hand can become: a picture without words, a table without a
+    header row, a heading that skips a level, no language and no title."""
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (20, 10), "white").save(picture, format="PNG")
+    doc = docx.Document()
+    doc.core_properties.title = ""
+    doc.add_heading("Chapter", 1)
+    doc.add_heading("An action", 3)
+    doc.add_picture(picture)
+    doc.add_table(rows=2, cols=2).cell(0, 0).text = "no header row"
+    lang = doc.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    for element in lang.findall(qn("w:lang")):
+        lang.remove(element)
+    doc.save(str(path))
+    return path
+
+
+def test_the_accessibility_check_names_each_problem_and_fails(tmp_path: Path) -> None:
+    path = _inaccessible(tmp_path / "edited.docx")
+    found = [(f.where, f.rule) for f in check_document(path)]
+    assert found == [
+        ("document", "no-title"),
+        ("document", "no-language"),
+        ("picture 1", "no-alt-text"),
+        ("table 1 (after 'An action')", "no-header-row"),
+        ("heading 'An action'", "heading-skips-a-level"),
+    ]
+    result = CliRunner().invoke(cli, ["accessibility", str(path)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[2] == (
+        "edited.docx: picture 1: no-alt-text: no alternative text; right-click it > View Alt "
+        "Text and say what it shows"
+    )
+    assert lines[-1].startswith("Error: 5 accessibility problem(s) in 1 document(s)")
+
+
+JARGON = ("pair", "ledger", "Report!", "Right-click", "update the table")
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def test_plain_words_and_one_date_format(cycle: Cycle, interim: Path) -> None:
+    for doc in (cycle.doc, docx.Document(str(interim))):
+        text = text_of(doc)
+        assert [t for t in JARGON if t.lower() in text.lower()] == []
+        assert ISO_DATE.findall(text) == []
+        assert "20 April 2020" in text  # the report's date
+    returns = first_table(cycle.doc, "Returns of the ministries")
+    assert {r[1] for r in returns[1:] if r[1]} == {"15 March 2020", "10 April 2020"}
+
+
+def test_late_returns_are_marked_late_in_words_and_colour(cycle: Cycle) -> None:
+    table = next(e for e in section(cycle.doc, "Returns of the ministries") if e.tag == qn("w:tbl"))
+    outcome = {}
+    for tr in list(table.iter(qn("w:tr")))[1:]:
+        cells = list(tr.iter(qn("w:tc")))
+        fill = cells[2].find(f"{qn('w:tcPr')}/{qn('w:shd')}")
+        outcome[cells[0].xpath("string(.)").split(" – ")[0]] = (
+            cells[2].xpath("string(.)"),
+            fill.get(qn("w:fill")),
+        )
+    assert outcome[LATE] == ("accepted, 10 days late", style.LATE_FILL)
+    assert outcome["MAEE"] == ("accepted", style.ON_TIME_FILL)
+    assert outcome[MISSING] == ("missing", COLOURS["No return"])
+    assert len({style.LATE_FILL, style.ON_TIME_FILL, COLOURS["No return"]}) == 3
+
+
+def test_the_glossary_gives_definitions_without_the_registers_notes(cycle: Cycle) -> None:
+    rows = first_table(cycle.doc, "Glossary of acronyms")
+    assert dict(rows[1:]) == {g.term: g.meaning for g in cycle.plan.glossary}
+    notes = [g.note for g in cycle.plan.glossary if g.note]
+    assert len(notes) >= 5
+    text = text_of(cycle.doc)
+    assert [n for n in notes if n in text] == []
+    assert "translation artefact" not in text and "reporting code" not in text
+
+
+def test_the_language_is_set_and_nothing_says_sample(cycle: Cycle) -> None:
+    assert cycle.doc.core_properties.language == "en-GB"
+    assert "SAMPLE" not in cycle.doc.core_properties.title
+    covers = [p.text for p in cycle.doc.paragraphs if p.style.name == "Draft Mark"]
+    assert covers == ["DRAFT – for discussion, not for circulation"]
+    header = "".join(p.text for s in cycle.doc.sections for p in s.header.paragraphs)
+    assert header.endswith("Annual report 2019\tDRAFT")

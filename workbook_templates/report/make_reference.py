@@ -247,6 +247,9 @@ def _sample(doc) -> None:
     ):
         cell.paragraphs[0].text = text
         cell.paragraphs[0].style = style
+    for row in table.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     doc.add_paragraph("Caption: Figure 1. A chart or a table", "Caption")
     doc.add_paragraph("Checksum: 0123456789abcdef", "Checksum")
 
