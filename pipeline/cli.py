@@ -482,6 +482,9 @@ def consolidate_cmd(obj: Invocation, period: int, formats: tuple[str, ...]) -> N
     "--periods", metavar="FIRST-LAST", help="Periods of the interim report, e.g. 2018-2020."
 )
 @click.option("--final", is_flag=True, help="Leave out the DRAFT mark.")
+@click.option(
+    "--pdf", is_flag=True, help="Also a PDF beside it, contents numbered (needs LibreOffice)."
+)
 @plan_option
 @click.pass_obj
 def report_cmd(
@@ -490,13 +493,15 @@ def report_cmd(
     interim: bool,
     periods: str | None,
     final: bool,
+    pdf: bool,
 ) -> None:
-    """Write the committee report (.docx) of a period, or the interim report across periods.
+    """Write the committee report (.docx) of a period, or the interim report across periods;
+    with --pdf, also a PDF ready to send, made by LibreOffice.
 
     \b
     Example:
       nap report --period 2019
-      nap report --period 2019 --final
+      nap report --period 2019 --final --pdf
       nap report --interim --periods 2018-2020
     """
     if interim:
@@ -511,6 +516,11 @@ def report_cmd(
     else:
         path = write_report(ws, period, final=final)
     click.echo(f"wrote {_rel(path, ws.root)}")
+    if pdf:
+        from pipeline.outputs.pdf import to_pdf
+
+        (made,) = to_pdf([path], path.parent)
+        click.echo(f"wrote {_rel(made, ws.root)}")
 
 
 def _period_range(text: str | None) -> tuple[int, int]:
