@@ -186,7 +186,7 @@ def report_picture(cover: Page, contents: Page, summary: Page, pillar: Page) -> 
     page, side by side."""
     parts = [
         cover.render(),
-        contents.render(0, contents.top, y1=contents.find("Annexes").y1 + 8),
+        contents.render(0, contents.top, y1=contents.words[-1].y0 - 4),  # above the footer
         summary.render(0, summary.top, y1=summary.find("Amount reported").y1 + 8),
         pillar.render(0, pillar.top, y1=pillar.find("Reports by action").y0 - 6),
     ]
@@ -218,7 +218,7 @@ def main() -> None:
         marked = page_with(feedback, "Fill in the white cells only", "Action ID")
         overview = page_with(consolidated, "Key figures", header="Overview")
         footer = overview.words[-1].y0 - 4
-        contents = page_with(report, "Contents", "Annexes")
+        contents = page_with(report, "Contents", "Executive summary", header="SAMPLE · DRAFT")
         summary = page_with(report, "Executive summary", "Returns accepted")
         pillar = page_with(report, "Main objective:")
         pictures = {

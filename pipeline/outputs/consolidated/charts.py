@@ -61,7 +61,7 @@ def women_chart(book: Book, shares: Range, period: int) -> None:
     title = f"{book.mark}{book.words('charts.women_caption')}"
     bar.set_title({"name": title, "name_font": TITLE})
     bar.set_x_axis(
-        {"name": book.words("charts.women_axis"), "min": 0, "max": 1, "num_format": "0%"}
+        {"name": book.words("figures.women_share"), "min": 0, "max": 1, "num_format": "0%"}
     )
     bar.set_y_axis({"name": book.words("charts.indicator_axis"), "reverse": True})
     bar.set_legend({"none": True})

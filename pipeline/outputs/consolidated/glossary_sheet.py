@@ -6,10 +6,6 @@ from __future__ import annotations
 from pipeline.outputs.consolidated.layout import Book, Col, Range
 from pipeline.plan.register import Plan
 
-GLOSSARY_NOTE = (
-    "The committee report prints the term and its meaning only; the note and the source are "
-    "the register's, for the coordinator (edit them in the plan's plan.toml)."
-)
 GLOSSARY_COLUMNS = (
     Col("term", 10, header="Term"),
     Col("meaning", 60, "wrap", header="Meaning (in the reports)"),
@@ -19,7 +15,15 @@ GLOSSARY_COLUMNS = (
 
 
 def glossary(book: Book, plan: Plan) -> Range:
-    ws = book.sheet("Glossary", f"Glossary of {plan.title}", GLOSSARY_NOTE)
+    """The reports print the term and its meaning only; the note and the source are edited in
+    the plan's plan.toml and shown here."""
+    ws = book.sheet(
+        "Glossary",
+        f"Glossary of {plan.title}",
+        "The committee report prints the term and its meaning; the note and the source are "
+        "for the coordinator.",
+    )
     entries = sorted(plan.glossary, key=lambda g: (g.term.casefold(), g.term))
-    rows = [[g.term, g.meaning, g.note, g.source] for g in entries]
-    return book.listing(ws, 3, GLOSSARY_COLUMNS, rows)
+    return book.listing(
+        ws, 3, GLOSSARY_COLUMNS, [[g.term, g.meaning, g.note, g.source] for g in entries]
+    )

@@ -39,7 +39,7 @@ NUMBER_FORMATS = {"whole": "#,##0_)", "decimal": "#,##0.00_)", "percent": "0.0%_
 @dataclass(frozen=True)
 class Col:
     """A column of a table: the field it shows, its width and how its values are written
-    (text, wrap, whole, decimal, percent, datetime)."""
+    (text, wrap, whole, decimal, percent, date, datetime)."""
 
     field: str
     width: float
@@ -111,12 +111,16 @@ class Formats:
             heading=add(style.HEADING),
             note=add({"text_wrap": True, "valign": "top", "font_size": 10}),
             header=add(style.HEADER),
-            label=add({**style.CELL, "bold": True, "bg_color": f"#{style.PALE_GREY}"}),
+            label=add(
+                {**style.CELL, "bold": True, "bg_color": f"#{style.PALE_GREY}", "text_wrap": True}
+            ),
             cell={
                 "text": add(style.CELL),
                 "wrap": add({**style.CELL, "text_wrap": True}),
                 **{kind: add({**style.CELL, "num_format": f}) for kind, f in numbers},
-                "datetime": add({**style.CELL, "num_format": "yyyy-mm-dd hh:mm", "align": "left"}),
+                # Long dates, as in the reports; Excel names the months in its own language.
+                "datetime": add({**style.CELL, "num_format": "d mmmm yyyy hh:mm", "align": "left"}),
+                "date": add({**style.CELL, "num_format": "d mmmm yyyy", "align": "left"}),
             },
             total={
                 "text": add(total),

@@ -65,7 +65,7 @@ FILES_NOTE = (
 FILE_COLUMNS = (
     Col("ministry", 9),
     Col("name", 36, "wrap", header="File"),
-    Col("received", 16, "datetime", header="Received"),
+    Col("received", 21, "datetime", header="Received"),
     Col("outcome", 11, header="Use"),
     Col("sha256", 70, header="sha256"),
 )

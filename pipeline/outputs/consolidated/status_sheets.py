@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from pipeline import excel_style as style
 from pipeline.intake.status import MinistryStatus
 from pipeline.outputs.consolidated.layout import Book, Col, Range, frame_rows, timestamp
 from pipeline.outputs.consolidated.tables import ROLL_UP_CATEGORIES, ROLL_UP_RULE, Tables
@@ -27,16 +28,16 @@ MINISTRY_COLUMNS = (
     Col("code", 8, header="Code"),
     Col("name", 34, "wrap", header="Ministry"),
     Col("rows", 9, "whole", header="Rows to report"),
-    Col("issued", 11, header="Template issued"),
+    Col("issued", 16, "date", header="Template issued"),
     Col("verdict", 10, header="Return"),
     Col("accepted_file", 24, "wrap", header="Accepted file"),
-    Col("accepted_on", 15, "datetime", header="Accepted on"),
+    Col("accepted_on", 21, "datetime", header="Accepted on"),
     Col("late_days", 7, "whole", header="Days late"),
     Col("completeness", 11, "percent", header="Completeness"),
     Col("warnings", 9, "whole", header="Warnings"),
     Col("changes", 12, "whole", header="Values changed by a resubmission"),
     Col("last_file", 24, "wrap", header="Last file received"),
-    Col("last_received", 15, "datetime", header="Received on"),
+    Col("last_received", 21, "datetime", header="Received on"),
     Col("reason", 40, "wrap", header="Why the last file was rejected"),
 )
 
@@ -50,9 +51,11 @@ def overview(book: Book, data: PeriodData) -> Range:
     ws = book.sheet("Overview", title, note)
     figures = _key_figures(data, book.words)
     ws.write_string(3, 0, "Key figures", book.formats.heading)
+    label_width = sum(c.width for c in MINISTRY_COLUMNS[:3])
     for row, (label, value, kind) in enumerate(figures, start=4):
         ws.merge_range(row, 0, row, 2, label, book.formats.label)
         book.cell(ws, row, 3, value, kind)
+        ws.set_row(row, style.row_height([(label, label_width)]))
     top = 4 + len(figures) + 1
     ws.write_string(top, 0, "Ministries", book.formats.heading)
     rows = [_ministry_row(data, m) for m in status.ministries]
@@ -69,7 +72,8 @@ def overview(book: Book, data: PeriodData) -> Range:
     ws.write_string(
         rng.next_row + 1,
         0,
-        "Red rows: no accepted return. Yellow rows: accepted after the deadline"
+        "Pink rows: no accepted return (Return: rejected or missing). Yellow-green rows: "
+        "accepted after the deadline (Days late above 0)"
         + (f" and {data.grace_days} days' grace." if data.grace_days else "."),
         book.formats.subtitle,
     )
@@ -115,7 +119,7 @@ def _ministry_row(data: PeriodData, m: MinistryStatus) -> list[object]:
         m.code,
         m.name,
         m.rows,
-        m.issued,
+        timestamp(m.issued),
         verdict,
         m.accepted_file,
         timestamp(m.accepted_on),
