@@ -169,3 +169,17 @@ def test_report_pdf_from_the_command_line(real: Outputs) -> None:
     assert result.output.splitlines()[-1] == "wrote outbox/2019/committee_report_2019.pdf"
     assert (root / "outbox" / "2019" / "committee_report_2019.pdf").stat().st_size > 10_000
     assert not list((root / "outbox" / "2019").glob(".nap-pdf-*"))
+
+
+def test_report_pdf_without_libreoffice_says_what_to_do(
+    real: Outputs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # a machine where LibreOffice is not installed
+    root = real.report.parents[2]
+    result = CliRunner().invoke(cli, ["--root", str(root), "report", "--period", "2019", "--pdf"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (
+        "Error: LibreOffice (soffice) is not installed, so no PDF can be made; install it, or "
+        "open the .docx in Word and save it as PDF"
+    )
+    assert (root / "outbox" / "2019" / "committee_report_2019.docx").is_file()

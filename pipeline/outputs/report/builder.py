@@ -218,7 +218,10 @@ class Builder:
         from docx.shared import Cm
 
         if not alt.strip():
-            raise ValueError(f"the figure '{caption}' has no alternative text")
+            raise NapError(
+                f"the chart '{caption}' has no alternative text; give it its words in "
+                "wording.toml, under [charts]"
+            )
         picture = self.paragraph()
         picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
         picture.paragraph_format.keep_with_next = True
