@@ -20,7 +20,7 @@ ISSUE_COLUMNS = (
 
 def issues(book: Book, data: PeriodData) -> Range | None:
     """The warnings, each naming the cell of the ministry's file; None when there are none."""
-    title = f"Warnings in the accepted returns, {data.period}"
+    title = f"{book.words('figures.warnings')}, {data.period}"
     ws = book.sheet("Issues", title, ISSUES_NOTE)
     rows = [[i.ministry, i.sheet, i.cell, i.action_id, i.message] for i in data.issues]
     if rows:

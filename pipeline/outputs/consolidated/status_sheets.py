@@ -34,7 +34,7 @@ MINISTRY_COLUMNS = (
     Col("accepted_on", 21, "datetime", header="Accepted on"),
     Col("late_days", 7, "whole", header="Days late"),
     Col("completeness", 11, "percent", header="Completeness"),
-    Col("warnings", 9, "whole", header="Warnings"),
+    Col("warnings", 9, "whole", header="Points to check"),
     Col("changes", 12, "whole", header="Values changed by a resubmission"),
     Col("last_file", 24, "wrap", header="Last file received"),
     Col("last_received", 21, "datetime", header="Received on"),
@@ -106,7 +106,7 @@ def _key_figures(data: PeriodData, words: Wording) -> list[tuple[str, object, st
         (words("figures.men"), key.men, "whole"),
         (words("figures.women_share"), key.women_share, "percent"),
         (words("figures.amount"), key.amount, "decimal"),
-        ("Warnings in the accepted returns", len(data.issues), "whole"),
+        (words("figures.warnings"), len(data.issues), "whole"),
     ]
 
 
