@@ -148,8 +148,8 @@ class Builder:
 
     def finish(self) -> None:
         """Write the contents: a line per heading, its title a link to it and its page number
-        a PAGEREF field. LibreOffice fills the numbers as it lays the pages out (so does its
-        PDF); Word on updating fields, which the dirty mark asks of it on opening."""
+        a PAGEREF field. LibreOffice fills the numbers as it lays the pages out, and so does
+        its PDF; Word when it updates fields, which the fields' dirty mark asks of it."""
         if self.contents_at is None:
             return
         at = self.contents_at._p
