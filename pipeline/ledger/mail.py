@@ -21,7 +21,8 @@ class SendState(StrEnum):
 class RecipientOutcome(StrEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
-    REFUSED = "refused"
+    REFUSED = "refused"  # the address, at RCPT: contacts.csv needs correcting
+    REJECTED = "rejected"  # the message itself, after its data (a quota, a filter)
     NOT_TRIED = "not-tried"
 
 
