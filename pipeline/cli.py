@@ -444,9 +444,9 @@ def _delivery_line(d, root: Path) -> str:
     if d.status is DeliveryStatus.SENT:
         return f"{label} to {addresses}"
     if d.status is DeliveryStatus.REFUSED:
-        sent = ", ".join(r.address for r in d.accepted) or "nobody"
+        sent = ", ".join(r.address for r in d.accepted)
         refused = ", ".join(r.address for r in (*d.refused, *d.rejected))
-        return f"{label} for {refused}; sent to {sent}"
+        return f"{label} for {refused}" + (f"; sent to {sent}" if sent else "")
     if d.status is DeliveryStatus.NOT_SENT:
         return f"{label} to {addresses}: the run stopped before it"
     if d.status is DeliveryStatus.PENDING:
@@ -510,8 +510,11 @@ def mail_pending_cmd(obj: Invocation) -> None:
         click.echo("No sending is pending.")
         return
     click.echo(
-        "Then: nap mail confirm ID (it arrived), nap mail confirm ID --not-sent (it did not: "
-        "the next run sends it), or the same mail command with --send --resend (a new message)."
+        "Check whether each arrived (ask the ministry, or the mail server's log, with its "
+        "Message-ID), then:\n"
+        "  nap mail confirm ID              it arrived: no run sends it again\n"
+        "  nap mail confirm ID --not-sent   it did not: the next run with --send sends it\n"
+        "  or the mail command again with --send --resend: a new message, sent now"
     )
 
 

@@ -96,7 +96,7 @@ def start(monkeypatch: pytest.MonkeyPatch, request, handler: Collector, **kwargs
     return controller
 
 
-def hold_ledger(path: Path, seconds: float) -> None:
+def hold_ledger(path: Path, seconds: float) -> threading.Timer:
     """Another program takes the ledger for writing, as a nightly run or a database viewer
     with unsaved changes would, and lets go after `seconds`."""
     holder = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
@@ -109,6 +109,7 @@ def hold_ledger(path: Path, seconds: float) -> None:
     timer = threading.Timer(seconds, release)
     timer.daemon = True
     timer.start()
+    return timer
 
 
 def write_contacts(ws: Workspace, plan, change: dict[str, str] | None = None) -> Path:

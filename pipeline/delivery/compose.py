@@ -90,17 +90,14 @@ class Message:
     ministry: str
     kind: str  # templates or reminder
     email: EmailMessage
+    # The first Message-ID without its domain: the same message under another sender address,
+    # or sent again under a new Message-ID, is still the same message.
+    key: str
     contact_line: int = 0  # the ministry's line in contacts.csv
 
     @property
     def message_id(self) -> str:
         return str(self.email["Message-ID"])
-
-    @property
-    def key(self) -> str:
-        """The Message-ID without its domain: the same message under another sender address
-        is still the same message."""
-        return self.message_id.strip("<>").rpartition("@")[0]
 
     @property
     def recipients(self) -> tuple[Recipient, ...]:
@@ -119,7 +116,7 @@ class Message:
         del email["References"]
         if references:
             email["References"] = references
-        return Message(self.ministry, self.kind, email, self.contact_line)
+        return Message(self.ministry, self.kind, email, self.key, self.contact_line)
 
 
 @dataclass(frozen=True)
@@ -368,16 +365,15 @@ def _message(
         email["Reply-To"] = parse_mailbox(ws.settings.contact_email).header
     email["Subject"] = head.removeprefix("Subject:").strip()
     email["Date"] = format_datetime(now)
-    email["Message-ID"] = _message_id(
-        period, contact.ministry, kind, attachment.sha256, day, sender.domain
-    )
+    key = _message_key(period, contact.ministry, kind, attachment.sha256, day)
+    email["Message-ID"] = f"<{key}@{sender.domain}>"
     email.set_content(body.strip() + "\n", cte="quoted-printable")
     email.add_attachment(
         attachment.data, maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1], filename=attachment.filename
     )
-    return Message(contact.ministry, kind, email, contact.line)
+    return Message(contact.ministry, kind, email, key, contact.line)
 
 
-def _message_id(period: int, ministry: str, kind: str, sha256: str, day: str, domain: str) -> str:
+def _message_key(period: int, ministry: str, kind: str, sha256: str, day: str) -> str:
     digest = hashlib.sha256(f"{period}/{ministry}/{kind}/{sha256}/{day}".encode()).hexdigest()
-    return f"<nap.{period}.{ministry}.{kind}.{digest[:32]}@{domain}>"
+    return f"nap.{period}.{ministry}.{kind}.{digest[:32]}"

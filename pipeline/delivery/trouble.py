@@ -19,10 +19,7 @@ def describe(server: Server, exc: OSError, doing: str = "") -> str:
 
 def describe_unanswered(server: Server, exc: OSError, doing: str) -> str:
     """The server had the whole message, then gave no answer to it."""
-    fix = (
-        "whether it took charge of the message is unknown, so the message is not sent again "
-        "by itself: nap mail pending says what to do"
-    )
+    fix = "whether it took charge of the message is unknown"
     if _timed_out(exc):
         what = f"gave no answer within {server.smtp.data_timeout:g} s after the whole message"
         fix += f"; if the server is only slow, raise data_timeout {SETTINGS}"
