@@ -4,7 +4,9 @@ after the message, a slow server; each recipient's outcome is what the ledger ke
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+from pathlib import Path
 
 from pipeline.delivery.compose import compose_templates
 from pipeline.delivery.send import deliver
@@ -26,6 +28,8 @@ from tests.mailserver import (
 
 __all__ = ["no_smtp_env", "server", "ws"]  # fixtures
 
+V1_LEDGER = Path(__file__).parent / "fixtures" / "v1" / "ledger.sqlite"
+WHEN = "2020-01-20T10:00:00+01:00"
 REFUSAL = "550 5.1.1 <focal.mj@example.org>: Recipient address rejected"
 
 
@@ -281,3 +285,30 @@ def test_no_answer_within_data_timeout_names_the_ministry_and_the_setting(ws, se
     assert "raise data_timeout under [smtp] in nap.toml" in error
     with sqlite3.connect(ws.ledger_path) as conn:
         assert conn.execute("SELECT state FROM mail_log").fetchall() == [("pending",)]
+
+
+# A ledger of the version before
+
+
+def test_messages_logged_by_the_version_before_are_not_sent_again(ws, server):
+    shutil.copyfile(V1_LEDGER, ws.ledger_path)
+    messages = compose_templates(ws, PERIOD)
+    with sqlite3.connect(ws.ledger_path) as conn:
+        conn.executemany(
+            """INSERT INTO mail_log (period, ministry, kind, recipients, subject, message_id,
+                                     mode, path, sent)
+               VALUES (2019, ?, 'templates', ?, 'Report', ?, 'smtp', 'x.eml', ?)""",
+            [
+                (m.ministry, ", ".join(r.address for r in m.recipients), m.message_id, WHEN)
+                for m in messages
+            ],
+        )
+
+    report = deliver(ws, PERIOD, messages, send=True)
+
+    assert {d.status for d in report.deliveries} == {"skipped"}
+    assert server.envelopes == []
+    assert [o for o in outcomes(ws) if o[0] == "MJ"] == [
+        ("MJ", focal("MJ"), "To", "accepted"),
+        ("MJ", CC["MJ"][0], "Cc", "accepted"),
+    ]

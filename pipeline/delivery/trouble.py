@@ -8,7 +8,7 @@ import ssl
 
 from pipeline.delivery.smtp import SETTINGS, Reply, Server, redact
 
-HOSTNAME_MISMATCH = 62  # X509_V_ERR_HOSTNAME_MISMATCH
+NAME_MISMATCH = (62, 64)  # X509_V_ERR_HOSTNAME_MISMATCH, X509_V_ERR_IP_ADDRESS_MISMATCH
 
 
 def describe(server: Server, exc: OSError, doing: str = "") -> str:
@@ -77,7 +77,7 @@ def _diagnosis(server: Server, exc: OSError) -> tuple[str, str]:
 
 def _certificate(exc: ssl.SSLCertVerificationError) -> tuple[str, str]:
     why = exc.verify_message or str(exc)
-    if exc.verify_code == HOSTNAME_MISMATCH:
+    if exc.verify_code in NAME_MISMATCH:
         return (
             f"the server's certificate is for another name ({why})",
             f"set host {SETTINGS} to the name on the certificate",
