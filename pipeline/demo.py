@@ -29,7 +29,6 @@ class DemoResult:
 def run_demo(root: Path, *, say: Callable[[str], None] = lambda _: None) -> DemoResult:
     """Issue, fill (as the ministries would), ingest, consolidate, report and write the mail."""
     from pipeline.delivery.compose import compose_reminders, compose_templates
-    from pipeline.delivery.send import deliver
     from pipeline.outputs.consolidated.workbook import consolidate
     from pipeline.outputs.report.writer import write_report
 
@@ -51,9 +50,7 @@ def run_demo(root: Path, *, say: Callable[[str], None] = lambda _: None) -> Demo
     say(f"Issuing the {PERIOD} templates of {len(plan.ministries)} ministries")
     templates = issue_templates(ws, PERIOD)
     result.outputs["templates"] = templates
-    result.outputs["mail"] = [
-        d.path for d in deliver(ws, PERIOD, compose_templates(ws, PERIOD)).deliveries
-    ]
+    result.outputs["mail"] = _drafts(ws, compose_templates(ws, PERIOD))
 
     say("Filling them in with SAMPLE data, as the ministries would, and returning them")
     for code in plan.ministry_codes:
@@ -83,9 +80,7 @@ def run_demo(root: Path, *, say: Callable[[str], None] = lambda _: None) -> Demo
     result.outputs["consolidated"] = consolidate(ws, PERIOD)
     result.outputs["report"] = [write_report(ws, PERIOD, today=dt.date.today())]
     result.outputs["feedback"] = sorted(ws.feedback_dir(PERIOD).glob("*.xlsx"))
-    result.outputs["mail"] += [
-        d.path for d in deliver(ws, PERIOD, compose_reminders(ws, PERIOD)).deliveries
-    ]
+    result.outputs["mail"] += _drafts(ws, compose_reminders(ws, PERIOD))
     return result
 
 
@@ -95,3 +90,10 @@ def _sample_contacts(ws: Workspace) -> None:
     if not own.exists():
         own.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shipped_data_file("contacts.csv"), own)
+
+
+def _drafts(ws: Workspace, messages: list) -> list[Path]:
+    """The messages as .eml files only: the demo sends nothing."""
+    from pipeline.delivery.send import deliver
+
+    return [d.path for d in deliver(ws, PERIOD, messages).deliveries]

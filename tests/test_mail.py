@@ -9,7 +9,6 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 
 import pytest
-from aiosmtpd.smtp import AuthResult, LoginPassword
 from click.testing import CliRunner
 
 from pipeline.cli import cli
@@ -316,41 +315,6 @@ def test_shipped_contacts_cover_the_plan(plan):
 
 
 # SMTP
-
-
-def test_smtp_user_and_password_come_from_the_environment(ws, monkeypatch, request):
-    logins: list[tuple[bytes, bytes]] = []
-
-    def authenticator(server, session, envelope, mechanism, auth_data) -> AuthResult:
-        assert isinstance(auth_data, LoginPassword)
-        logins.append((auth_data.login, auth_data.password))
-        return AuthResult(success=auth_data.password == b"s3cret", handled=False)
-
-    handler = Collector()
-    start(
-        monkeypatch,
-        request,
-        handler,
-        authenticator=authenticator,
-        auth_require_tls=False,
-        auth_exclude_mechanism=[
-            "LOGIN"
-        ],  # aiosmtpd 1.4 stalls on smtplib's LOGIN after a failed PLAIN
-    )
-    monkeypatch.setenv("NAP_SMTP_USER", "wps-coordination")
-    monkeypatch.setenv("NAP_SMTP_PASSWORD", "s3cret")
-
-    deliver(ws, PERIOD, compose_templates(ws, PERIOD), send=True)
-
-    assert logins == [(b"wps-coordination", b"s3cret")]
-    assert len(handler.envelopes) == 8
-
-    monkeypatch.setenv("NAP_SMTP_PASSWORD", "wrong")
-    report = deliver(ws, PERIOD, compose_templates(ws, PERIOD), send=True, resend=True)
-
-    assert "refused the login of 'wps-coordination'" in report.failure
-    assert "check NAP_SMTP_USER and NAP_SMTP_PASSWORD" in report.failure
-    assert {d.status for d in report.deliveries} == {"not-sent"}
 
 
 def test_a_user_without_password_stops_before_connecting(ws, monkeypatch):

@@ -85,6 +85,7 @@ def test_no_part_of_a_refused_password_is_ever_shown(ws, monkeypatch, request, m
 
     assert result.exit_code == 1
     assert f"refused the login of '{USER}' (535 5.7.8 bad password ***)" in result.output
+    assert "check NAP_SMTP_USER and NAP_SMTP_PASSWORD" in result.output
     shown = result.output + result.stderr
     leaks = {
         wrong[i:j]

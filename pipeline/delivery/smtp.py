@@ -24,7 +24,8 @@ SETTINGS = "under [smtp] in nap.toml"
 
 @dataclass(frozen=True)
 class Server:
-    """The SMTP settings in effect: nap.toml overridden by the environment."""
+    """The SMTP settings in effect: nap.toml overridden by the environment, the password
+    (from the environment only) and the office's CA file, resolved."""
 
     smtp: Smtp
     password: str

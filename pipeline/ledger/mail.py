@@ -53,8 +53,10 @@ class Sending:
     id: int = 0
 
 
+# Named as the fields of Sending.
 _COLUMNS = (
-    "period, ministry, kind, subject, message_key, message_id, refs, path, started, state, sent, id"
+    "period, ministry, kind, subject, message_key AS key, message_id, refs, path, started, "
+    "state, sent AS settled, id"
 )
 
 
@@ -147,19 +149,8 @@ def _sendings(conn: Connection, where: str, params: Sequence[object]) -> list[Se
         recipients[mail_id].append(Recipient(address, header, RecipientOutcome(outcome), reply))
     return [
         Sending(
-            period=row["period"],
-            ministry=row["ministry"],
-            kind=row["kind"],
-            subject=row["subject"],
-            key=row["message_key"],
-            message_id=row["message_id"],
-            refs=row["refs"],
-            path=row["path"],
+            **{**dict(row), "state": SendState(row["state"])},
             recipients=tuple(recipients[row["id"]]),
-            started=row["started"],
-            state=SendState(row["state"]),
-            settled=row["sent"],
-            id=row["id"],
         )
         for row in rows
     ]
