@@ -87,7 +87,8 @@ wait_option = click.option(
     type=click.FloatRange(0),
     default=300,
     show_default=True,
-    help="Seconds to wait for another nap command working in the same workspace.",
+    help="Seconds to wait for another nap command in the same workspace, or for another "
+    "program writing to the ledger.",
 )
 
 

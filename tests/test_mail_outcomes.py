@@ -157,7 +157,7 @@ def test_a_ledger_held_too_long_leaves_a_pending_send_that_is_never_repeated_bli
     assert result.exit_code == 1
     assert "pending  MJ     sending #1: not sent again; see nap mail pending" in result.output
     error = result.output.strip().splitlines()[-1]
-    assert error.startswith("Error: the templates message to MJ went to the server, but its ")
+    assert error.startswith("Error: the templates message to MJ went to the server, but this ")
     assert "stayed busy for 1 s" in error and "restore" not in error
     holders[0].join()
     server.at_data = None

@@ -174,6 +174,7 @@ def test_a_ca_file_that_is_no_certificate_stops_before_anything_is_sent(ws):
     result = send_mj(ws)
 
     assert result.exit_code == 1
-    assert result.output.startswith(f"Error: ca_file {ws.root / 'office-ca.pem'}: not a certif")
+    path = ws.root / "office-ca.pem"
+    assert result.output.startswith(f"Error: nap.toml: smtp.ca_file {path}: not a certificate")
     assert "-----BEGIN CERTIFICATE-----" in result.output
     assert not ws.mail_dir(PERIOD).exists()

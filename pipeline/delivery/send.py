@@ -234,10 +234,12 @@ def _settle(
         with transaction(conn):
             record_answer(conn, sending.id, recipients, state, _now())
     except NapError as exc:
-        report.failure = (
-            f"the {message.kind} message to {message.ministry} went to the server, but its "
-            f"outcome could not be recorded: {exc}"
+        went = "went to the server" if state is SendState.ANSWERED else "was not sent"
+        unrecorded = (
+            f"the {message.kind} message to {message.ministry} {went}, but this could not be "
+            f"recorded: {exc}"
         )
+        report.failure = "; ".join(filter(None, (report.failure, unrecorded)))
         return _delivery(
             message, path, DeliveryStatus.PENDING, recipients, f"sending #{sending.id}"
         )

@@ -83,7 +83,8 @@ def _ca_file(ws: Workspace, smtp: Smtp) -> Path | None:
 def _check_ca_file(server: Server) -> None:
     if server.ca_file is None:
         return
-    where = "NAP_SMTP_CA_FILE" if os.environ.get("NAP_SMTP_CA_FILE", "").strip() else "ca_file"
+    from_env = os.environ.get("NAP_SMTP_CA_FILE", "").strip()
+    where = "NAP_SMTP_CA_FILE" if from_env else "nap.toml: smtp.ca_file"
     try:
         server.tls_context()
     except (OSError, ssl.SSLError) as exc:
