@@ -92,7 +92,6 @@ class GlossaryEntry:
     meaning: str
     source: str = ""
     note: str = ""
-    meaning_v1: str = ""  # the text templates of version 1 signed, where it has changed since
 
 
 @dataclass(frozen=True)
