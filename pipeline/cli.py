@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import sys
 import traceback
@@ -89,7 +90,8 @@ wait_option = click.option(
     type=click.FloatRange(0),
     default=300,
     show_default=True,
-    help="Seconds to wait for another nap command working in the same workspace.",
+    help="Seconds to wait for another nap command in the same workspace, or for another "
+    "program writing to the ledger.",
 )
 
 
@@ -118,6 +120,20 @@ def cli(ctx: click.Context, root: Path, debug: bool) -> None:
       nap report --period 2019           the committee report (.docx)
     """
     ctx.obj = Invocation(root, debug)
+    _announce_waits()
+
+
+class _Stderr(logging.Handler):
+    """The library's lines for the person at the terminal, such as a wait for a busy ledger."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"nap: {record.getMessage()}", err=True)
+
+
+def _announce_waits() -> None:
+    ledger_log = logging.getLogger("nap.ledger")
+    if not any(isinstance(h, _Stderr) for h in ledger_log.handlers):
+        ledger_log.addHandler(_Stderr())
 
 
 @cli.group("plan", invoke_without_command=True)
@@ -413,12 +429,16 @@ def mail_group() -> None:
     Without --send, each message is written to outbox/<period>/mail/ as an .eml file that
     opens in Outlook or Thunderbird, ready to check and send by hand. With --send, the
     messages also go over SMTP (the [smtp] settings in nap.toml; the password only from
-    NAP_SMTP_PASSWORD), each is recorded in the ledger, and a later run sends nothing twice.
+    NAP_SMTP_PASSWORD) to the focal points of the workspace's contacts.csv. Each recipient's
+    outcome is recorded in the ledger: a later run sends nothing twice, and sends a message
+    whose address was refused to that address only, once corrected. The exit code is 1 when
+    an address was refused or a sending is pending.
 
     \b
     Example:
       nap mail templates --period 2019
       nap mail reminders --period 2019 --send
+      nap mail pending
     """
 
 
@@ -433,7 +453,9 @@ send_option = click.option(
     "--send", is_flag=True, help="Also send the messages over SMTP ([smtp] in nap.toml)."
 )
 resend_option = click.option(
-    "--resend", is_flag=True, help="With --send: send again the messages sent before."
+    "--resend",
+    is_flag=True,
+    help="With --send: send again, as new messages, those sent or pending before.",
 )
 
 
@@ -492,7 +514,8 @@ def _mail(
     resend: bool,
     wait: float,
 ) -> None:
-    """Compose, write (and send), then one line per message and a summary."""
+    """Compose, write (and send), then one line per message, a summary, the addresses
+    refused, and exit code 1 when a message did not reach every recipient."""
     from pipeline.delivery.send import deliver
 
     if resend and not send:
@@ -504,49 +527,124 @@ def _mail(
         who = f"{', '.join(codes)} {'have' if len(codes) > 1 else 'has'}" if codes else ""
         click.echo(f"0 messages: {who or 'every ministry has'} an accepted file for {period}")
         return
-    deliveries = deliver(ws, period, messages, send=send, resend=resend, wait=wait)
-    for d in deliveries:
+    report = deliver(ws, period, messages, send=send, resend=resend, wait=wait)
+    for d in report.deliveries:
         click.echo(_delivery_line(d, ws.root))
-    click.echo(_delivery_summary(deliveries, ws.mail_dir(period), ws.root))
-
-
-DELIVERY_LABELS = {"written": "written", "sent": "sent", "skipped-already-sent": "skipped"}
+    click.echo(_delivery_summary(report, ws.mail_dir(period), ws.root))
+    _print_refused(report)
+    if report.problem():
+        raise NapError(report.problem())
 
 
 def _delivery_line(d, root: Path) -> str:
-    """written: where the .eml is and to whom; sent: to whom, and any address refused;
-    skipped: when it was sent before."""
-    from pipeline.delivery.compose import DeliveryStatus
+    """One line per message: where the .eml is, to whom it went, who refused it, or why it
+    was not sent."""
+    from pipeline.delivery.outcome import DeliveryStatus
 
-    label = f"{DELIVERY_LABELS.get(d.status, d.status):<8} {d.ministry:<6}"
+    label = f"{d.status.replace('-', ' '):<8} {d.ministry:<6}"
+    addresses = ", ".join(r.address for r in d.recipients)
     if d.status is DeliveryStatus.WRITTEN:
-        return f"{label} {_rel(d.path, root)} to {d.recipients}"
+        return f"{label} {_rel(d.path, root)} to {addresses}"
     if d.status is DeliveryStatus.SENT:
-        return f"{label} to {d.recipients}" + (f"; {d.detail}" if d.detail else "")
+        return f"{label} to {addresses}"
+    if d.status is DeliveryStatus.REFUSED:
+        sent = ", ".join(r.address for r in d.accepted)
+        refused = ", ".join(r.address for r in (*d.refused, *d.rejected))
+        return f"{label} for {refused}" + (f"; sent to {sent}" if sent else "")
+    if d.status is DeliveryStatus.NOT_SENT:
+        return f"{label} to {addresses}: the run stopped before it"
+    if d.status is DeliveryStatus.PENDING:
+        return f"{label} {d.detail}: not sent again; see nap mail pending"
     return f"{label} {d.detail}"
 
 
-def _delivery_summary(deliveries, mail_dir: Path, root: Path) -> str:
-    from pipeline.delivery.compose import DeliveryStatus
+def _delivery_summary(report, mail_dir: Path, root: Path) -> str:
+    from pipeline.delivery.outcome import DeliveryStatus
 
-    counts: dict[str, int] = {}
-    for d in deliveries:
-        counts[d.status] = counts.get(d.status, 0) + 1
-    parts = []
-    if counts.get(DeliveryStatus.WRITTEN):
-        parts.append(f"{counts[DeliveryStatus.WRITTEN]} written to {_rel(mail_dir, root)}/")
-    if counts.get(DeliveryStatus.SENT):
-        refused = sum(1 for d in deliveries if d.status is DeliveryStatus.SENT and d.detail)
-        parts.append(
-            f"{counts[DeliveryStatus.SENT]} sent"
-            + (f" ({refused} with an address refused)" if refused else "")
-        )
-    if counts.get(DeliveryStatus.SKIPPED):
-        parts.append(f"{counts[DeliveryStatus.SKIPPED]} skipped (already sent; --resend)")
-    parts += [f"{n} {status}" for status, n in counts.items() if status not in DELIVERY_LABELS]
-    n = len(deliveries)
-    hint = "; --send to send them" if counts.get(DeliveryStatus.WRITTEN) == n else ""
+    labels = {
+        DeliveryStatus.WRITTEN: f"written to {_rel(mail_dir, root)}/",
+        DeliveryStatus.SENT: "sent",
+        DeliveryStatus.REFUSED: "with an address refused",
+        DeliveryStatus.SKIPPED: "skipped (already sent; --resend)",
+        DeliveryStatus.PENDING: "pending",
+        DeliveryStatus.NOT_SENT: "not sent",
+    }
+    parts = [f"{report.count(s)} {label}" for s, label in labels.items() if report.count(s)]
+    n = len(report.deliveries)
+    hint = "; --send to send them" if report.count(DeliveryStatus.WRITTEN) == n else ""
     return f"{n} message{'s' * (n != 1)}: {', '.join(parts)}{hint}"
+
+
+def _print_refused(report) -> None:
+    """The refused addresses, each with its ministry, the server's reason and the line of
+    contacts.csv to correct; then the messages the server refused whole."""
+    refused = [(d, r) for d in report.deliveries for r in d.refused]
+    if refused:
+        click.echo("Addresses refused by the mail server (correct them in contacts.csv):")
+    for d, r in refused:
+        line = f" (contacts.csv line {d.contact_line})" if d.contact_line else ""
+        click.echo(f"  {d.ministry:<6} {r.header:<3} {r.address}{line}: {r.reply}")
+    rejected = [d for d in report.deliveries if d.rejected]
+    if rejected:
+        click.echo("Messages refused by the mail server (the next run tries them again):")
+    for d in rejected:
+        click.echo(f"  {d.ministry:<6} {d.kind} message: {d.rejected[0].reply}")
+
+
+@mail_group.command("pending")
+@click.pass_obj
+def mail_pending_cmd(obj: Invocation) -> None:
+    """List the sendings whose outcome is unknown: the connection was cut, or the ledger
+    stayed busy, after the message reached the server and before its answer was recorded.
+    None is sent again by itself: check whether it arrived (ask the ministry, or the server's
+    log, with its Message-ID), then record what you found with nap mail confirm.
+
+    \b
+    Example:
+      nap mail pending
+    """
+    from pipeline.delivery.pending import pending_messages
+
+    pending = pending_messages(obj.workspace())
+    for s in pending:
+        when = s.started[:16].replace("T", " ")
+        click.echo(f"#{s.id:<5} {when}  {s.period} {s.ministry:<6} {s.kind:<10} {s.message_id}")
+        click.echo(f"{'':7}to {', '.join(r.address for r in s.recipients)}")
+    if not pending:
+        click.echo("No sending is pending.")
+        return
+    click.echo(
+        "Check whether each arrived (ask the ministry, or the mail server's log, with its "
+        "Message-ID), then:\n"
+        "  nap mail confirm ID              it arrived: no run sends it again\n"
+        "  nap mail confirm ID --not-sent   it did not: the next run with --send sends it\n"
+        "  or the mail command again with --send --resend: a new message, sent now"
+    )
+
+
+@mail_group.command("confirm")
+@click.argument("mail_id", metavar="ID", type=click.IntRange(1))
+@click.option(
+    "--not-sent", is_flag=True, help="It did not arrive: the next run with --send sends it."
+)
+@wait_option
+@click.pass_obj
+def mail_confirm_cmd(obj: Invocation, mail_id: int, not_sent: bool, wait: float) -> None:
+    """Record what became of a pending sending (see nap mail pending): by default that it
+    arrived, so no run sends it again; with --not-sent that it did not, so the next run sends
+    it, under the same Message-ID.
+
+    \b
+    Example:
+      nap mail confirm 12
+      nap mail confirm 12 --not-sent
+    """
+    from pipeline.delivery.pending import confirm
+
+    s = confirm(obj.workspace(), mail_id, delivered=not not_sent, wait=wait)
+    to = ", ".join(r.address for r in s.recipients)
+    what = "not delivered: the next run with --send sends it" if not_sent else "delivered"
+    click.echo(f"#{s.id}: the {s.kind} message of {s.period} to {s.ministry} ({to}) is {what}")
 
 
 @cli.command("consolidate")
@@ -590,6 +688,9 @@ def consolidate_cmd(obj: Invocation, period: int, formats: tuple[str, ...]) -> N
     help="The final implementation report of a whole plan (--plan ID), with its workbook.",
 )
 @click.option("--final", is_flag=True, help="Leave out the DRAFT mark.")
+@click.option(
+    "--pdf", is_flag=True, help="Also a PDF beside it, contents numbered (needs LibreOffice)."
+)
 @plan_option
 @click.pass_obj
 def report_cmd(
@@ -599,14 +700,16 @@ def report_cmd(
     periods: str | None,
     plan_review: bool,
     final: bool,
+    pdf: bool,
 ) -> None:
     """Write the committee report (.docx) of a period, the interim report across periods, or
-    the final implementation report of a plan over all its periods (.docx and .xlsx).
+    the final implementation report of a plan over all its periods (.docx and .xlsx); with
+    --pdf, also a PDF ready to send, made by LibreOffice.
 
     \b
     Example:
       nap report --period 2019
-      nap report --period 2019 --final
+      nap report --period 2019 --final --pdf
       nap report --interim --periods 2018-2020
       nap report --plan-review --plan lu-wps-2018-2023
     """
@@ -616,19 +719,24 @@ def report_cmd(
         if interim or period is not None:
             raise UsageError("--plan-review covers every period of the plan: give it alone")
         ws = obj.workspace()
-        for path in write_plan_review(ws, final=final):
-            click.echo(f"wrote {_rel(path, ws.root)}")
-        return
-    if interim:
-        first, last = _period_range(periods)
-    elif period is None:
-        raise UsageError("give --period YEAR, --interim --periods FIRST-LAST, or --plan-review")
-    ws = obj.workspace(period=first if interim else period)
-    if interim:
-        path = write_interim(ws, first, last, final=final)
+        paths = write_plan_review(ws, final=final)
     else:
-        path = write_report(ws, period, final=final)
-    click.echo(f"wrote {_rel(path, ws.root)}")
+        if interim:
+            first, last = _period_range(periods)
+        elif period is None:
+            raise UsageError("give --period YEAR, --interim --periods FIRST-LAST, or --plan-review")
+        ws = obj.workspace(period=first if interim else period)
+        if interim:
+            paths = [write_interim(ws, first, last, final=final)]
+        else:
+            paths = [write_report(ws, period, final=final)]
+    for path in paths:
+        click.echo(f"wrote {_rel(path, ws.root)}")
+    if pdf:
+        from pipeline.outputs.pdf import to_pdf
+
+        (made,) = to_pdf(paths[:1], paths[0].parent)
+        click.echo(f"wrote {_rel(made, ws.root)}")
 
 
 def _period_range(text: str | None) -> tuple[int, int]:
@@ -639,6 +747,36 @@ def _period_range(text: str | None) -> tuple[int, int]:
     if first > last:
         raise UsageError(f"--periods {text}: the first year comes after the last")
     return first, last
+
+
+@cli.command("accessibility")
+@click.argument(
+    "documents",
+    nargs=-1,
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+)
+def accessibility_cmd(documents: tuple[Path, ...]) -> None:
+    """Check reports (.docx) for what a screen reader and a printed page need: pictures with
+    alternative text, tables with a repeating header row and rows that stay whole, headings
+    in order, a title and a language. Run it again after editing a report in Word; it exits
+    with 1 when something is missing.
+
+    \b
+    Example:
+      nap accessibility outbox/2019/committee_report_2019.docx
+    """
+    from pipeline.outputs.report.accessibility import check_document
+
+    findings = [f for path in documents for f in check_document(path)]
+    for finding in findings:
+        click.echo(str(finding))
+    if findings:
+        raise NapError(
+            f"{len(findings)} accessibility problem(s) in {len(documents)} document(s); "
+            "fix each in Word as said above, then check again"
+        )
+    click.echo(f"{len(documents)} document(s) checked: nothing missing")
 
 
 @cli.command("run")

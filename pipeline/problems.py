@@ -174,7 +174,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     ),
     "contacts-missing-ministry": (Severity.ERROR, "{value} of the plan has no row; add one"),
     "contacts-empty": (Severity.ERROR, "empty; fill it in"),
-    "contacts-bad-email": (Severity.ERROR, "'{value}' is not an email address"),
+    "contacts-bad-email": (Severity.ERROR, "'{value}' is not an email address ({reason})"),
     # A returned file the safe reader refuses before any rule runs (intake/xlsx_reader.py)
     "file-empty": (
         Severity.ERROR,

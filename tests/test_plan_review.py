@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.demo_review import SILENT, YEARS_WITHOUT_RETURNS, review_answers
+from pipeline.outputs.report.accessibility import check_document
 from pipeline.outputs.report.writer import write_plan_review
 from pipeline.outputs.review_data import NEVER, NO_RETURNS
 from pipeline.template.contract import PROGRESS_STATUSES
@@ -139,8 +140,9 @@ def test_returns_per_ministry_and_year(review):
     assert rows[("MAEE", "2019")]["Completeness"] == 1.0
 
 
-def test_the_report_has_its_charts_and_is_the_same_twice(review):
+def test_the_report_has_its_charts_passes_the_accessibility_check_and_is_the_same_twice(review):
     ws, _, path, _ = review
+    assert check_document(path) == []
     with zipfile.ZipFile(path) as z:
         assert len([n for n in z.namelist() if n.startswith("word/media/")]) >= 2
     written = path.read_bytes()  # by the demo, dated today

@@ -36,6 +36,17 @@ def test_a_return_on_a_version_1_template_is_accepted(workspace):
     assert [p for p in outcome.problems if p.severity == "error"] == []
 
 
+def test_a_version_1_row_whose_text_changed_in_the_register_is_refused_there(tmp_path):
+    ws = _workspace_with_own_plan(tmp_path)
+    first = ws.plan.actions_for("MAEE")[0].id
+    _edit_action(ws, first, indicator="A reworded indicator")
+    _drop(FIXTURES / "MAEE_2019_filled.xlsx", ws, "MAEE 2019.xlsx")
+    (outcome,) = ingest(Workspace.open(ws.root)).outcomes
+    assert [(p.cell, p.code) for p in outcome.problems] == [
+        (c.cell_ref("indicator", c.FIRST_DATA_ROW), "description-changed")
+    ]
+
+
 def _workspace_with_own_plan(tmp_path: Path) -> Workspace:
     ws = Workspace.open(tmp_path / "ws", create=True)
     shutil.copytree(SHIPPED, ws.root / "workbook_templates" / "plans" / "lu-wps-2018-2023")

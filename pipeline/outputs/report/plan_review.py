@@ -10,7 +10,6 @@ from pipeline import excel_style as style
 from pipeline.outputs.period_data import COLOURS, NO_RETURN
 from pipeline.outputs.report import review_charts
 from pipeline.outputs.report.sections import (
-    ACCEPTED_FILL,
     Context,
     glossary,
     key_rows,
@@ -32,9 +31,9 @@ def _fill(category: str) -> str | None:
     return COLOURS.get(NO_RETURN if category == NO_RETURNS else category)
 
 
-def _heading(ctx: Context, key: str, style: str = "Heading 1", intro: str = "") -> None:
+def _heading(ctx: Context, key: str, level: int = 1, intro: str = "") -> None:
     """A section's heading and, when given, the key of its introduction."""
-    ctx.out.paragraph(ctx.words(f"plan_review.{key}"), style)
+    ctx.out.heading(ctx.words(f"plan_review.{key}"), level)
     if intro:
         ctx.out.paragraph(ctx.words(f"plan_review.{intro}"))
 
@@ -49,7 +48,7 @@ def _and_list(ctx: Context, items: Sequence[object]) -> str:
 def summary(ctx: Context, review: PlanReview, workbook: str) -> None:
     """The plan's years said plainly, each year's key figures, and the final statuses."""
     out, words = ctx.out, ctx.words
-    out.paragraph(words("summary.title"), "Heading 1")
+    out.heading(words("summary.title"), 1)
     out.paragraph(words("plan_review.intro"))
     empty = review.empty_years
     if empty:
@@ -59,7 +58,7 @@ def summary(ctx: Context, review: PlanReview, workbook: str) -> None:
     else:
         out.paragraph(words("plan_review.no_empty_years"))
     out.paragraph(words("plan_review.workbook", workbook=workbook))
-    out.paragraph(words("plan_review.key_figures"), "Heading 2")
+    out.heading(words("plan_review.key_figures"), 2)
     columns = {d.period: key_rows(words, d.key_figures()) for d in review.found}
     labels = [label for label, _ in next(iter(columns.values()))]
     no_returns = words("plan_review.no_returns")
@@ -69,15 +68,16 @@ def summary(ctx: Context, review: PlanReview, workbook: str) -> None:
     ]
     value_width = min(2.2, 10.0 / len(review.years))
     widths = (TEXT_WIDTH_CM - value_width * len(review.years), *([value_width] * len(review.years)))
-    header = ("", *(str(y) if y in columns else f"{y}\n{no_returns}" for y in review.years))
-    out.table(header, rows, widths)
+    years = (str(y) if y in columns else f"{y}\n{no_returns}" for y in review.years)
+    header = (words("summary.figure"), *years)
+    out.table(header, rows, widths, title=words("plan_review.key_figures"))
     progress_chart(ctx, review.found)
     final_statuses(ctx, review)
 
 
 def final_statuses(ctx: Context, review: PlanReview) -> None:
     out, words = ctx.out, ctx.words
-    _heading(ctx, "final_title", "Heading 2", intro="final_intro")
+    _heading(ctx, "final_title", 2, intro="final_intro")
     finals = [review.final_roll_up(a) for a in review.plan.actions]
     total = len(finals)
     rows = [(c, str(finals.count(c)), percent(finals.count(c) / total)) for c in FINAL_STATUSES]
@@ -87,7 +87,8 @@ def final_statuses(ctx: Context, review: PlanReview) -> None:
         words("plan_review.header_actions"),
         words("plan_review.header_share"),
     )
-    out.table(header, rows, (7.0, 4.0, 5.6), fills=fills, together=True)
+    title = words("plan_review.final_title")
+    out.table(header, rows, (7.0, 4.0, 5.6), title=title, fills=fills, together=True)
 
 
 def trajectories(ctx: Context, review: PlanReview) -> None:
@@ -107,36 +108,37 @@ def trajectories(ctx: Context, review: PlanReview) -> None:
         words("plan_review.header_final"),
     )
     for pillar in review.plan.pillars:
-        out.paragraph(pillar.title, "Heading 2")
+        out.heading(pillar.title, 2)
         rows, fills = [], []
         for action in (a for a in review.plan.actions if a.pillar == pillar.id):
             cells = [review.roll_up(action, y) for y in review.years]
             cells.append(review.final_roll_up(action))
             rows.append((f"{action.id} {short(action.action, 60)}", *cells))
             fills.append((None, *(_fill(c) for c in cells)))
-        out.table(header, rows, widths, fills=fills)
+        out.table(header, rows, widths, title=pillar.title, fills=fills)
 
 
 def outcomes(ctx: Context, review: PlanReview) -> None:
     """What was completed, what never started, and which ministry never reported on what."""
     out, words = ctx.out, ctx.words
     _heading(ctx, "outcomes_title")
-    _heading(ctx, "completed_title", "Heading 2")
+    _heading(ctx, "completed_title", 2)
     done = review.completed()
     if done:
         out.paragraph(words("plan_review.completed_intro"))
-        rows = [(a.id, short(a.action, 90), str(year)) for a, year in done]
-        header = ("", words("plan_review.header_action"), words("plan_review.header_completed_in"))
-        out.table(header, rows, (1.6, 12.4, 2.6))
+        rows = [(f"{a.id} {short(a.action, 90)}", str(year)) for a, year in done]
+        header = (words("plan_review.header_action"), words("plan_review.header_completed_in"))
+        out.table(header, rows, (14.0, 2.6), title=words("plan_review.completed_title"))
     else:
         out.paragraph(words("plan_review.completed_none"))
-    _heading(ctx, "never_started_title", "Heading 2")
+    _heading(ctx, "never_started_title", 2)
     never = review.never_started()
     if never:
         out.paragraph(words("plan_review.never_started_intro"))
-        rows = [(a.id, short(a.action, 90), ", ".join(a.ministries)) for a in never]
-        header = ("", words("plan_review.header_action"), words("plan_review.header_ministries"))
-        out.table(header, rows, (1.6, 11.0, 4.0))
+        rows = [(f"{a.id} {short(a.action, 90)}", ", ".join(a.ministries)) for a in never]
+        header = (words("plan_review.header_action"), words("plan_review.header_ministries"))
+        title = words("plan_review.never_started_title")
+        out.table(header, rows, (12.6, 4.0), title=title)
     else:
         out.paragraph(words("plan_review.never_started_none"))
     never_reported(ctx, review)
@@ -144,7 +146,7 @@ def outcomes(ctx: Context, review: PlanReview) -> None:
 
 def never_reported(ctx: Context, review: PlanReview) -> None:
     out, words = ctx.out, ctx.words
-    _heading(ctx, "never_reported_title", "Heading 2")
+    _heading(ctx, "never_reported_title", 2)
     missing = review.never_reported()
     rows = []
     for ministry in review.plan.ministries:
@@ -164,7 +166,7 @@ def never_reported(ctx: Context, review: PlanReview) -> None:
         words("plan_review.header_never"),
         words("plan_review.header_actions"),
     )
-    out.table(header, rows, (5.6, 2.4, 8.6))
+    out.table(header, rows, (5.6, 2.4, 8.6), title=words("plan_review.never_reported_title"))
 
 
 def _series_widths(review: PlanReview) -> tuple[float, ...]:
@@ -194,11 +196,12 @@ def women_and_men(ctx: Context, review: PlanReview) -> None:
         (f"{a.id} {short(a.indicator, 70)}", *_women_cells(ctx, review, w, m)) for a, w, m in pairs
     ]
     header = (words("plan_review.header_indicator"), *(str(y) for y in review.years))
-    out.table(header, rows, _series_widths(review))
+    out.table(header, rows, _series_widths(review), title=words("plan_review.women_title"))
     panels = [(f"{a.id} {short(a.indicator, 40)}", w.values, m.values) for a, w, m in pairs]
     legend = (words("plan_review.women_legend"), words("plan_review.men_legend"))
     for png in review_charts.women_and_men(list(review.years), panels, legend):
-        out.figure(png, words("plan_review.women_caption"))
+        alt = words("plan_review.women_alt", indicators=len(panels))
+        out.figure(png, words("plan_review.women_caption"), alt)
 
 
 def _women_cells(ctx: Context, review: PlanReview, women: Series, men: Series) -> list[str]:
@@ -246,7 +249,7 @@ def amounts(ctx: Context, review: PlanReview) -> None:
         totals.append(number(sum(given)) if given else DASH)
     rows.append((words("plan_review.amounts_total"), *totals))
     header = (words("plan_review.header_indicator"), *(str(y) for y in review.years))
-    out.table(header, rows, _series_widths(review))
+    out.table(header, rows, _series_widths(review), title=words("plan_review.amounts_title"))
 
 
 def lessons(ctx: Context, review: PlanReview) -> None:
@@ -261,7 +264,7 @@ def lessons(ctx: Context, review: PlanReview) -> None:
         if not found:
             continue
         written = True
-        out.paragraph(pillar.title, "Heading 2")
+        out.heading(pillar.title, 2)
         for action, entries in found:
             _lesson(ctx, action, entries)
     if not written:
@@ -270,7 +273,7 @@ def lessons(ctx: Context, review: PlanReview) -> None:
 
 def _lesson(ctx: Context, action: Action, entries: list[Entry]) -> None:
     out, words = ctx.out, ctx.words
-    out.paragraph(f"{action.id} {short(action.action, 80)}", "Heading 3")
+    out.heading(f"{action.id} {short(action.action, 80)}", 3)
     for ministry in dict.fromkeys(e.ministry for e in entries):
         head = out.paragraph(style="Entry Heading")
         head.add_run(f"{ministry} – {ctx.plan.ministry(ministry).name}").bold = True
@@ -298,7 +301,7 @@ def ministries(ctx: Context, review: PlanReview) -> None:
         *(str(y) for y in review.years),
         words("plan_review.header_returns"),
     )
-    out.table(header, rows, widths, fills=fills)
+    out.table(header, rows, widths, title=words("plan_review.ministries_title"), fills=fills)
 
 
 def _return_cell(
@@ -316,7 +319,8 @@ def _return_cell(
     if late:
         text = ctx.words("plan_review.cell_late", days=late, completeness=completeness)
         return text, style.LATE_FILL, True
-    return ctx.words("plan_review.cell_accepted", completeness=completeness), ACCEPTED_FILL, True
+    accepted = ctx.words("plan_review.cell_accepted", completeness=completeness)
+    return accepted, style.ON_TIME_FILL, True
 
 
 def carried_over(ctx: Context, review: PlanReview) -> None:
@@ -349,11 +353,11 @@ def _carried_table(
     """The links one way, each action of this plan with its text."""
     ctx.out.paragraph(intro)
     shown = [(f"{a} {short(ctx.plan.action(a).action, 50)}", other, s) for a, other, s in rows]
-    ctx.out.table(header, shown, (7.0, 2.6, 7.0))
+    ctx.out.table(header, shown, (7.0, 2.6, 7.0), title=intro)
 
 
 def annexes(ctx: Context, review: PlanReview) -> None:
-    ctx.out.paragraph(ctx.words("annexes.title"), "Heading 1")
+    ctx.out.heading(ctx.words("annexes.title"), 1)
     methodology(ctx)
     ctx.out.paragraph(ctx.words("plan_review.methodology"))
     glossary(ctx)

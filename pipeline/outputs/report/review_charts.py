@@ -7,12 +7,14 @@ import math
 import textwrap
 from collections.abc import Mapping, Sequence
 
+from pipeline import excel_style as style
 from pipeline.outputs.report.charts import DPI, STYLE, WIDTH_IN, _png
 
 COLUMNS = 3
 PER_FIGURE = 12  # panels on one page at most
 PANEL_HEIGHT_IN = 1.55
-WOMEN, MEN = "#C55A11", "#2E75B6"
+# Told apart by colour, line and marker, so that no reader depends on the colour alone.
+LINES = ((f"#{style.WOMEN}", "-", "o"), (f"#{style.ORANGE}", "--", "s"))
 
 Panel = tuple[str, Mapping[int, float | None], Mapping[int, float | None]]
 
@@ -37,9 +39,12 @@ def _figure(years: Sequence[int], panels: Sequence[Panel], legend: tuple[str, st
         fig = Figure(figsize=(WIDTH_IN, 0.5 + PANEL_HEIGHT_IN * rows), dpi=DPI)
         axes = list(fig.subplots(rows, COLUMNS, squeeze=False).flat)
         for ax, (title, women, men) in zip(axes, panels, strict=False):
-            for values, colour, label in ((women, WOMEN, legend[0]), (men, MEN, legend[1])):
+            for values, (colour, line, marker), label in zip(
+                (women, men), LINES, legend, strict=True
+            ):
                 shown = [math.nan if values.get(y) is None else values[y] for y in years]
-                ax.plot(years, shown, color=colour, marker="o", markersize=2.5, label=label)
+                ax.plot(years, shown, color=colour, linestyle=line, marker=marker, markersize=2.5,
+                        label=label)  # fmt: skip
             ax.set_title(textwrap.fill(title, 34), fontsize=6.5, loc="left")
             ax.set_xticks(list(years), [f"’{y % 100:02d}" for y in years])
             ax.set_ylim(bottom=0)

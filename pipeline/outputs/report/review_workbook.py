@@ -10,8 +10,8 @@ from pipeline import excel_style as style
 from pipeline.atomic import atomic_path
 from pipeline.outputs.consolidated.layout import Book, Col, Formats, timestamp
 from pipeline.outputs.period_data import CATEGORIES
-from pipeline.outputs.report.sections import Wording
 from pipeline.outputs.review_data import FINAL_STATUSES, NO_RETURNS, PlanReview
+from pipeline.outputs.wording import Wording
 from pipeline.template.contract import HEADER_OF
 
 KEY = Col("action_id", 9, header="Action ID")
@@ -19,7 +19,9 @@ MINISTRY = Col("ministry", 9, header="Ministry")
 SHADED = (*CATEGORIES, NO_RETURNS)
 
 
-def write_review_workbook(review: PlanReview, words: Wording, dest: Path) -> Path:
+def write_review_workbook(
+    review: PlanReview, words: Wording, dest: Path, *, sample: bool = False
+) -> Path:
     """Written whole, with the newest file's time as its date: the same ledger gives the
     same bytes."""
     import xlsxwriter
@@ -38,7 +40,9 @@ def write_review_workbook(review: PlanReview, words: Wording, dest: Path) -> Pat
             }
         )
         years = f"{plan.first_period}-{plan.last_period}"
-        book = Book(wb, Formats.add_to(wb), f"&L&8{plan.title.replace('&', '&&')[:100]}: {years}")
+        mark = f"{words('cover.header_sample')} – " if sample else ""
+        title = f"{mark}{plan.title}".replace("&", "&&")[:100]
+        book = Book(wb, Formats.add_to(wb), f"&L&8{title}: {years}&R&8&A", words, mark)
         for sheet in SHEETS:
             sheet(book, review, words)
         wb.close()
