@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from pipeline.intake.ingest import IngestReport, ingest
 from pipeline.template.issue import issue_templates
 from pipeline.template.sample import Answers, fill_template, sample_answers
-from pipeline.workspace import Workspace
+from pipeline.workspace import DATA_DIR, Workspace, shipped_data_file
 
 PERIOD = 2019
 REJECTED = "MSI"  # returns a file with an error, and is sent its feedback
@@ -33,6 +34,23 @@ class DemoResult:
     ingests: list[IngestReport] = field(default_factory=list)
     outputs: dict[str, list[Path]] = field(default_factory=dict)
     held: list[int] = field(default_factory=list)  # the ledger's numbers of the held returns
+
+
+def write_demo_settings(settings: Path, deadline: str = "") -> None:
+    """Made-up data, said so on every page. Without a `deadline` (MM-DD or a date), the
+    returns, which arrive today, years after their period, have one a month away so that
+    they are not reported late."""
+    if not settings.exists():
+        deadline = deadline or (dt.date.today() + dt.timedelta(days=30)).isoformat()
+        settings.write_text(
+            f"# Settings of the demo workspace (see the coordinator's guide).\n"
+            f'deadline = "{deadline}"\n'
+            "# After the deadline, a larger change to a figure waits for the coordinator.\n"
+            "hold_changes_over = 50\n"
+            "# Made-up data: the reports and the workbook say SAMPLE on every page.\n"
+            "sample = true\n",
+            encoding="utf-8",
+        )
 
 
 def run_demo(root: Path, *, say: Callable[[str], None] = lambda _: None) -> DemoResult:
@@ -71,23 +89,22 @@ def at(moment: dt.date | dt.datetime) -> dt.datetime:
 
 def _workspace(root: Path) -> Workspace:
     root.mkdir(parents=True, exist_ok=True)
-    settings = root / "nap.toml"
-    if not settings.exists():
-        settings.write_text(
-            "# Settings of the demo workspace (see the coordinator's guide).\n"
-            'deadline = "03-31"       # in the year after the period: 31 March 2020 for 2019\n'
-            "hold_changes_over = 50   # after it, a larger change to a figure waits for review\n",
-            encoding="utf-8",
-        )
-    return Workspace.open(root, create=True)
+    write_demo_settings(root / "nap.toml", deadline="03-31")  # 31 March 2020 for 2019
+    ws = Workspace.open(root, create=True)
+    own = ws.root / DATA_DIR / "contacts.csv"  # a workspace mails only to its own contacts
+    if not own.exists():
+        own.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shipped_data_file("contacts.csv"), own)
+    return ws
 
 
 def _mail(ws: Workspace, kind: str, now: dt.datetime) -> list[Path]:
+    """The messages as .eml files only: the demo sends nothing."""
     from pipeline.delivery.compose import compose_reminders, compose_templates
     from pipeline.delivery.send import deliver
 
     compose = compose_templates if kind == "templates" else compose_reminders
-    return [d.path for d in deliver(ws, PERIOD, compose(ws, PERIOD, now=now))]
+    return [d.path for d in deliver(ws, PERIOD, compose(ws, PERIOD, now=now)).deliveries]
 
 
 def _return(ws: Workspace, code: str, answers: Answers, version: str, when: dt.datetime) -> None:

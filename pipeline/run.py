@@ -76,7 +76,8 @@ def _nothing_to_write(ws: Workspace, status: PeriodStatus) -> str:
 
 @dataclass
 class Final:
-    outputs: list[Path]
+    report: Path
+    workbooks: list[Path]  # the consolidated workbook, from the same ledger
     closing: Decision
 
 
@@ -95,9 +96,10 @@ def final_outputs(
     ws.check_period(period)
     with workspace_lock(ws, wait):
         check_open(ws, period, f"write the final report of {period}")
-        outputs = [*consolidate(ws, period), write_report(ws, period, final=True, today=today)]
+        workbooks = consolidate(ws, period)
+        report = write_report(ws, period, final=True, today=today)
         decision = close_period(ws, period, reason="final report issued", wait=wait)
-    return Final(outputs, decision)
+    return Final(report, workbooks, decision)
 
 
 def setup_log_file(ws: Workspace) -> Path:

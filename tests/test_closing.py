@@ -62,8 +62,8 @@ def correction(ws, plan) -> None:
 def test_the_final_report_writes_both_outputs_and_closes_the_period(closed):
     ws, output = closed
     assert output.splitlines() == [
-        "wrote outbox/2019/consolidated_2019.xlsx",
         "wrote outbox/2019/committee_report_2019.docx",
+        "wrote outbox/2019/consolidated_2019.xlsx",
         "period 2019 closed: its outputs stay as they are and any later return for it waits "
         "for your decision (nap reopen --period 2019 --reason TEXT to change them)",
     ]

@@ -148,22 +148,25 @@ def test_totals_match_the_filled_files(cycle, book, by, heading):
     assert expected[MISSING] == {}  # nothing of the missing ministry is counted
 
 
+REPORTS = "Action reports expected (one for each action and each ministry reporting on it)"
+
+
 def test_key_figures_match_the_filled_files(cycle, book):
     _, plan, filled, _ = cycle
     total = expected_sums(plan, filled, "ministry")["Total"]
     figures = {r[0]: r[3] for r in sheet_rows(book["Overview"]) if r[0] and r[3] is not None}
     assert figures["Returns accepted"] == 7
     assert figures["Ministries with no accepted return"] == MISSING
-    assert figures["Women reached"] == pytest.approx(total["women"])
-    assert figures["Men reached"] == pytest.approx(total["men"])
+    assert figures["Women in the sex-disaggregated indicators"] == pytest.approx(total["women"])
+    assert figures["Men in the sex-disaggregated indicators"] == pytest.approx(total["men"])
     assert figures["Amount reported (EUR)"] == pytest.approx(total["amount"])
-    assert figures["Share of women"] == pytest.approx(
+    assert figures["Share of women in the sex-disaggregated indicators"] == pytest.approx(
         total["women"] / (total["women"] + total["men"])
     )
     rows = sum(len(a.ministries) for a in plan.actions)
     with_status = sum(1 for rows_ in filled.values() for v in rows_.values() if v["status"])
-    assert figures["Action rows to report (action and ministry)"] == rows
-    assert figures["Rows with a status"] == with_status
+    assert figures[REPORTS] == rows
+    assert figures["Action reports with a status"] == with_status
 
 
 def test_overview_lists_every_ministry_and_marks_the_missing_one(cycle, book):
@@ -190,7 +193,7 @@ def test_status_counts_by_pillar_match_the_filled_files(cycle, book):
             else:
                 status = filled[code][action.id]["status"] or "No status"
             counts[plan.pillar(action.pillar).title][status] += 1
-    rows = block(book["By pillar"], "Action rows by status")
+    rows = block(book["By pillar"], "Action reports by status")
     assert [r["Pillar"] for r in rows] == [p.title for p in plan.pillars] + ["Total"]
     for row in rows[:-1]:
         for status in (*c.STATUSES, "No status", "No return"):

@@ -23,6 +23,7 @@ from pipeline.outputs.consolidated.workbook import consolidate
 from pipeline.template import contract as c
 from pipeline.template.issue import issue_templates
 from tests.filling import fill_template, sample_answers
+from tests.mailserver import write_contacts
 
 UTC = dt.UTC
 ISSUED = dt.date(2020, 1, 15)
@@ -207,6 +208,7 @@ def test_two_versions_that_cannot_be_ordered_both_wait_and_the_ministry_is_not_m
     assert "Held for your decision: MJ (nap review)" in status.output
     assert "Missing: MAEE, MSI, MENJE, MEGA, MIFA, MISA, ME" in status.output
     assert period_status(ws, 2019).absent == ["MAEE", "MSI", "MENJE", "MEGA", "MIFA", "MISA", "ME"]
+    write_contacts(ws, plan)
     reminded = {m.ministry for m in compose_reminders(ws, 2019)}
     assert "MJ" not in reminded and "ME" in reminded
 

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 
-OUTSIDE = "outside the plan lu-wps-2018-2023, which covers 2018-2023"
+OUTSIDE = "outside the plan lu-wps-2018-2023 (2018-2023)"
 
 
 def written(root) -> list[str]:

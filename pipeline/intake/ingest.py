@@ -44,6 +44,7 @@ from pipeline.ledger import (
     transaction,
 )
 from pipeline.locking import DEFAULT_WAIT, workspace_lock
+from pipeline.plan.periods import PlanShelf
 from pipeline.plan.register import Plan
 from pipeline.problems import Problem, Severity, errors, problem
 from pipeline.signing import office_key
@@ -189,7 +190,7 @@ def ingest(
     one transaction each, in arrival order; then the valid ones are applied or held. `step`
     is called after each durable step (tests stop the run there to prove that a killed run
     resumes cleanly). Without the key that signed the templates, nothing is read."""
-    plan = ws.plan
+    plans = ws.shelf
     with workspace_lock(ws, wait):
         try:
             key = office_key(ws).key
@@ -198,7 +199,7 @@ def ingest(
         report = IngestReport()
         with connect(ws.ledger_path) as conn:
             candidates = scan_inbox(ws.inbox, settle, report)
-            checked = _checked_in_order(candidates, plan, key, workers or os.cpu_count() or 1)
+            checked = _checked_in_order(candidates, plans, key, workers or os.cpu_count() or 1)
             for candidate, read in progress(checked, len(candidates)):
                 report.outcomes.append(_record_one(ws, conn, candidate, read, now(), step))
             report.outcomes += settled_outcomes(report.outcomes, apply_or_hold(ws, conn, step))
@@ -229,23 +230,26 @@ class Read(NamedTuple):
     saved: str  # the workbook's last-saved time (ISO, UTC), "" when unknown or unreadable
 
 
-def check_file(path: Path, plan: Plan, key: bytes) -> Read:
+def check_file(path: Path, plans: Plan | PlanShelf, key: bytes) -> Read:
     """The file's sha256, the outcome of every check and when it was saved; never raises
-    for a bad file."""
+    for a bad file. With a shelf of plans, the file is checked against the plan its _meta
+    names (the signature check then proves it)."""
     sha = sha256_of(path)
     try:
         returned = read_returned(path)
+        if isinstance(plans, PlanShelf):
+            plans = plans.named((returned.meta or {}).get("plan_id", ""))
     except UnsafeWorkbook as exc:
         return Read(sha, Checked(problems=[problem(exc.code, file=path.name, **exc.fields)]), "")
-    return Read(sha, check_returned(returned, plan, key, path.name), returned.saved)
+    return Read(sha, check_returned(returned, plans, key, path.name), returned.saved)
 
 
-_worker: tuple[Plan, bytes] | None = None
+_worker: tuple[PlanShelf, bytes] | None = None
 
 
-def _init_worker(plan: Plan, key: bytes) -> None:
+def _init_worker(plans: PlanShelf, key: bytes) -> None:
     global _worker
-    _worker = (plan, key)
+    _worker = (plans, key)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
 
@@ -263,16 +267,16 @@ def _check_in_worker(path: Path) -> Read:
 
 
 def _checked_in_order(
-    candidates: list[Candidate], plan: Plan, key: bytes, workers: int
+    candidates: list[Candidate], plans: PlanShelf, key: bytes, workers: int
 ) -> Iterator[tuple[Candidate, Read]]:
     if workers < 2 or len(candidates) < PARALLEL_FROM:
         for candidate in candidates:
-            yield candidate, check_file(candidate.path, plan, key)
+            yield candidate, check_file(candidate.path, plans, key)
         return
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(plan, key)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(plans, key)) as pool:
         pending = iter(candidates)
         window: deque = deque()
         for candidate in pending:

@@ -89,7 +89,7 @@ def _read_again(
             f"the archived copy of file {file.id} ({file.name}) is missing: {stored}; "
             "restore it from the backup"
         )
-    read = check_file(stored, ws.plan, key)
+    read = check_file(stored, ws.shelf, key)
     if read.sha256 != file.sha256:
         raise NapError(
             f"the archived copy of file {file.id} was changed since it was received "

@@ -136,10 +136,52 @@ CREATE TABLE signing_key (
     recorded TEXT NOT NULL
 );
 """
+MAIL_OUTCOMES = (
+    # The Message-ID without its domain: a message sent again under another sender address
+    # is still the same message.
+    "ALTER TABLE mail_log ADD COLUMN message_key TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE mail_log ADD COLUMN refs TEXT NOT NULL DEFAULT ''",  # Message-ID sent first
+    "ALTER TABLE mail_log ADD COLUMN state TEXT NOT NULL DEFAULT 'answered'",  # a SendState
+    "ALTER TABLE mail_log ADD COLUMN started TEXT NOT NULL DEFAULT ''",  # ISO time of the intent
+    """UPDATE mail_log SET
+           message_key = substr(message_id, 2, instr(message_id, '@') - 2),
+           started = sent""",
+    "CREATE INDEX mail_log_key ON mail_log(message_key)",
+    "CREATE INDEX mail_log_state ON mail_log(state)",
+    """CREATE TABLE mail_recipients (
+           mail_id INTEGER NOT NULL REFERENCES mail_log(id),
+           address TEXT NOT NULL,
+           header TEXT NOT NULL,          -- To or Cc
+           outcome TEXT NOT NULL,         -- a RecipientOutcome
+           reply TEXT NOT NULL DEFAULT '',    -- the server's code and text
+           PRIMARY KEY (mail_id, address)
+       )""",
+)
+
+
+def mail_outcomes(conn: sqlite3.Connection) -> None:
+    """Each sending gets its recipients' outcomes. Messages logged before were recorded as
+    delivered to every address (the refused ones were only printed): so they stay, as the
+    version that sent them believed; the first address was the To, the others Cc."""
+    for statement in MAIL_OUTCOMES:
+        conn.execute(statement)
+    rows = conn.execute("SELECT id, recipients FROM mail_log").fetchall()
+    conn.executemany(
+        "INSERT OR IGNORE INTO mail_recipients (mail_id, address, header, outcome)"
+        " VALUES (?, ?, ?, 'accepted')",
+        [
+            (mail_id, address.strip(), "Cc" if i else "To")
+            for mail_id, recipients in rows
+            for i, address in enumerate(recipients.split(","))
+            if address.strip()
+        ],
+    )
+
 
 MIGRATIONS: tuple[tuple[int, Step], ...] = (
     (1, TABLES),
     (2, outcome_checked_in_code),
     (3, DECISIONS),
+    (4, mail_outcomes),
 )
 LATEST = MIGRATIONS[-1][0]

@@ -251,42 +251,63 @@ def submission_changes(conn: sqlite3.Connection, submission_id: int) -> list[Cha
     return [Change(*r) for r in rows]
 
 
-def period_values(conn: sqlite3.Connection, up_to: int) -> list[PeriodValue]:
-    """Every value of the current submissions of the periods up to `up_to`, unordered: the
-    reader orders them by the plan, which the ledger does not know."""
+# Action ids are a plan's own: "I.01" of one plan is not "I.01" of the next. Readers that
+# span periods take the plan's id, so that a history never mixes two plans.
+_OF_PLAN = "(? IS NULL OR s.plan_id = ?)"
+
+
+def period_values(
+    conn: sqlite3.Connection, up_to: int, *, plan_id: str | None = None
+) -> list[PeriodValue]:
+    """Every value of the current submissions of the periods up to `up_to` (of one plan,
+    when given), unordered: the reader orders them by the plan, which the ledger does not
+    know."""
     rows = conn.execute(
-        """SELECT s.period, s.ministry, v.action_id, v.field, v.value, v.number,
+        f"""SELECT s.period, s.ministry, v.action_id, v.field, v.value, v.number,
                   f.name AS file, v.sheet, v.cell, s.accepted, f.sha256
            FROM cell_values v
            JOIN submissions s ON s.id = v.submission_id
            JOIN files f ON f.id = s.file_id
-           WHERE s.current = 1 AND s.period <= ?""",
-        (up_to,),
+           WHERE s.current = 1 AND s.period <= ? AND {_OF_PLAN}""",
+        (up_to, plan_id, plan_id),
     )
     return [PeriodValue(*r) for r in rows]
 
 
-def periods(conn: sqlite3.Connection) -> list[int]:
-    """The periods with at least one accepted return, current or replaced."""
+def periods(conn: sqlite3.Connection, *, plan_id: str | None = None) -> list[int]:
+    """The periods with at least one accepted return, current or replaced (of one plan,
+    when given)."""
     rows = conn.execute(
-        "SELECT DISTINCT period FROM submissions WHERE state = ? ORDER BY period",
-        (State.APPLIED,),
+        f"SELECT DISTINCT period FROM submissions s WHERE s.state = ? AND {_OF_PLAN}"
+        " ORDER BY period",
+        (State.APPLIED, plan_id, plan_id),
     )
     return [r[0] for r in rows]
 
 
-def last_statuses(conn: sqlite3.Connection, ministry: str, before: int) -> dict[str, str]:
-    """Each action's status in the ministry's latest accepted report before a period."""
+def last_statuses(
+    conn: sqlite3.Connection, ministry: str, before: int, *, plan_id: str | None = None
+) -> dict[str, str]:
+    """Each action's status in the ministry's latest accepted report before a period (under
+    one plan, when given)."""
     row = conn.execute(
-        "SELECT MAX(period) FROM submissions WHERE ministry = ? AND period < ? AND current = 1",
-        (ministry, before),
+        f"""SELECT MAX(period) FROM submissions s
+            WHERE ministry = ? AND period < ? AND current = 1 AND {_OF_PLAN}""",
+        (ministry, before, plan_id, plan_id),
     ).fetchone()
     if row[0] is None:
         return {}
     rows = conn.execute(
-        """SELECT v.action_id, v.value
+        f"""SELECT v.action_id, v.value
            FROM cell_values v JOIN submissions s ON s.id = v.submission_id
-           WHERE s.ministry = ? AND s.period = ? AND s.current = 1 AND v.field = 'status'""",
-        (ministry, row[0]),
+           WHERE s.ministry = ? AND s.period = ? AND s.current = 1 AND v.field = 'status'
+                 AND {_OF_PLAN}""",
+        (ministry, row[0], plan_id, plan_id),
     )
     return {r["action_id"]: f"{r['value']} ({row[0]})" for r in rows}
+
+
+def plan_has_returns(conn: sqlite3.Connection, plan_id: str) -> bool:
+    """Whether any return was ever accepted under the plan: its register is then history."""
+    row = conn.execute("SELECT 1 FROM submissions WHERE plan_id = ? LIMIT 1", (plan_id,))
+    return row.fetchone() is not None

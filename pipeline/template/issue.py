@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pipeline.intake.returned import read_meta
 from pipeline.ledger import connect, last_statuses
+from pipeline.plan.carry_over import carried_statuses, links_of_workspace
 from pipeline.signing import issuing_key
 from pipeline.template.writer import Issue, OfficeContact, write_template
 from pipeline.workspace import Workspace
@@ -47,8 +48,13 @@ def issue_templates(
     contact = OfficeContact(s.contact_name, s.contact_email, s.contact_phone)
     today = today or dt.date.today()
     written = []
+    statuses: dict[str, dict[str, str]] = {}
+    links = links_of_workspace(ws)
     with connect(ws.ledger_path) as conn:
-        statuses = {code: last_statuses(conn, code, period) for code in codes}
+        for code in codes:
+            # an action carried over from the previous plan shows where it stood there
+            carried = carried_statuses(conn, links, plan.id, code, period)
+            statuses[code] = carried | last_statuses(conn, code, period, plan_id=plan.id)
     for code in codes:
         path = ws.template_path(period, code)
         issue = Issue(plan, code, period, today, deadline)

@@ -22,7 +22,7 @@ ISSUE_COLUMNS = (
 
 def issues(book: Book, data: PeriodData) -> Range | None:
     """The warnings, each naming the cell of the ministry's file; None when there are none."""
-    title = f"Warnings in the accepted returns, {data.period}"
+    title = f"{book.words('figures.warnings')}, {data.period}"
     ws = book.sheet("Issues", title, ISSUES_NOTE)
     rows = [[i.ministry, i.sheet, i.cell, i.action_id, i.message] for i in data.issues]
     if rows:
@@ -76,7 +76,7 @@ FILES_NOTE = (
 FILE_COLUMNS = (
     Col("ministry", 9),
     Col("name", 36, "wrap", header="File"),
-    Col("received", 16, "datetime", header="Received"),
+    Col("received", 21, "datetime", header="Received"),
     Col("outcome", 11, header="Use"),
     Col("sha256", 70, header="sha256"),
 )
