@@ -1137,4 +1137,11 @@ def _print_paths(label: str, paths: list[Path]) -> None:
 
 
 def main() -> None:
-    cli(prog_name="nap")
+    """Everything built is frozen on the way out, so the interpreter's exit does not walk
+    it all in one last full garbage collection (a fifth of a short run)."""
+    import gc
+
+    try:
+        cli(prog_name="nap")
+    finally:
+        gc.freeze()

@@ -35,12 +35,9 @@ def run_cycle(
     wait: float = DEFAULT_WAIT,
     progress: Callable = lambda it, n: it,
 ) -> RunSummary:
-    """Idempotent: with nothing new in the inbox, a run rewrites the same outputs. It never
-    decides for the coordinator: held returns stay held, and a closed period's outputs are
-    not rewritten."""
-    from pipeline.outputs.consolidated.workbook import consolidate
-    from pipeline.outputs.report.writer import write_report
-
+    """Idempotent: when nothing changed since the last run (see outputs/freshness.py), it
+    writes nothing at all. It never decides for the coordinator: held returns stay held, and
+    a closed period's outputs are not rewritten."""
     ws.check_period(period)
     with workspace_lock(ws, wait):
         log.info("run for period %s in %s", period, ws.root)
@@ -55,13 +52,27 @@ def run_cycle(
             summary.notes.append(why_not)
             log.info(why_not)
             return summary
-        summary.outputs = [
-            *consolidate(ws, period),
-            write_report(ws, period),
-        ]
+        summary.outputs = _write_outputs(ws, period, summary)
         for path in summary.outputs:
             log.info("wrote %s", path)
     return summary
+
+
+def _write_outputs(ws: Workspace, period: int, summary: RunSummary) -> list[Path]:
+    """The workbook and report, side by side; none when the last run's are still current."""
+    from pipeline.outputs import freshness
+    from pipeline.outputs.side_by_side import write_period
+
+    print_ = freshness.fingerprint(ws, period)
+    last = freshness.current(ws, period, print_)
+    if last is not None:
+        note = f"nothing changed since the run of {last.when}: its workbook and report stand"
+        summary.notes.append(note)
+        log.info(note)
+        return []
+    outputs = write_period(ws, period)
+    freshness.remember(ws, period, print_, outputs)
+    return outputs
 
 
 def _nothing_to_write(ws: Workspace, status: PeriodStatus) -> str:

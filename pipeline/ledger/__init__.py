@@ -44,6 +44,7 @@ from pipeline.ledger.mail import (
     settle_pending,
 )
 from pipeline.ledger.migrations import LATEST
+from pipeline.ledger.state import state_digest
 from pipeline.ledger.submissions import (
     AcceptedValue,
     CellValue,
@@ -123,6 +124,7 @@ __all__ = [
     "set_outcome",
     "set_state",
     "settle_pending",
+    "state_digest",
     "submission_changes",
     "submission_values",
     "submissions_in_state",
