@@ -1,13 +1,15 @@
 """Times the reporting cycle as whole processes, with peak memory, against two references.
 
-Run: python benchmarks/bench_cycle.py [--sizes 8,200,2000] [--repeat 3]
+Run: python benchmarks/bench_cycle.py [--sizes 8,200,2000] [--repeat 5]
+(pip install -e '.[bench]' first: the calamine reference needs python-calamine.)
 
 For each N it builds (once, cached in benchmarks/.cache/) N returned workbooks with distinct
 contents across ministries, periods and resubmissions, then times, as separate processes,
-median of --repeat runs: nap templates, nap ingest, nap consolidate, nap report, nap run,
-nap --help, nap status; and on the same files the naive reading (pandas.read_excel of every
-sheet with openpyxl) and the floor (unzip each file and iterparse its sheet and
-shared-strings XML, nothing else).
+median of --repeat runs: nap templates, nap ingest, nap consolidate, nap report, nap run
+with the N returns fresh in the inbox, nap run again with nothing new (idle), nap --help,
+nap status; and on the same files three references: the naive reading (pandas.read_excel of
+every sheet with openpyxl), a bare python-calamine read of every sheet's values, and the
+floor (unzip each file and iterparse its sheet and shared-strings XML, nothing else).
 """
 
 from __future__ import annotations
@@ -32,6 +34,14 @@ NAIVE = """
 import sys, pandas
 for f in sys.argv[1:]:
     pandas.read_excel(f, sheet_name=None, engine="openpyxl")
+"""
+CALAMINE = """
+import sys
+from python_calamine import CalamineWorkbook
+for f in sys.argv[1:]:
+    book = CalamineWorkbook.from_path(f)
+    for name in book.sheet_names:
+        book.get_sheet_by_name(name).to_python()
 """
 FLOOR = """
 import sys, zipfile
@@ -137,7 +147,9 @@ def bench_size(n: int, repeat: int, work: Path) -> dict[str, tuple[float, float]
             "report",
             "status",
             "run",
+            "idle",
             "naive",
+            "calamine",
             "floor",
             "help",
         )
@@ -156,6 +168,8 @@ def bench_size(n: int, repeat: int, work: Path) -> dict[str, tuple[float, float]
         rows["status"].append(measured(nap("--root", str(root), "status", "--period", period), env))
         fresh_workspace(corpus, root)
         rows["run"].append(measured(nap("--root", str(root), "run", "--period", period), env))
+        rows["idle"].append(measured(nap("--root", str(root), "run", "--period", period), env))
+        rows["calamine"].append(measured([sys.executable, "-c", CALAMINE, *files], env))
         rows["naive"].append(measured([sys.executable, "-c", NAIVE, *files], env))
         rows["floor"].append(measured([sys.executable, "-c", FLOOR, *files], env))
         rows["help"].append(measured(nap("--help"), env))
@@ -165,7 +179,7 @@ def bench_size(n: int, repeat: int, work: Path) -> dict[str, tuple[float, float]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="8,200,2000")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     work = CACHE / "work"
@@ -185,7 +199,9 @@ def main() -> None:
         "report",
         "status",
         "run",
+        "idle",
         "naive",
+        "calamine",
         "floor",
     ):
         cells = "".join(
@@ -194,10 +210,13 @@ def main() -> None:
         print(f"{step:<14}{cells}")
     print()
     for n in sizes:
-        ingest, naive, floor = (results[n][k][0] for k in ("ingest", "naive", "floor"))
+        ingest, naive, calamine, floor = (
+            results[n][k][0] for k in ("ingest", "naive", "calamine", "floor")
+        )
         print(
             f"N={n}: ingest {n / ingest:,.0f} files/s; naive {n / naive:,.0f} files/s; "
-            f"floor {n / floor:,.0f} files/s; ingest/naive {ingest / naive:.2f}; "
+            f"calamine {n / calamine:,.0f} files/s; floor {n / floor:,.0f} files/s; "
+            f"ingest/calamine {ingest / calamine:.2f}; naive/ingest {naive / ingest:.1f}; "
             f"ingest/floor {ingest / floor:.2f}"
         )
     if 200 in results and 2000 in results:

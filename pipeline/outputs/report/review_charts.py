@@ -1,14 +1,29 @@
 """The small trend charts of the final implementation report: one small panel per
-sex-disaggregated indicator, women and men over the plan's years, a gap where none was given."""
+sex-disaggregated indicator, women and men over the plan's years, a gap where none was given.
+Drawn with matplotlib, once per plan: the yearly reports' bar charts do without it."""
 
 from __future__ import annotations
 
+import io
 import math
 import textwrap
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from pipeline import excel_style as style
-from pipeline.outputs.report.charts import DPI, STYLE, WIDTH_IN, _png
+from pipeline.outputs.report.canvas import DPI
+from pipeline.outputs.report.charts import WIDTH_IN
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 6.5,
+    "axes.edgecolor": f"#{style.DARK_GREY}",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
 
 COLUMNS = 3
 PER_FIGURE = 12  # panels on one page at most
@@ -35,7 +50,7 @@ def _figure(years: Sequence[int], panels: Sequence[Panel], legend: tuple[str, st
     from matplotlib.figure import Figure
 
     rows = math.ceil(len(panels) / COLUMNS)
-    with matplotlib.rc_context({**STYLE, "font.size": 6.5}):
+    with matplotlib.rc_context(STYLE):
         fig = Figure(figsize=(WIDTH_IN, 0.5 + PANEL_HEIGHT_IN * rows), dpi=DPI)
         axes = list(fig.subplots(rows, COLUMNS, squeeze=False).flat)
         for ax, (title, women, men) in zip(axes, panels, strict=False):
@@ -54,3 +69,9 @@ def _figure(years: Sequence[int], panels: Sequence[Panel], legend: tuple[str, st
         fig.legend(handles, labels, loc="upper right", ncols=2, frameon=False)
         fig.tight_layout(rect=(0, 0, 1, 0.95))
         return _png(fig)
+
+
+def _png(fig: Figure) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
