@@ -825,8 +825,9 @@ def accessibility_cmd(documents: tuple[Path, ...]) -> None:
 @click.pass_obj
 def run_cmd(obj: Invocation, period: int, wait: float) -> None:
     """Ingest, consolidate and report in one idempotent step: the nightly job (cron or a
-    systemd timer; see docs/). Logs go to outbox/logs/. A rejected file is an outcome, not a
-    failure: the exit code is non-zero only when the tool could not complete.
+    systemd timer; see docs/). When nothing changed since the last run, it writes nothing.
+    Logs go to outbox/logs/. A rejected file is an outcome, not a failure: the exit code is
+    non-zero only when the tool could not complete.
 
     \b
     Example:
