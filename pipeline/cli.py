@@ -144,6 +144,7 @@ def plan_cmd(obj: Invocation) -> None:
       nap plan
       nap plan --plan workbook_templates/plans/next-plan/plan.toml
     """
+    from pipeline.outputs.figures import pooling_lines
     from pipeline.plan.register import read_plan
     from pipeline.workspace import plan_file_for
 
@@ -161,6 +162,8 @@ def plan_cmd(obj: Invocation) -> None:
     click.echo("Actions per reporting ministry:")
     for m in plan.ministries:
         click.echo(f"  {m.code:<6} {len(plan.actions_for(m.code)):>3}  {m.name}")
+    for line in pooling_lines(plan):
+        click.echo(line)
 
 
 @cli.command("templates")

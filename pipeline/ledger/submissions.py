@@ -59,6 +59,17 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Revision:
+    """A value that a later file of the same ministry and period changed."""
+
+    ministry: str
+    action_id: str
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
 class PeriodValue:
     """One value of a current submission, with the file and cell it came from."""
 
@@ -170,6 +181,21 @@ def submission_changes(conn: sqlite3.Connection, submission_id: int) -> list[Cha
     return [Change(*r) for r in rows]
 
 
+def period_revisions(conn: sqlite3.Connection, period: int) -> list[Revision]:
+    """Every value that a later file changed, along the chain of returns that led to each
+    ministry's current one, oldest change first."""
+    rows = conn.execute(
+        """SELECT s.ministry, c.action_id, c.field, c.old, c.new
+           FROM changes c JOIN submissions s ON s.id = c.submission_id
+           WHERE s.period = ? AND s.id <= (
+               SELECT MAX(cur.id) FROM submissions cur
+               WHERE cur.period = s.period AND cur.ministry = s.ministry AND cur.current = 1)
+           ORDER BY s.ministry, s.id, c.action_id, c.field""",
+        (period,),
+    )
+    return [Revision(*r) for r in rows]
+
+
 def period_values(conn: sqlite3.Connection, up_to: int) -> list[PeriodValue]:
     """Every value of the current submissions of the periods up to `up_to`, unordered: the
     reader orders them by the plan, which the ledger does not know."""
@@ -188,6 +214,22 @@ def period_values(conn: sqlite3.Connection, up_to: int) -> list[PeriodValue]:
 def periods(conn: sqlite3.Connection) -> list[int]:
     """The periods with at least one accepted return, current or replaced."""
     return [r[0] for r in conn.execute("SELECT DISTINCT period FROM submissions ORDER BY period")]
+
+
+def period_statuses(conn: sqlite3.Connection, ministry: str, period: int) -> dict[str, str] | None:
+    """Each action's status in the ministry's current return for the period (an action with
+    no status given is absent); None when no return of the ministry is accepted for it."""
+    row = conn.execute(
+        "SELECT id FROM submissions WHERE ministry = ? AND period = ? AND current = 1",
+        (ministry, period),
+    ).fetchone()
+    if row is None:
+        return None
+    rows = conn.execute(
+        "SELECT action_id, value FROM cell_values WHERE submission_id = ? AND field = 'status'",
+        (row["id"],),
+    )
+    return {r["action_id"]: r["value"] for r in rows}
 
 
 def last_statuses(conn: sqlite3.Connection, ministry: str, before: int) -> dict[str, str]:
