@@ -4,7 +4,6 @@ consolidated, and every figure checked against sums taken from the filled files 
 from __future__ import annotations
 
 import csv
-import itertools
 import shutil
 import subprocess
 from collections import Counter, defaultdict
@@ -20,6 +19,7 @@ from pipeline.outputs.consolidated.workbook import consolidate
 from pipeline.template import contract as c
 from pipeline.template.issue import issue_templates
 from tests.filling import fill_template, sample_answers
+from tests.reading import block, sheet_rows
 
 PERIOD = 2019
 MISSING = "ME"
@@ -89,24 +89,6 @@ def cycle(tmp_path_factory, plan):
 def book(cycle):
     ws, *_ = cycle
     return openpyxl.load_workbook(ws.period_dir(PERIOD) / f"consolidated_{PERIOD}.xlsx")
-
-
-def sheet_rows(sheet, first: int = 1) -> list[list[object]]:
-    return [list(r) for r in sheet.iter_rows(min_row=first, values_only=True)]
-
-
-def block(sheet, heading: str) -> list[dict[str, object]]:
-    """The table under a heading in column A: its header row (up to the first empty cell),
-    then rows up to a blank."""
-    rows = sheet_rows(sheet)
-    start = next(i for i, r in enumerate(rows) if r[0] == heading) + 1
-    header = list(itertools.takewhile(lambda h: h is not None, rows[start]))
-    found = []
-    for r in rows[start + 1 :]:
-        if r[0] is None:
-            break
-        found.append(dict(zip(header, r[: len(header)], strict=True)))
-    return found
 
 
 def table(sheet, header_row: int) -> list[dict[str, object]]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import csv
 import datetime as dt
-import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,8 +32,9 @@ from pipeline.plan.register import Plan
 from pipeline.template import contract as c
 from pipeline.template.issue import issue_templates
 from pipeline.workspace import Workspace
-from tests.conftest import TEST_KEY
+from tests.conftest import signed_workspace
 from tests.filling import fill_template, sample_answers
+from tests.reading import block
 
 TODAY = dt.date(2020, 5, 4)
 MISSING = {2018: ("MSI", "ME"), 2019: ("MIFA", "ME")}
@@ -112,9 +112,7 @@ class Cycle:
 
 @pytest.fixture(scope="module")
 def cycle(tmp_path_factory: pytest.TempPathFactory, plan: Plan) -> Iterator[Cycle]:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("NAP_SIGNING_KEY", TEST_KEY)
-        ws = Workspace.open(tmp_path_factory.mktemp("figures") / "ws", create=True)
+    with signed_workspace(tmp_path_factory, "figures") as ws:
         typed = _build(ws, plan)
         workbook, tidy = consolidate(ws, 2019, formats=("csv",))
         report = write_report(ws, 2019, today=TODAY)
@@ -151,19 +149,6 @@ def typed_sum(cycle: Cycle, year: int, pairs, name: str) -> tuple[float | None, 
 
 
 # Reading the outputs ---------------------------------------------------------------------
-
-
-def block(sheet, heading: str) -> list[dict[str, object]]:
-    """The table under a heading in column A, down to the first row with column A empty."""
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    start = next(i for i, r in enumerate(rows) if r[0] == heading) + 1
-    header = list(itertools.takewhile(lambda h: h is not None, rows[start]))
-    found = []
-    for row in rows[start + 1 :]:
-        if row[0] is None:
-            break
-        found.append(dict(zip(header, row[: len(header)], strict=True)))
-    return found
 
 
 def key_figures(sheet) -> dict[str, tuple[object, object]]:

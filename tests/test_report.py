@@ -29,7 +29,7 @@ from pipeline.plan.register import Plan
 from pipeline.template.contract import PROGRESS_STATUSES
 from pipeline.template.issue import issue_templates
 from pipeline.workspace import Workspace, shipped_data_file
-from tests.conftest import TEST_KEY
+from tests.conftest import signed_workspace
 from tests.filling import fill_template, sample_answers
 
 TODAY = dt.date(2020, 4, 20)
@@ -85,9 +85,7 @@ class Cycle:
 
 @pytest.fixture(scope="module")
 def cycle(tmp_path_factory: pytest.TempPathFactory, plan: Plan) -> Iterator[Cycle]:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("NAP_SIGNING_KEY", TEST_KEY)
-        ws = Workspace.open(tmp_path_factory.mktemp("report") / "ws", create=True)
+    with signed_workspace(tmp_path_factory, "report") as ws:
         _cycle(ws, plan)
         path = write_report(ws, 2019, today=TODAY)
         yield Cycle(ws, plan, path, docx.Document(str(path)), path.read_bytes())
