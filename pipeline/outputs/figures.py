@@ -117,7 +117,7 @@ class Heads:
 
 def heads(data: PeriodData, reports: Sequence[Report]) -> Heads:
     women, men = total(data, reports, "women"), total(data, reports, "men")
-    both = set(women.counted) & set(men.counted)
+    both = [r for r in women.counted if r in set(men.counted)]
     part = sum(counted(data, a, m, "women") or 0.0 for a, m in both)
     whole = part + sum(counted(data, a, m, "men") or 0.0 for a, m in both)
     return Heads(women, men, Share(part, whole))
@@ -212,13 +212,6 @@ def share_text(words: Wording, share: Share) -> str:
 
 def state_word(words: Wording, state: str) -> str:
     return words(f"states.{state}")
-
-
-def shown(words: Wording, value: float | None, state: str = "") -> float | str:
-    """A figure as a table shows it: the number, or the word for why there is none."""
-    if value is not None:
-        return value
-    return state_word(words, state) if state else words("states.none")
 
 
 def coverage(words: Wording, found: Total, *, of: str = "ministries") -> str:

@@ -1,7 +1,8 @@
 """The tables of the consolidated workbook, computed with pandas from the ledger.
 
-Every table here is plain data (no formats): the workbook writer lays them out, the tidy
-export writes `values` as it is, and the tests check the figures against the filled files.
+Every table here is plain data (no formats): the workbook writer lays them out and the tests
+check the figures against the filled files. A figure cell holds a number or the word for why
+there is none (outputs/figures.py).
 """
 
 from __future__ import annotations
@@ -70,7 +71,6 @@ class Tables:
 
     data: PeriodData
     periods: tuple[PeriodData, ...]  # every period with a return up to this one, in order
-    values: pd.DataFrame  # tidy: one row per accepted value, every period up to this one
     pairs: pd.DataFrame  # one row per action and reporting ministry, in plan order
     rollup: pd.DataFrame  # one row per action
     by_pillar: pd.DataFrame  # action reports by pillar (rows) and category (columns)
@@ -119,7 +119,6 @@ def build_tables(periods: Sequence[PeriodData], values: pd.DataFrame, words: Wor
     return Tables(
         data=data,
         periods=tuple(periods),
-        values=values,
         pairs=pairs,
         rollup=rollup,
         by_pillar=_counts_by_pillar(plan, pairs, "category", CATEGORIES),
