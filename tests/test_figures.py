@@ -443,6 +443,12 @@ def test_the_interim_report_lists_what_to_check(cycle: Cycle) -> None:
     )
     assert progress[("I.08", "MAEE")] == ["Completed", "Not started (went back)"]
     assert progress[("I.02", "MSI")][0] == "No return"
+    summary = table_after(cycle.interim, "Returns and action reports of each ministry")
+    returns = {(r[0], r[1]): r[2:] for r in summary[1:]}
+    assert returns[("MSI", "2018")][0] == "rejected" and set(returns[("MSI", "2018")][1:]) == {"–"}
+    assert returns[("ME", "2019")][0] == "missing"
+    n = progress_expected(cycle, 2019)  # MJ's row left without a status
+    assert returns[("MJ", "2019")][-1] == str(n["no_status"])
 
 
 def test_every_percentage_states_its_numerator_and_denominator(cycle: Cycle) -> None:

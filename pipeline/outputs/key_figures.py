@@ -22,6 +22,11 @@ class KeyFigure:
     indent: bool = False  # a part of the figure above it
 
     @property
+    def row_label(self) -> str:
+        """The label as a table row shows it, a part indented under its whole."""
+        return f"    {self.label}" if self.indent else self.label
+
+    @property
     def cell(self) -> str:
         """The value and, for a share, its numerator and denominator: one table cell."""
         return f"{self.text} ({self.short})" if self.short else self.text

@@ -87,7 +87,7 @@ def _key_figures(book: Book, ws: Worksheet, figures: list[KeyFigure]) -> int:
     label_width = sum(c.width for c in MINISTRY_COLUMNS[:3])
     base_width = sum(c.width for c in MINISTRY_COLUMNS[first : last + 1])
     for row, figure in enumerate(figures, start=4):
-        label = f"    {figure.label}" if figure.indent else figure.label
+        label = figure.row_label
         ws.merge_range(row, 0, row, 2, label, book.formats.label)
         book.cell(ws, row, 3, figure.value, figure.kind)
         ws.merge_range(row, first, row, last, figure.described, book.formats.cell["wrap"])

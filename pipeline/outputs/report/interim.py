@@ -9,12 +9,11 @@ from collections.abc import Sequence
 from pipeline.excel_style import LATE_FILL, ON_TIME_FILL
 from pipeline.outputs import figures as f
 from pipeline.outputs.key_figures import key_figures, missing_ministries
-from pipeline.outputs.period_data import COLOURS, NO_RETURN, NO_STATUS, PeriodData
+from pipeline.outputs.period_data import COLOURS, NO_RETURN, NO_STATUS, NOT_RETURNED, PeriodData
 from pipeline.outputs.report.sections import (
     Context,
     coverage_note,
     glossary,
-    label_of,
     methodology,
     progress_chart,
     short,
@@ -33,7 +32,7 @@ def summary(ctx: Context, found: Sequence[PeriodData]) -> None:
     out.heading(words("summary.title"), 1)
     out.paragraph(words("summary.interim_intro"))
     columns = [key_figures(d, words) for d in found]
-    rows = [(label_of(k), *(c[i].cell for c in columns)) for i, k in enumerate(columns[0])]
+    rows = [(k.row_label, *(c[i].cell for c in columns)) for i, k in enumerate(columns[0])]
     rows.append((words("interim.missing_row"), *(missing_ministries(d, words) for d in found)))
     value_width = min(2.6, 8.0 / len(found))
     widths = (TEXT_WIDTH_CM - value_width * len(found), *([value_width] * len(found)))
@@ -49,13 +48,10 @@ def _marked(ctx: Context, found: Sequence[PeriodData], action_id: str, code: str
     """Each year's status of an action report, marked where a later file revised the
     return's values for it or where it went back from an earlier year."""
     words = ctx.words
-    categories = [d.category(action_id, code) for d in found]
-    back = {
-        y
-        for *_, y, _ in f.went_back([(d.period, c) for d, c in zip(found, categories, strict=True)])
-    }
+    series = [(d.period, d.category(action_id, code)) for d in found]
+    back = {later for *_, later, _ in f.went_back(series)}
     cells = []
-    for data, category in zip(found, categories, strict=True):
+    for data, (_, category) in zip(found, series, strict=True):
         marks = []
         if data.revised(action_id, code):
             marks.append(words("interim.revised"))
@@ -146,9 +142,13 @@ def _revised(data: PeriodData) -> list[tuple[str, str, str]]:
 def _return_of(ctx: Context, data: PeriodData, code: str) -> tuple[list[str], str]:
     """A ministry's cells in a year's row of the summary, and the colour of its return."""
     words = ctx.words
-    state = next(m for m in data.status.ministries if m.code == code)
+    state = data.ministry(code)
     if state.missing:
-        return [words("interim.missing"), "", *([""] * len(COUNTED))], COLOURS[NO_RETURN]
+        returned = data.state(code)
+        outcome = (
+            words("interim.missing") if returned == NOT_RETURNED else f.state_word(words, returned)
+        )
+        return [outcome, *([words("states.none")] * (1 + len(COUNTED)))], COLOURS[NO_RETURN]
     late = data.late_days(state)
     outcome = words("interim.late", days=late) if late else words("interim.on_time")
     actions = ctx.plan.actions_for(code)

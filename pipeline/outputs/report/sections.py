@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from pipeline.excel_style import LATE_FILL, ON_TIME_FILL
 from pipeline.outputs import figures as f
-from pipeline.outputs.key_figures import KeyFigure, key_figures, missing_ministries
+from pipeline.outputs.key_figures import key_figures, missing_ministries
 from pipeline.outputs.period_data import (
     CATEGORIES,
     COLOURS,
@@ -51,10 +51,6 @@ def cover(ctx: Context, title: str, recipient: str, marks: Sequence[str]) -> Non
         out.paragraph(mark, "Draft Mark")
 
 
-def label_of(figure: KeyFigure) -> str:
-    return f"    {figure.label}" if figure.indent else figure.label
-
-
 def coverage_note(ctx: Context, data: PeriodData) -> None:
     """When ministries are missing, that the year stands on fewer returns, and whose."""
     if len(data.accepted) < len(ctx.plan.ministries):
@@ -70,7 +66,7 @@ def summary(ctx: Context, data: PeriodData, history: Sequence[PeriodData]) -> No
     out, words = ctx.out, ctx.words
     out.heading(words("summary.title"), 1)
     out.paragraph(words("summary.annual_intro"))
-    rows = [(label_of(k), k.cell, k.base) for k in key_figures(data, words)]
+    rows = [(k.row_label, k.cell, k.base) for k in key_figures(data, words)]
     header = (words("summary.figure"), str(data.period), words("summary.base"))
     title = words("summary.figures_caption")
     out.table(header, rows, (7.0, 4.4, 5.2), title=title, caption=True, together=True)
