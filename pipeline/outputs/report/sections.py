@@ -136,7 +136,11 @@ def progress_chart(ctx: Context, series_of: Sequence[PeriodData]) -> None:
         for c in DONE
     ]  # fmt: skip
     axes = (words("charts.year_axis"), words("charts.progress_axis"))
-    png = charts.progress_over_time([d.period for d in series_of], shares, axes)
+    names = [
+        words("charts.progress_bar", year=d.period, part=f.number(h.part), whole=f.number(h.whole))
+        for d, h in zip(series_of, headlines, strict=True)
+    ]
+    png = charts.progress_over_time(names, shares, axes)
     alt = words(
         "charts.progress_alt",
         shares="; ".join(
