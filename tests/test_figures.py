@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,13 +26,17 @@ from docx.text.paragraph import Paragraph
 
 from pipeline.cli import cli
 from pipeline.intake.ingest import ingest
+from pipeline.intake.status import MinistryStatus, PeriodStatus
+from pipeline.outputs import figures as f
 from pipeline.outputs.consolidated.workbook import consolidate
+from pipeline.outputs.period_data import Answer, PeriodData, return_state
 from pipeline.outputs.report.accessibility import check_document
 from pipeline.outputs.report.writer import write_interim, write_report
+from pipeline.outputs.wording import WORDING, Wording
 from pipeline.plan.register import Plan
 from pipeline.template import contract as c
 from pipeline.template.issue import issue_templates
-from pipeline.workspace import Workspace
+from pipeline.workspace import Workspace, shipped_data_file
 from tests.conftest import signed_workspace
 from tests.filling import fill_template, sample_answers
 from tests.reading import block
@@ -452,8 +457,6 @@ def test_the_interim_report_lists_what_to_check(cycle: Cycle) -> None:
 
 
 def test_every_percentage_states_its_numerator_and_denominator(cycle: Cycle) -> None:
-    import re
-
     for path in (cycle.report, cycle.interim):
         for title, table in docx_tables(path).items():
             if title == "What the figures mean":  # the definitions, which explain the rule
@@ -484,11 +487,6 @@ def test_nap_plan_lists_what_the_outputs_add_up(cycle: Cycle) -> None:
 def test_a_figure_in_a_row_without_a_status_is_shown_but_not_counted(plan: Plan) -> None:
     """A ledger from before the rule that refuses such rows may hold one: the figure is the
     ministry's, shown where it was typed, but it is counted as not reported."""
-    from pipeline.intake.status import MinistryStatus, PeriodStatus
-    from pipeline.outputs import figures as f
-    from pipeline.outputs.period_data import Answer, PeriodData
-    from pipeline.outputs.wording import WORDING, Wording
-    from pipeline.workspace import shipped_data_file
 
     ministries = [
         MinistryStatus(m.code, m.name, len(plan.actions_for(m.code)), accepted_file="r.xlsx")
@@ -503,3 +501,16 @@ def test_a_figure_in_a_row_without_a_status_is_shown_but_not_counted(plan: Plan)
     assert found.left_out == (((action, "MAEE"), "no_status"),)
     assert f.cell(data, words, action, "MAEE", "count") == 4.0
     assert f.coverage(words, found) == "1 of 2 ministries (MAEE: no status)"
+
+
+@pytest.mark.parametrize(
+    ("outcome", "word"),
+    [(None, "no return"), ("rejected", "rejected"), ("held", "held for review")],
+)
+def test_a_ministry_without_figures_says_why(outcome, word) -> None:
+    """A return waiting for the coordinator's decision (held) or refused is named as such
+    where the ministry's figures would be, like a return that never came."""
+
+    ministry = MinistryStatus("ME", "Ministry of State", 3, last_outcome=outcome)
+    words = Wording(shipped_data_file(WORDING), {})
+    assert f.state_word(words, return_state(ministry)) == word
