@@ -40,6 +40,9 @@ class Settings:
     office: str = "Ministry of Foreign and European Affairs"
     late_after_days: int = 0
     sample: bool = False  # a workspace of made-up data (`nap demo`): its documents say SAMPLE
+    # After the deadline, a return that changes a figure by more than this share waits for
+    # the coordinator's decision (nap.toml: hold_changes_over = 50, in percent).
+    hold_changes_over: float = 0.5
     smtp: Smtp = field(default_factory=Smtp)
 
     def deadline_for(self, period: int) -> dt.date:
@@ -66,7 +69,7 @@ def load_settings(path: Path) -> Settings:
         raise NapError(f"{path}: not valid TOML: {exc}") from exc
     contact = data.pop("contact", {})
     smtp = data.pop("smtp", {})
-    known = {"plan", "deadline", "office", "late_after_days", "sample"}
+    known = {"plan", "deadline", "office", "late_after_days", "sample", "hold_changes_over"}
     unknown = (set(data) - known) | {
         f"contact.{k}" for k in set(contact) - {"name", "email", "phone"}
     }
@@ -82,6 +85,7 @@ def load_settings(path: Path) -> Settings:
             deadline=str(data.get("deadline", Settings.deadline)),
             office=str(data.get("office", Settings.office)),
             late_after_days=int(data.get("late_after_days", 0)),
+            hold_changes_over=_percent(data.get("hold_changes_over", 50)),
             sample=_flag(data.get("sample", False), "sample"),
             contact_name=str(contact.get("name", Settings.contact_name)),
             contact_email=_address(path, "contact.email", contact, Settings.contact_email).address,
@@ -119,3 +123,10 @@ def _flag(value: object, name: str) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"{name} must be true or false, not {value!r}")
     return value
+
+
+def _percent(value: object) -> float:
+    """A percentage of nap.toml as a share: 50 -> 0.5."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ValueError(f"hold_changes_over = {value!r} is not a percentage, e.g. 50")
+    return value / 100

@@ -4,6 +4,7 @@ consolidated, and every figure checked against sums taken from the filled files 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import shutil
 import subprocess
 from collections import Counter, defaultdict
@@ -22,6 +23,7 @@ from tests.filling import fill_template, sample_answers
 from tests.reading import block, sheet_rows
 
 PERIOD = 2019
+BEFORE_DEADLINE = dt.datetime(2020, 3, 2, 10, 0, tzinfo=dt.UTC)  # a correction then applies
 MISSING = "ME"
 RESUBMITTED = "MEGA"
 PLANTED = {  # activities text that a spreadsheet would run as a formula if written naively
@@ -72,7 +74,7 @@ def cycle(tmp_path_factory, plan):
             ws.templates_dir(PERIOD) / f"{code}.xlsx", ws.inbox / f"{code} {PERIOD}.xlsx", answers
         )
         filled[code] = read_report_rows(path)
-    report = ingest(ws)
+    report = ingest(ws, now=lambda: BEFORE_DEADLINE)
     assert all(o.outcome == "accepted" for o in report.outcomes), report.outcomes
     path = fill_template(
         ws.templates_dir(PERIOD) / f"{RESUBMITTED}.xlsx",
@@ -80,7 +82,7 @@ def cycle(tmp_path_factory, plan):
         sample_answers(plan, RESUBMITTED, PERIOD, seed=3),
     )
     filled[RESUBMITTED] = read_report_rows(path)
-    assert [o.outcome for o in ingest(ws).outcomes] == ["accepted"]
+    assert [o.outcome for o in ingest(ws, now=lambda: BEFORE_DEADLINE).outcomes] == ["accepted"]
     outputs = consolidate(ws, PERIOD, formats=("csv", "parquet"))
     return ws, plan, filled, outputs
 

@@ -2,8 +2,9 @@
 workbook, the reports, the tidy export and the next year's templates is computed again here
 from the values the ministries typed, with its label and its base.
 
-2018: MSI's file is rejected and ME sends nothing. 2019: MIFA and ME send nothing; MEGA
-marks its pillar II actions Not applicable and sends a second file that revises two
+2018: MSI's file is rejected and ME sends nothing. 2019: MIFA and ME send nothing; MISA
+sends two versions saved at the same moment, both held for the coordinator's decision;
+MEGA marks its pillar II actions Not applicable and sends a second file that revises two
 values; MJ leaves the row of III.12 without a status; MAEE leaves the count of II.19 empty
 and puts I.08, Completed in 2018, back to Not started."""
 
@@ -29,7 +30,7 @@ from pipeline.intake.ingest import ingest
 from pipeline.intake.status import MinistryStatus, PeriodStatus
 from pipeline.outputs import figures as f
 from pipeline.outputs.consolidated.workbook import consolidate
-from pipeline.outputs.period_data import Answer, PeriodData, return_state
+from pipeline.outputs.period_data import Answer, PeriodData
 from pipeline.outputs.report.accessibility import check_document
 from pipeline.outputs.report.writer import write_interim, write_report
 from pipeline.outputs.wording import WORDING, Wording
@@ -42,8 +43,9 @@ from tests.filling import fill_template, sample_answers
 from tests.reading import block
 
 TODAY = dt.date(2020, 5, 4)
-MISSING = {2018: ("MSI", "ME"), 2019: ("MIFA", "ME")}
-STATE = {(2018, "MSI"): "rejected"}  # the others sent nothing: no return
+MISSING = {2018: ("MSI", "ME"), 2019: ("MIFA", "MISA", "ME")}
+STATE = {(2018, "MSI"): "rejected", (2019, "MISA"): "held"}  # the others: no return
+SAVED = dt.datetime(2020, 2, 1, 9, tzinfo=dt.UTC)  # two versions saved at once: held
 FIGURES = ("women", "men", "count", "amount")
 COUNTED = ("Not started", "In progress", "Ongoing", "Completed")
 Typed = dict[tuple[int, str], dict[str, dict[str, object]]]  # (year, ministry) -> answers
@@ -91,6 +93,13 @@ def _build(ws: Workspace, plan: Plan) -> Typed:
                 answers[next(iter(answers))]["status"] = "Finished"
                 _return(ws, code, year, answers, f"{code} {year}.xlsx")
                 continue
+            if STATE.get((year, code)) == "held":
+                for version in ("a", "b"):
+                    answers[next(iter(answers))]["activities"] = f"Version {version}."
+                    template = ws.template_path(year, code)
+                    name = ws.inbox / f"{code} {year} {version}.xlsx"
+                    fill_template(template, name, answers, saved=SAVED)
+                continue
             if code in MISSING[year]:
                 continue
             if (year, code) == (2019, "MEGA"):
@@ -100,6 +109,7 @@ def _build(ws: Workspace, plan: Plan) -> Typed:
             typed[(year, code)] = answers
         outcomes = [o.outcome for o in ingest(ws, settle=0).outcomes]
         assert outcomes.count("rejected") == (year == 2018)
+        assert outcomes.count("held") == 2 * (year == 2019)
     issue_templates(ws, 2020, today=dt.date(2021, 1, 10))
     return typed
 
@@ -228,7 +238,10 @@ def test_the_headline_is_over_every_expected_action_report(cycle: Cycle) -> None
     summary = {row[0]: row[1:] for row in table_after(cycle.report, "Key figures, 2019")}
     assert summary[HEADLINE][0] == share(n["done"], n["expected"])
     assert summary[REPORTED][0] == share(n["done"], n["with_status"])
-    assert summary["Returns accepted"] == ["6 of 8 ministries", "MIFA, ME: no return"]
+    assert summary["Returns accepted"] == [
+        "5 of 8 ministries",
+        "MIFA, ME: no return; MISA: held for review",
+    ]
 
 
 def test_the_years_compare_on_the_same_base(cycle: Cycle) -> None:
@@ -240,11 +253,11 @@ def test_the_years_compare_on_the_same_base(cycle: Cycle) -> None:
         assert rows[HEADLINE][column] == share(n["done"], n["expected"])
     assert rows["Ministries with no accepted return"] == [
         "MSI: rejected; ME: no return",
-        "MIFA, ME: no return",
+        "MIFA, ME: no return; MISA: held for review",
     ]
     text = "\n".join(p.text for p in docx.Document(str(cycle.interim)).paragraphs)
     assert "The figures of 2018 stand on the returns of 6 of the 8 ministries" in text
-    assert "counted, as 0 or otherwise: MIFA, ME: no return." in text
+    assert "counted, as 0 or otherwise: MIFA, ME: no return; MISA: held for review." in text
 
 
 # Totals of one unit and kind ---------------------------------------------------------------
@@ -322,7 +335,8 @@ def test_a_missing_return_shows_as_words_in_the_workbook(cycle: Cycle) -> None:
             ("count", "Count"),
             ("amount", "Amount (EUR)"),
         ):
-            assert row[header_of] == ("no return" if name in action.measures else "not asked")
+            why = "held for review" if row["Ministry"] == "MISA" else "no return"
+            assert row[header_of] == (why if name in action.measures else "not asked")
     counts = {r["Action ID"]: r for r in block(cycle.book["Counts"], "Counts by indicator")}
     assert counts["II.19"]["Count"] == "–"  # MAEE left it empty, ME did not return
     assert counts["II.19"]["Counted over"] == "0 of 2 ministries (MAEE: left empty; ME: no return)"
@@ -330,6 +344,7 @@ def test_a_missing_return_shows_as_words_in_the_workbook(cycle: Cycle) -> None:
     amounts = {r["Ministry"]: r for r in block(cycle.book["Amounts"], "Amounts by ministry")}
     assert amounts["MIFA"]["Amount (EUR)"] == "no return"
     assert amounts["ME"]["Amount (EUR)"] == "not asked"
+    assert amounts["MISA"]["Amount (EUR)"] == "held for review"
     total, covered = typed_sum(cycle, 2019, reports(plan), "amount")
     assert amounts["Total"]["Amount (EUR)"] == pytest.approx(total)
     expected = sum(1 for a, m in reports(plan) if "amount" in plan.action(a).measures)
@@ -344,6 +359,8 @@ def test_a_total_over_no_figure_is_a_dash_in_the_report(cycle: Cycle) -> None:
         ["Total", "–"],
         ["Counted over", "0 of 2 ministries"],
     ]
+    returns = {r[0].split(" – ")[0]: r[2:4] for r in table_after(cycle.report, "Returns of")[1:]}
+    assert returns["MISA"] == ["held for review", "–"] and returns["ME"] == ["missing", "–"]
     rows = table_after(cycle.report, "Figures reported for action III.12")
     assert [r[:2] for r in rows[1:3]] == [["MIFA", "no return"], ["MJ", "no status"]]
 
@@ -501,16 +518,3 @@ def test_a_figure_in_a_row_without_a_status_is_shown_but_not_counted(plan: Plan)
     assert found.left_out == (((action, "MAEE"), "no_status"),)
     assert f.cell(data, words, action, "MAEE", "count") == 4.0
     assert f.coverage(words, found) == "1 of 2 ministries (MAEE: no status)"
-
-
-@pytest.mark.parametrize(
-    ("outcome", "word"),
-    [(None, "no return"), ("rejected", "rejected"), ("held", "held for review")],
-)
-def test_a_ministry_without_figures_says_why(outcome, word) -> None:
-    """A return waiting for the coordinator's decision (held) or refused is named as such
-    where the ministry's figures would be, like a return that never came."""
-
-    ministry = MinistryStatus("ME", "Ministry of State", 3, last_outcome=outcome)
-    words = Wording(shipped_data_file(WORDING), {})
-    assert f.state_word(words, return_state(ministry)) == word

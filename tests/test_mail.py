@@ -159,7 +159,7 @@ def test_eml_files_open_as_standard_messages_with_the_attachment(ws, plan):
         name, data = attachment(message)
         assert name == f"{plan.id}_{PERIOD}_{d.ministry}.xlsx"
         assert data == (ws.templates_dir(PERIOD) / f"{d.ministry}.xlsx").read_bytes()
-    assert not ws.ledger_path.exists(), "writing .eml files sends nothing and records nothing"
+    assert mail_log(ws) == [], "writing .eml files sends nothing and records nothing"
 
 
 def test_templates_not_issued_yet_stop_with_the_command_to_run(workspace, plan):
@@ -384,7 +384,7 @@ def test_cli_writes_the_templates_as_eml_files_without_send(ws, plan):
     assert sorted(p.name for p in ws.mail_dir(PERIOD).glob("*.eml")) == sorted(
         f"templates_{code}.eml" for code in plan.ministry_codes
     )
-    assert not ws.ledger_path.exists(), "writing .eml files sends nothing and records nothing"
+    assert mail_log(ws) == [], "writing .eml files sends nothing and records nothing"
 
 
 def test_cli_sends_once_and_resends_only_with_resend(ws, plan, server):

@@ -25,10 +25,12 @@ from pipeline.ledger import (
     Connection,
     Outcome,
     Recipient,
+    State,
     connect,
     current_submissions,
     file_issues,
     last_file,
+    submissions_in_state,
 )
 from pipeline.plan.addresses import parse_mailbox
 from pipeline.plan.contacts import Contact, load_contacts
@@ -209,7 +211,8 @@ def _prepare(
     plan = ws.plan
     ws.check_period(period)
     codes = ws.check_ministries(ministries)
-    return plan, codes, load_contacts(contacts_path(ws), plan)
+    contacts = load_contacts(contacts_path(ws), plan, others=ws.ministry_codes)
+    return plan, codes, contacts
 
 
 def contacts_path(ws: Workspace) -> Path:
@@ -296,6 +299,8 @@ def _pending(ws: Workspace, period: int, codes: Sequence[str]) -> dict[str, Reje
         return dict.fromkeys(codes)
     with connect(ws.ledger_path) as conn:
         accepted = {s.ministry for s in current_submissions(conn, period)}
+        # a ministry whose return waits for the coordinator has answered
+        accepted |= {s.ministry for s in submissions_in_state(conn, State.HELD, period)}
         return {
             code: _last_rejection(ws, conn, code, period) for code in codes if code not in accepted
         }

@@ -4,9 +4,10 @@ where a database error becomes a message about the ledger file itself."""
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 from typing import TypeVar
 
@@ -44,8 +45,9 @@ def _open(path: Path, wait: float) -> Connection:
     """A database error here means the file cannot serve as a ledger, and says why; backups
     are mentioned only when the file is really damaged."""
     try:
+        _create_private(path)
         conn = sqlite3.connect(path, timeout=QUICK_WAIT, isolation_level=None, factory=Connection)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, OSError) as exc:
         raise NapError(f"cannot open the ledger {path}: {exc}") from exc
     conn.path, conn.wait = Path(path), wait
     try:
@@ -62,6 +64,13 @@ def _open(path: Path, wait: float) -> Connection:
         conn.close()
         raise
     return conn
+
+
+def _create_private(path: Path) -> None:
+    """A new ledger is readable by its owner only, whatever the umask: it holds every
+    ministry's figures. SQLite gives its -wal and -shm files the same permissions."""
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _configure(conn: Connection) -> None:

@@ -113,6 +113,29 @@ def outcome_checked_in_code(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE files_new RENAME TO files")
 
 
+# Version 0.2.0: the coordinator decides. A valid return may be held for a decision instead
+# of applied; every decision is kept with who made it, when and why; closing a period is one;
+# the fingerprint of the key that signs the templates lets a run refuse any other key.
+DECISIONS = """
+ALTER TABLE files ADD COLUMN saved TEXT;   -- the workbook's own last-saved time (UTC), if any
+ALTER TABLE submissions ADD COLUMN state TEXT NOT NULL DEFAULT 'applied';  -- a State
+CREATE INDEX submissions_state ON submissions(state);
+CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,            -- a Kind: accept, reject, revert, close, reopen, reprocess
+    period INTEGER,                -- NULL for a file that names no period
+    ministry TEXT NOT NULL DEFAULT '',
+    file_id INTEGER REFERENCES files(id),   -- NULL for a decision on a whole period
+    who TEXT NOT NULL,             -- the user account that ran the command
+    made TEXT NOT NULL,            -- ISO time
+    reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX decisions_period ON decisions(period);
+CREATE TABLE signing_key (
+    fingerprint TEXT NOT NULL,     -- of the key that signs the templates; never the key
+    recorded TEXT NOT NULL
+);
+"""
 MAIL_OUTCOMES = (
     # The Message-ID without its domain: a message sent again under another sender address
     # is still the same message.
@@ -158,7 +181,7 @@ def mail_outcomes(conn: sqlite3.Connection) -> None:
 MIGRATIONS: tuple[tuple[int, Step], ...] = (
     (1, TABLES),
     (2, outcome_checked_in_code),
-    # Step 3 belongs to the held submissions of ingest; each step stands on its own.
+    (3, DECISIONS),
     (4, mail_outcomes),
 )
 LATEST = MIGRATIONS[-1][0]

@@ -46,9 +46,9 @@ def return_state(ministry: MinistryStatus) -> str:
     or nothing was accepted from it."""
     if not ministry.missing:
         return ACCEPTED
-    if ministry.last_outcome in (REJECTED, HELD):
-        return str(ministry.last_outcome)
-    return NOT_RETURNED
+    if ministry.held:
+        return HELD
+    return REJECTED if ministry.last_outcome == REJECTED else NOT_RETURNED
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class FileRow:
     ministry: str
     name: str
     received: str
-    outcome: str  # in use, superseded or rejected
+    outcome: str  # in use, superseded, held or rejected
     sha256: str
 
 
@@ -174,11 +174,12 @@ def load_periods(ws: Workspace, wanted: Iterable[int]) -> list[PeriodData]:
 
 
 def earlier_periods(ws: Workspace, period: int) -> list[int]:
-    """The periods before `period` with an accepted return, current or replaced."""
+    """The periods of the plan before `period` with an applied return, current or replaced:
+    a history never mixes two plans."""
     if not ws.ledger_path.exists():
         return []
     with connect(ws.ledger_path) as conn:
-        return [p for p in periods(conn) if p < period]
+        return [p for p in periods(conn, plan_id=ws.plan.id) if p < period]
 
 
 def _use(outcome: Outcome, current: bool) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,8 +101,12 @@ def _rows(path: Path, problems: list[Problem]) -> list[tuple[int, dict]] | None:
         raise NapError(f"{path} is not UTF-8 text; save it as 'CSV UTF-8' in Excel") from None
 
 
-def read_contacts(path: Path, plan: Plan) -> tuple[dict[str, Contact], list[Problem]]:
-    """The contacts by ministry code, and every problem found (the dict is partial then)."""
+def read_contacts(
+    path: Path, plan: Plan, *, others: Collection[str] = ()
+) -> tuple[dict[str, Contact], list[Problem]]:
+    """The contacts by ministry code, and every problem found (the dict is partial then).
+    Rows of `others`, the ministries of the workspace's other plans, are left unread: one
+    list serves every plan."""
     path = Path(path)
     problems: list[Problem] = []
     contacts: dict[str, Contact] = {}
@@ -111,6 +116,8 @@ def read_contacts(path: Path, plan: Plan) -> tuple[dict[str, Contact], list[Prob
     if rows is None:
         return contacts, problems
     for line, row in rows:
+        if row["ministry"] in others and row["ministry"] not in codes:
+            continue
         problems += _check_row(path.name, line, row, codes)
         code = row["ministry"]
         if code in first_line:
@@ -136,10 +143,10 @@ def read_contacts(path: Path, plan: Plan) -> tuple[dict[str, Contact], list[Prob
     return contacts, problems
 
 
-def load_contacts(path: Path, plan: Plan) -> dict[str, Contact]:
+def load_contacts(path: Path, plan: Plan, *, others: Collection[str] = ()) -> dict[str, Contact]:
     """The contacts of every ministry of the plan; one NapError lists every problem, so the
     coordinator corrects the file once."""
-    contacts, problems = read_contacts(path, plan)
+    contacts, problems = read_contacts(path, plan, others=others)
     if problems:
         listed = "; ".join(f"{p.cell}: {p.message}" for p in problems)
         raise NapError(f"{Path(path).name}: {listed} (correct {path})")

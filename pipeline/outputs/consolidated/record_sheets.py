@@ -1,8 +1,10 @@
 """The sheets of the record: the warnings in the accepted returns, each action across the
-periods, and every file received."""
+periods with the coordinator's decisions, and every file received."""
 
 from __future__ import annotations
 
+from pipeline.intake.review import describe
+from pipeline.ledger import Decision
 from pipeline.outputs.consolidated.history import HISTORY_FIELDS, REVISED, WENT_BACK
 from pipeline.outputs.consolidated.layout import Book, Col, Range, frame_rows, timestamp
 from pipeline.outputs.consolidated.tables import Tables
@@ -48,8 +50,9 @@ HISTORY_COLUMNS = {
 }
 
 
-def history(book: Book, tables: Tables) -> Range:
-    """One row per action and ministry, a group of columns per period, statuses coloured."""
+def history(book: Book, tables: Tables, decisions: list[Decision]) -> Range:
+    """One row per action and ministry, a group of columns per period, statuses coloured;
+    below, every decision of the coordinator on the period, one line each."""
     title = f"Each action across the periods up to {tables.data.period}"
     ws = book.sheet("History", title, HISTORY_NOTE, paper=8)
     cols = [Col("action_id", 8), Col("ministry", 9)]
@@ -64,7 +67,15 @@ def history(book: Book, tables: Tables) -> Range:
     rng = book.listing(ws, 3, cols, frame_rows(tables.history, cols), frozen_columns=2)
     for period in tables.history_periods:
         book.colour_statuses(ws, rng, f"{period} {HEADER_OF['status']}", CATEGORIES)
+    top = rng.next_row + 2
+    ws.write_string(top, 0, f"{DECISIONS_TITLE} {tables.data.period}", book.formats.heading)
+    lines = [describe(d) for d in decisions] or ["No decision recorded."]
+    for row, line in enumerate(lines, start=top + 1):
+        ws.write_string(row, 0, line)
     return rng
+
+
+DECISIONS_TITLE = "Decisions of the coordinator on"
 
 
 FILES_NOTE = (

@@ -10,8 +10,9 @@ from pathlib import Path
 from pipeline import excel_style as style
 from pipeline.atomic import atomic_path
 from pipeline.failures import NapError
+from pipeline.intake.closing import check_open
 from pipeline.intake.status import period_status
-from pipeline.ledger import connect
+from pipeline.ledger import Decision, connect, period_decisions
 from pipeline.outputs.consolidated import (
     charts,
     figure_sheets,
@@ -42,7 +43,8 @@ def consolidate(
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise NapError(f"unknown export format {unknown[0]}; choose from {', '.join(FORMATS)}")
-    status = period_status(ws, period)
+    status = period_status(ws, ws.check_period(period))
+    check_open(ws, period, f"write the consolidated workbook of {period}")
     if not status.has_returns:
         raise NapError(
             f"no accepted submission for {period} yet, so there is nothing to consolidate; "
@@ -51,17 +53,25 @@ def consolidate(
     found = load_periods(ws, [*earlier_periods(ws, period), period])
     with connect(ws.ledger_path) as conn:
         values = read_values(conn, period, status.plan)
+        decisions = period_decisions(conn, period)
     words = Wording(ws.data_file(WORDING), {"period": period})
     tables = build_tables(found, values, words)
     dest = ws.period_dir(period) / f"consolidated_{period}.xlsx"
-    written = [write_workbook(tables, dest, words, sample=ws.settings.sample)]
+    written = [write_workbook(tables, dest, words, decisions, sample=ws.settings.sample)]
     tidy = tidy_table(tables.periods, values) if formats else None
     for fmt in formats:
         written.append(write_tidy(tidy, dest.with_name(f"consolidated_{period}_values.{fmt}")))
     return written
 
 
-def write_workbook(tables: Tables, dest: Path, words: Wording, *, sample: bool = False) -> Path:
+def write_workbook(
+    tables: Tables,
+    dest: Path,
+    words: Wording,
+    decisions: list[Decision],
+    *,
+    sample: bool = False,
+) -> Path:
     """Write the workbook whole: a reader never sees half a file. Its key figures are named
     by `words`, as in the reports; a `sample` workbook says SAMPLE in every title."""
     import xlsxwriter
@@ -80,12 +90,12 @@ def write_workbook(tables: Tables, dest: Path, words: Wording, *, sample: bool =
                 "created": (latest or dt.datetime(data.period + 1, 1, 1)).replace(tzinfo=None),
             }
         )
-        _write_sheets(book, tables)
+        _write_sheets(book, tables, decisions)
         wb.close()
     return dest
 
 
-def _write_sheets(book: Book, tables: Tables) -> None:
+def _write_sheets(book: Book, tables: Tables, decisions: list[Decision]) -> None:
     """The sheets in the order a reader goes through them, each chart after its figures."""
     data = tables.data
     status_sheets.overview(book, data)
@@ -100,7 +110,7 @@ def _write_sheets(book: Book, tables: Tables) -> None:
     figure_sheets.counts(book, tables)
     figure_sheets.amounts(book, tables)
     record_sheets.issues(book, data)
-    record_sheets.history(book, tables)
+    record_sheets.history(book, tables, decisions)
     record_sheets.files(book, data)
     glossary_sheet.definitions(book)
     glossary_sheet.glossary(book, data.plan)

@@ -8,12 +8,12 @@ from collections.abc import Sequence
 
 from pipeline.excel_style import LATE_FILL, ON_TIME_FILL
 from pipeline.outputs import figures as f
-from pipeline.outputs.key_figures import key_figures, missing_ministries
 from pipeline.outputs.period_data import COLOURS, NO_RETURN, NO_STATUS, NOT_RETURNED, PeriodData
 from pipeline.outputs.report.sections import (
     Context,
     coverage_note,
     glossary,
+    key_figure_rows,
     methodology,
     progress_chart,
     short,
@@ -31,9 +31,7 @@ def summary(ctx: Context, found: Sequence[PeriodData]) -> None:
     out, words = ctx.out, ctx.words
     out.heading(words("summary.title"), 1)
     out.paragraph(words("summary.interim_intro"))
-    columns = [key_figures(d, words) for d in found]
-    rows = [(k.row_label, *(c[i].cell for c in columns)) for i, k in enumerate(columns[0])]
-    rows.append((words("interim.missing_row"), *(missing_ministries(d, words) for d in found)))
+    rows = key_figure_rows(ctx, found, [d.period for d in found])
     value_width = min(2.6, 8.0 / len(found))
     widths = (TEXT_WIDTH_CM - value_width * len(found), *([value_width] * len(found)))
     header = (words("summary.figure"), *(str(d.period) for d in found))

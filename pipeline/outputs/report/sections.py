@@ -51,6 +51,25 @@ def cover(ctx: Context, title: str, recipient: str, marks: Sequence[str]) -> Non
         out.paragraph(mark, "Draft Mark")
 
 
+def key_figure_rows(
+    ctx: Context, found: Sequence[PeriodData], years: Sequence[int]
+) -> list[tuple[str, ...]]:
+    """The key figures of several years side by side, each share with its numerator and
+    denominator, and the ministries missing each year named; a dash for a year without any
+    return."""
+    words, none = ctx.words, ctx.words("states.none")
+    data_of = {d.period: d for d in found}
+    figures = {d.period: key_figures(d, words) for d in found}
+    first = figures[found[0].period]
+    rows = [
+        (k.row_label, *(figures[y][i].cell if y in figures else none for y in years))
+        for i, k in enumerate(first)
+    ]
+    missing = (missing_ministries(data_of[y], words) if y in data_of else none for y in years)
+    rows.append((words("summary.missing_row"), *missing))
+    return rows
+
+
 def coverage_note(ctx: Context, data: PeriodData) -> None:
     """When ministries are missing, that the year stands on fewer returns, and whose."""
     if len(data.accepted) < len(ctx.plan.ministries):
@@ -325,6 +344,7 @@ def sources(ctx: Context, files: Sequence[tuple[int, FileRow]]) -> None:
         "in use": words("annexes.in_use"),
         "superseded": words("annexes.superseded"),
         "rejected": words("annexes.rejected"),
+        "held": words("annexes.held"),
     }
     rows = [
         (str(y), f.ministry, f.name, words.date(f.received), use[f.outcome], f.sha256)

@@ -6,8 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 from pipeline.failures import NapError, UsageError
+from pipeline.intake.closing import check_open
 from pipeline.outputs.period_data import earlier_periods, load_periods
 from pipeline.outputs.report import interim as interim
+from pipeline.outputs.report import plan_review as plan_review
 from pipeline.outputs.report import sections as sections
 from pipeline.outputs.report.builder import Builder, open_reference, save_atomic, set_properties
 from pipeline.outputs.report.sections import Context
@@ -66,6 +68,7 @@ def write_report(
     today: dt.date | None = None,
 ) -> Path:
     """Write outbox/<period>/committee_report_<period>.docx; a DRAFT unless `final`."""
+    check_open(ws, ws.check_period(period), f"write the report of {period}")
     today = today or dt.date.today()
     found = load_periods(ws, [period])
     if not found:
@@ -130,3 +133,41 @@ def write_interim(
     interim.ministries(ctx, found)
     interim.annexes(ctx, found)
     return _save(ctx, ws, title, today, ws.outbox / f"interim_report_{first}-{last}.docx")
+
+
+def write_plan_review(
+    ws: Workspace, *, final: bool = False, today: dt.date | None = None
+) -> list[Path]:
+    """Write the final implementation report of a plan over all its periods,
+    outbox/implementation_report_<plan>.docx, and the same tables as a workbook beside it."""
+    from pipeline.outputs.report.review_workbook import write_review_workbook
+    from pipeline.outputs.review_data import load_review, plan_to_review
+
+    today = today or dt.date.today()
+    review = load_review(plan_to_review(ws))
+    plan, last = review.plan, review.found[-1]
+    values = {
+        "period": plan.last_period,
+        "first": plan.first_period,
+        "last": plan.last_period,
+        "deadline": last.status.deadline,
+        "accepted": len(last.accepted),
+        "actions": len(plan.actions),
+    }
+    ctx, title, marks = _context(ws, plan, "plan_review", final, today, values)
+    dest = ws.outbox / f"implementation_report_{plan.id}.docx"
+    workbook = dest.with_suffix(".xlsx")
+    sections.cover(ctx, title, ctx.words("cover.plan_review_recipient"), marks)
+    ctx.out.contents(ctx.words("contents.title"))
+    plan_review.summary(ctx, review, workbook.name)
+    plan_review.trajectories(ctx, review)
+    plan_review.outcomes(ctx, review)
+    plan_review.carried_over(ctx, review)
+    plan_review.women_and_men(ctx, review)
+    plan_review.amounts(ctx, review)
+    plan_review.lessons(ctx, review)
+    plan_review.ministries(ctx, review)
+    plan_review.annexes(ctx, review)
+    path = _save(ctx, ws, title, today, dest)
+    sample = ws.settings.sample
+    return [path, write_review_workbook(review, ctx.words, workbook, sample=sample)]
