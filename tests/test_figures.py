@@ -361,6 +361,9 @@ def test_a_total_over_no_figure_is_a_dash_in_the_report(cycle: Cycle) -> None:
     ]
     returns = {r[0].split(" – ")[0]: r[2:4] for r in table_after(cycle.report, "Returns of")[1:]}
     assert returns["MISA"] == ["held for review", "–"] and returns["ME"] == ["missing", "–"]
+    annex = {r[0]: r[2:] for r in table_after(cycle.report, "Missing and late returns")[1:]}
+    assert annex["MISA"][0] == "held for review" and "MISA 2019 b.xlsx" in annex["MISA"][1]
+    assert annex["ME"] == ["missing", "no file received"]
     rows = table_after(cycle.report, "Figures reported for action III.12")
     assert [r[:2] for r in rows[1:3]] == [["MIFA", "no return"], ["MJ", "no status"]]
 

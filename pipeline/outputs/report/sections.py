@@ -12,6 +12,7 @@ from pipeline.outputs.period_data import (
     CATEGORIES,
     COLOURS,
     DONE,
+    HELD,
     NO_RETURN,
     NOT_RETURNED,
     FileRow,
@@ -370,6 +371,10 @@ def missing_annex(ctx: Context, data: PeriodData) -> None:
                 reason=m.first_reason,
             )
             rows.append((m.code, m.name, words("annexes.missing"), detail))
+        elif m.missing and m.held:
+            held = m.held[-1]
+            detail = words("annexes.held_detail", file=held.name, date=words.date(held.received))
+            rows.append((m.code, m.name, f.state_word(words, HELD), detail))
         elif m.missing:
             rows.append((m.code, m.name, words("annexes.missing"), words("annexes.no_file")))
         elif late := data.late_days(m):
