@@ -54,8 +54,8 @@ def test_the_share_of_women_grows_a_row_per_indicator():
 
 
 def test_progress_ends_at_one_hundred_percent_whatever_the_shares():
-    low = charts.progress_over_time([2019, 2020], [("Completed", [0.1, 0.2], "44BB99")], AXES)
-    high = charts.progress_over_time([2019, 2020], [("Completed", [0.9, 1.0], "44BB99")], AXES)
+    low = charts.progress_over_time(["2019", "2020"], [("Completed", [0.1, 0.2], "44BB99")], AXES)
+    high = charts.progress_over_time(["2019", "2020"], [("Completed", [0.9, 1.0], "44BB99")], AXES)
     green = (0x44, 0xBB, 0x99)
     areas = [dict((c, n) for n, c in picture(png).getcolors(1 << 20))[green] for png in (low, high)]
     assert areas[1] / areas[0] == pytest.approx((0.9 + 1.0) / (0.1 + 0.2), rel=0.1)

@@ -134,9 +134,10 @@ def status_by_pillar(pillars: Sequence[str], series: Series, axes: Axes2) -> byt
     return _stacked(3.4, names, series, lambda v: f"{v:g}", axes)
 
 
-def progress_over_time(periods: Sequence[int], series: Series, axes: Axes2) -> bytes:
-    """One bar per reporting year, stacked by the shares in `series` (fractions of 1)."""
-    return _stacked(2.8, [str(p) for p in periods], series, lambda v: f"{v:.0%}", axes, top=1)
+def progress_over_time(names: Sequence[str], series: Series, axes: Axes2) -> bytes:
+    """One bar per reporting year, stacked by the shares in `series` (fractions of 1);
+    `names` label the bars, a year with the base of its shares."""
+    return _stacked(2.8, list(names), series, lambda v: f"{v:.0%}", axes, top=1)
 
 
 def women_share(
