@@ -15,14 +15,13 @@ from pipeline.workspace import Workspace
 
 def write_period(ws: Workspace, period: int) -> list[Path]:
     """The consolidated workbook(s), then the report: the same files, byte for byte, as
-    writing one after the other. Where processes cannot be forked, one after the other."""
-    from pipeline.outputs.consolidated.workbook import consolidate
-
+    writing one after the other. Where processes cannot be forked, one after the other.
+    Nothing heavy is imported before the fork, so that each process imports only its own."""
     if "fork" not in multiprocessing.get_all_start_methods():
-        return [*consolidate(ws, period), _report(ws, period)]
+        return [*_workbooks(ws, period), _report(ws, period)]
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
         report = pool.submit(_report, ws, period)
-        workbooks = consolidate(ws, period)
+        workbooks = _workbooks(ws, period)
         try:
             return [*workbooks, report.result()]
         except BrokenProcessPool as exc:
@@ -30,6 +29,12 @@ def write_period(ws: Workspace, period: int) -> list[Path]:
                 f"the process writing the report of {period} ended before it finished (out of "
                 "memory, or stopped); the previous report is untouched: run again"
             ) from exc
+
+
+def _workbooks(ws: Workspace, period: int) -> list[Path]:
+    from pipeline.outputs.consolidated.workbook import consolidate
+
+    return consolidate(ws, period)
 
 
 def _report(ws: Workspace, period: int) -> Path:
