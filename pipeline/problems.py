@@ -253,35 +253,35 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     ),
     "number-not-numeric": (
         Severity.ERROR,
-        "{action} {field}: '{value}' is not a number; type the {what} in digits, e.g. {example}",
+        "{action}: '{value}' in {field} is not a number; type the {what} in digits, e.g. {example}",
     ),
     "number-ambiguous": (
         Severity.ERROR,
-        "{action} {field}: '{value}' could be {whole} or {fraction}; type {whole} or {fraction} "
-        "without a thousands separator",
+        "{action}: '{value}' in {field} could be {whole} or {fraction}; type {whole} or "
+        "{fraction} without a thousands separator",
     ),
     "number-date-format": (
         Severity.ERROR,
-        "{action} {field}: the cell shows {value}, a {kind}, not a number; format the cell as "
-        "Number and type the {what}, e.g. {example}",
+        "{action}: {field} shows {value}, a {kind}, not a number; format the cell as Number "
+        "and type the {what}, e.g. {example}",
     ),
     "number-like-date": (
         Severity.ERROR,
-        "{action} {field}: {value} is how a spreadsheet stores the date {date}: was a date "
+        "{action}: {value} in {field} is how a spreadsheet stores the date {date}: was a date "
         "such as 1/2 or 02.01 typed? Type the {what}, e.g. {example}; if {value} is right, "
         "type it with an apostrophe first: '{value}",
     ),
     "number-negative": (
         Severity.ERROR,
-        "{action} {field}: '{value}' is negative; type the {what}, 0 or more",
+        "{action}: '{value}' in {field} is negative; type the {what}, 0 or more",
     ),
     "number-fractional": (
         Severity.ERROR,
-        "{action} {field}: '{value}' is not a whole number; type the {what} as a whole number",
+        "{action}: '{value}' in {field} is not a whole number; type the {what} as a whole number",
     ),
     "number-too-large": (
         Severity.ERROR,
-        "{action} {field}: '{value}' is above the plausible ceiling of {ceiling} (set in the "
+        "{action}: '{value}' in {field} is above the plausible ceiling of {ceiling} (set in the "
         "plan register: {where}); check the figure, and if it is right, ask the coordination "
         "to raise the ceiling",
     ),
