@@ -257,7 +257,8 @@ def _progress(label: str):
 @click.pass_obj
 def status_cmd(obj: Invocation, period: int, changes: bool) -> None:
     """Show, per ministry: template issued, last file received, accepted or rejected,
-    completeness, warnings, and who is still missing.
+    completeness, warnings, possible double counts on shared actions, and who is still
+    missing.
 
     \b
     Example:
@@ -288,6 +289,8 @@ def status_cmd(obj: Invocation, period: int, changes: bool) -> None:
             click.echo(f"{'':<8}first reason: {m.first_reason}")
             if m.accepted_file:
                 click.echo(f"{'':<8}an earlier accepted file stands: {m.accepted_file}")
+        for double in (p for p in st.double_counts if p.ministry == m.code):
+            click.echo(f"{'':<8}{double.place}: {double.message}")
         if m.changes:
             click.echo(f"{'':<8}resubmission changed {len(m.changes)} value(s)")
             if changes:

@@ -328,6 +328,11 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         Severity.WARNING,
         "action {action} is Completed but reports zero women and zero men",
     ),
+    "possible-double-count": (
+        Severity.WARNING,
+        "possible double count: {action} gives exactly the figures {other} gave for it "
+        "({value}); ask both ministries whose they are before the totals add them up",
+    ),
     "formula-value-used": (
         Severity.WARNING,
         "the cell holds a formula; its computed value {value} was used",
