@@ -121,7 +121,8 @@ def cli(ctx: click.Context, root: Path, debug: bool) -> None:
 @plan_option
 @click.pass_obj
 def plan_cmd(obj: Invocation) -> None:
-    """Check the plan register and print its summary: actions per pillar and per ministry.
+    """Check the plan register and print its summary: actions per pillar and per ministry,
+    and the ceilings above which a returned figure is refused as a typing error.
 
     \b
     Example:
@@ -145,6 +146,9 @@ def plan_cmd(obj: Invocation) -> None:
     click.echo("Actions per reporting ministry:")
     for m in plan.ministries:
         click.echo(f"  {m.code:<6} {len(plan.actions_for(m.code)):>3}  {m.name}")
+    click.echo("Largest plausible figure in one cell ([plausibility] in the plan file):")
+    for what, limit in plan.plausibility.listed():
+        click.echo(f"  {what:<20} {limit:>17}")
 
 
 @cli.command("templates")

@@ -38,6 +38,12 @@ class Plausibility:
             return Ceiling(limit, f"the default; set [{SECTION}] {measure} in plan.toml")
         return Ceiling(limit, f"{self.file} [{SECTION}] {measure}")
 
+    def listed(self) -> list[tuple[str, str]]:
+        """(what, ceiling) for the plan's summary, the ceilings of single actions last."""
+        rows = [(measure, limit) for measure, limit in self.ceilings]
+        rows += [(f"{action} {measure}", limit) for action, measure, limit in self.by_action]
+        return [(what, f"{limit:,.15g}".replace(",", " ")) for what, limit in rows]
+
 
 def read_plausibility(
     section: object, file: str, action_ids: Collection[str], found: list[Problem]
@@ -47,7 +53,7 @@ def read_plausibility(
     if section is None:
         return Plausibility()
     if not isinstance(section, Mapping):
-        found.append(problem("register-bad-ceiling", file=file, cell=f"[{SECTION}]", value=""))
+        found.append(problem("register-bad-ceiling", file=file, cell=f"[{SECTION}]", value=section))
         return Plausibility()
     ceilings = dict(FALLBACK)
     ceilings |= _limits(section, f"[{SECTION}]", file, found, skip=BY_ACTION)
