@@ -24,14 +24,13 @@ from PIL import Image, ImageChops, ImageOps
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pipeline.demo import run_demo
+from pipeline.outputs.pdf import to_pdf as pipeline_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 IMAGES = ROOT / "docs" / "images"
 DPI = 200  # rendered at this resolution, then scaled down to WIDTH pixels at most
 WIDTH = 1400
 GAP = 24  # pixels between joined pages
-# Each sheet on one page, as on screen, rather than cut into printed pages.
-ONE_PAGE_PER_SHEET = 'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}'
 WORD = re.compile(
     r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
 )
@@ -89,14 +88,10 @@ def run(*args: str | Path) -> None:
     subprocess.run([str(a) for a in args], check=True, capture_output=True)
 
 
-def to_pdf(src: Path, outdir: Path, profile: Path, *, one_page_per_sheet: bool = False) -> Path:
-    target = ONE_PAGE_PER_SHEET if one_page_per_sheet else "pdf"
-    run("soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
-        "--convert-to", target, "--outdir", outdir, src)  # fmt: skip
-    pdf = outdir / f"{src.stem}.pdf"
-    if not pdf.exists():
-        raise SystemExit(f"make_pictures: LibreOffice did not convert {src.name} to PDF")
-    return pdf
+def to_pdf(src: Path, outdir: Path, *, one_page_per_sheet: bool = False) -> Path:
+    """Each sheet on one page, as on screen, if `one_page_per_sheet`; else as printed."""
+    options = {"SinglePageSheets": {"type": "boolean", "value": "true"}}
+    return pipeline_pdf([src], outdir, options=options if one_page_per_sheet else None)[0]
 
 
 def pages(pdf: Path) -> list[Page]:
@@ -186,11 +181,13 @@ def feedback_picture(errors: Page, sheet: Page) -> Image.Image:
     return join([trim(errors.render()), trim(marked)], across=False)
 
 
-def report_picture(cover: Page, summary: Page, pillar: Page) -> Image.Image:
-    """The tops of the cover, the executive summary and a pillar's first page, side by side."""
+def report_picture(cover: Page, contents: Page, summary: Page, pillar: Page) -> Image.Image:
+    """The cover, the contents, the top of the executive summary and of a pillar's first
+    page, side by side."""
     parts = [
         cover.render(),
-        summary.render(0, summary.top, y1=summary.find("Total amount").y1 + 8),
+        contents.render(0, contents.top, y1=contents.words[-1].y0 - 4),  # above the footer
+        summary.render(0, summary.top, y1=summary.find("Amount reported").y1 + 8),
         pillar.render(0, pillar.top, y1=pillar.find("Reports by action").y0 - 6),
     ]
     parts = [trim(p, pad=48) for p in parts]
@@ -210,24 +207,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="nap-pictures-") as tmp:
         tmpdir = Path(tmp)
         outputs = run_demo(tmpdir / "demo").outputs
-        pdfdir, profile = tmpdir / "pdf", tmpdir / "lo-profile"
-        template = pages(to_pdf(outputs["templates"][0], pdfdir, profile, one_page_per_sheet=True))
-        feedback = pages(to_pdf(outputs["feedback"][0], pdfdir, profile, one_page_per_sheet=True))
-        consolidated = pages(to_pdf(outputs["consolidated"][0], pdfdir, profile))
-        report = pages(to_pdf(outputs["report"][0], pdfdir, profile))
+        pdfdir = tmpdir / "pdf"
+        template = pages(to_pdf(outputs["templates"][0], pdfdir, one_page_per_sheet=True))
+        feedback = pages(to_pdf(outputs["feedback"][0], pdfdir, one_page_per_sheet=True))
+        consolidated = pages(to_pdf(outputs["consolidated"][0], pdfdir))
+        report = pages(to_pdf(outputs["report"][0], pdfdir))
 
         sheet = page_with(template, "Fill in the white cells only", "Action ID")
         errors = page_with(feedback, "This file was not accepted")
         marked = page_with(feedback, "Fill in the white cells only", "Action ID")
         overview = page_with(consolidated, "Key figures", header="Overview")
         footer = overview.words[-1].y0 - 4
+        contents = page_with(report, "Contents", "Executive summary", header="SAMPLE · DRAFT")
         summary = page_with(report, "Executive summary", "Returns accepted")
         pillar = page_with(report, "Main objective:")
         pictures = {
             "template.png": template_picture(sheet),
             "feedback.png": feedback_picture(errors, marked),
             "consolidated.png": trim(overview.render(0, overview.top, y1=footer)),
-            "report.png": report_picture(report[0], summary, pillar),
+            "report.png": report_picture(report[0], contents, summary, pillar),
         }
         for name, image in pictures.items():
             path = save(image, name)

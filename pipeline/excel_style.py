@@ -1,33 +1,38 @@
-"""The house style of the workbooks: one palette (the Word reports share its status colours),
-the cell formats the templates and the consolidated workbook have in common, and row heights
-that show wrapped text."""
+"""The house style of the workbooks and reports: one colour-blind-safe palette shared by the
+workbooks, the Word reports and their charts, the cell formats the templates and the
+consolidated workbook have in common, and row heights that show wrapped text."""
 
 from __future__ import annotations
 
 # Colours as RRGGBB, the form python-docx and openpyxl take; xlsxwriter wants "#" before them.
 NAVY = "1F3864"  # titles, headings and header rows
 INPUT_BLUE = "2E75B6"  # the headers of the columns a ministry fills in
-DARK_GREY = "404040"  # subtitles
+DARK_GREY = "404040"  # subtitles, chart lines and text
 MID_GREY = "7F7F7F"  # outlines of chart bars
 LINE_GREY = "BFBFBF"  # cell borders, and the inputs an action does not use
 PALE_GREY = "F2F2F2"  # locked cells, labels and totals
 WHITE = "FFFFFF"
 PALE_YELLOW = "FFF2CC"  # the status input, the one cell every row needs
-MISSING_FILL, MISSING_TEXT = "F8CBAD", "9C0006"  # a ministry with no accepted return
-LATE_FILL = "FFE699"  # a return accepted after the deadline
-WOMEN = "7030A0"
 
-# One colour per status, light enough to print black text on; Word tables and charts use
-# the same ones.
+# Paul Tol's "light" scheme, made for cells that carry a label and told apart with every
+# common colour-vision deficiency; black text reads on each of them. Colour is never the
+# only sign: every coloured cell or bar also says what it means in words.
+MINT, LIGHT_BLUE, LIGHT_YELLOW, ORANGE = "44BB99", "77AADD", "EEDD88", "EE8866"
+PINK, PEAR, TOL_GREY = "FFAABB", "BBCC33", "DDDDDD"
 STATUS_COLOURS = {
-    "Completed": "A9D18E",
-    "Ongoing": "9DC3E6",
-    "In progress": "FFD966",
-    "Not started": "F4B183",
-    "Not applicable": "D0CECE",
+    "Completed": MINT,
+    "Ongoing": LIGHT_BLUE,
+    "In progress": LIGHT_YELLOW,
+    "Not started": ORANGE,
+    "Not applicable": TOL_GREY,
 }
-NO_STATUS_COLOUR = PALE_GREY
-NO_RETURN_COLOUR = "E6B8B7"
+NO_STATUS_COLOUR = WHITE
+NO_RETURN_COLOUR = PINK
+ON_TIME_FILL = MINT  # a return accepted by the deadline
+LATE_FILL = PEAR  # a return accepted after the deadline
+MISSING_FILL = PINK  # a ministry with no accepted return
+WOMEN = LIGHT_BLUE  # the bars of the share of women
+PARITY = DARK_GREY  # the line at 50%
 
 # xlsxwriter turns strings that look like formulas, links or numbers into them by default:
 # text stays text in every workbook written here.

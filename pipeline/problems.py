@@ -9,6 +9,7 @@ from enum import StrEnum
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    HOLD = "hold"  # a valid return that waits for the coordinator's decision, and why
 
 
 # Endings shared by the reader's refusals: what the ministry should do about them.
@@ -58,6 +59,114 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         Severity.ERROR,
         "no action of the actions table has this id; correct it or remove the entry",
     ),
+    # The plans of a workspace (workbook_templates/plans/*/plan.toml)
+    "plans-overlap": (
+        Severity.ERROR,
+        "the plan {value} shares years with the plan {other}: a year belongs to one plan; "
+        "change first_period or last_period",
+    ),
+    "plan-years-reversed": (
+        Severity.ERROR,
+        "the plan {value} ends before it begins; swap first_period and last_period",
+    ),
+    "plan-same-id": (
+        Severity.ERROR,
+        "the plan id {value} is also the id of {other}; give each plan an id of its own",
+    ),
+    # A drafted plan matrix and its ministries list (`nap plan import`): errors must be
+    # corrected before the plan loads; warnings are the import's guesses, to check.
+    "ministries-bad-header": (Severity.ERROR, "the header must be: {expected}"),
+    "ministries-bad-code": (
+        Severity.ERROR,
+        "'{value}' is not a ministry code: capital letters and digits, e.g. MDIGI",
+    ),
+    "ministries-duplicate-code": (
+        Severity.ERROR,
+        "{value} already has a row (line {first}); keep one",
+    ),
+    "ministries-empty-name": (Severity.ERROR, "the ministry's name is empty; fill it in"),
+    "ministries-ambiguous-alias": (
+        Severity.ERROR,
+        "'{value}' also names {other}: a name or alias names one ministry; remove it from one row",
+    ),
+    "import-column-left-out": (
+        Severity.WARNING,
+        "column '{value}' is not imported (only {expected}); copy what it holds into the register "
+        "by hand if it is needed",
+    ),
+    "import-measures-guessed": (
+        Severity.WARNING,
+        "measures {value} guessed from {cue} in the indicator; correct the measures (and "
+        "count_label) of actions.csv if the ministries should report otherwise",
+    ),
+    "import-measures-default": (
+        Severity.WARNING,
+        "the indicator names no figure, so the ministries will describe the progress in words "
+        "(text); set the measures in actions.csv if a number is wanted",
+    ),
+    "import-body-unmapped": (
+        Severity.WARNING,
+        "responsible body '{value}' is none of the ministries of {list}; if a ministry reports "
+        "for it, add it to that ministry's aliases there and import again",
+    ),
+    "import-no-ministry": (
+        Severity.ERROR,
+        "no responsible body of action {action} is a ministry of {list}, so no ministry would "
+        "report on it; add the body to the aliases of its ministry and import again, or fill "
+        "in bodies and ministries in actions.csv",
+    ),
+    "import-renumbered": (
+        Severity.WARNING,
+        "the matrix numbers its actions its own way ('{value}' is {action}); the register "
+        "numbers them <pillar>.<nn> and keeps the matrix's number in the note column",
+    ),
+    "import-row-joined": (
+        Severity.WARNING,
+        "a row with no action of its own: its text was added to action {action}; check that it "
+        "belongs there",
+    ),
+    "import-no-indicator": (
+        Severity.ERROR,
+        "action {action} has no indicator in the matrix; write one in actions.csv",
+    ),
+    "import-no-objective": (
+        Severity.WARNING,
+        "action {action} has no objective in the matrix, so its pillar's name stands for it; "
+        "correct the objective in actions.csv",
+    ),
+    "import-pillar-read": (
+        Severity.WARNING,
+        "read as pillar {value}; check its name and add its main objective and commitments "
+        "in plan.toml",
+    ),
+    "import-heading-left-out": (
+        Severity.WARNING,
+        "'{value}' reads as a heading with no action below it, and was left out",
+    ),
+    "import-ministry-unused": (
+        Severity.WARNING,
+        "{value} of the ministries list is responsible for no action, so it is left out of the "
+        "plan",
+    ),
+    "import-contact-added": (
+        Severity.WARNING,
+        "{value} is new to contacts.csv: fill in its focal point and email there before the "
+        "templates are mailed",
+    ),
+    "import-title": (
+        Severity.WARNING,
+        "the plan's title was taken as '{value}'; correct it in plan.toml if needed",
+    ),
+    # Actions a plan carries over from an earlier one (carry_over.csv beside its plan.toml)
+    "carry-over-unknown-action": (
+        Severity.ERROR,
+        "'{value}' is not an action of the plan {plan}; correct it or remove the row",
+    ),
+    "carry-over-unknown-plan": (
+        Severity.ERROR,
+        "'{value}' is no earlier plan beside this one; give the id of the plan the action "
+        "continues",
+    ),
     # The contacts list (workbook_templates/contacts.csv)
     "contacts-bad-header": (Severity.ERROR, "the header must be: {expected}"),
     "contacts-extra-fields": (
@@ -74,7 +183,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     ),
     "contacts-missing-ministry": (Severity.ERROR, "{value} of the plan has no row; add one"),
     "contacts-empty": (Severity.ERROR, "empty; fill it in"),
-    "contacts-bad-email": (Severity.ERROR, "'{value}' is not an email address"),
+    "contacts-bad-email": (Severity.ERROR, "'{value}' is not an email address ({reason})"),
     # A returned file the safe reader refuses before any rule runs (intake/xlsx_reader.py)
     "file-empty": (
         Severity.ERROR,
@@ -336,6 +445,35 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "formula-value-used": (
         Severity.WARNING,
         "the cell holds a formula; its computed value {value} was used",
+    ),
+    # Why a valid return waits for the coordinator's decision (intake/holds.py)
+    "held-period-closed": (
+        Severity.HOLD,
+        "period {period} was closed on {when} by {who}: a return for it waits for a decision",
+    ),
+    "held-cell-emptied": (
+        Severity.HOLD,
+        "{field} of action {action} would be emptied; the accepted return has '{value}'",
+    ),
+    "held-large-change": (
+        Severity.HOLD,
+        "{field} of action {action} would change from {old} to {new} ({change}), more than "
+        "{limit} after the deadline of {deadline}",
+    ),
+    "held-older-version": (
+        Severity.HOLD,
+        "saved by the ministry on {saved}, before the accepted return {other} (saved on "
+        "{other_saved}): an older version arriving late",
+    ),
+    "held-order-unknown": (
+        Severity.HOLD,
+        "{other} from the same ministry for the same period came in the same batch, and which "
+        "was saved last cannot be told (last saved: {saved})",
+    ),
+    # The coordinator's refusal of a held return, sent to the ministry with its reminder
+    "return-refused": (
+        Severity.ERROR,
+        "this return was not accepted by the coordination: {reason}",
     ),
 }
 

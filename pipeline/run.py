@@ -1,14 +1,18 @@
-"""The nightly job: ingest, then consolidate and report the period, under one lock."""
+"""The nightly job: ingest, then consolidate and report the period, under one lock; and the
+final report, which closes the period."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.intake.closing import check_open, close_period, closed, closed_note
 from pipeline.intake.ingest import IngestReport, ingest
 from pipeline.intake.status import PeriodStatus, period_status
+from pipeline.ledger import Decision
 from pipeline.locking import DEFAULT_WAIT, workspace_lock
 from pipeline.workspace import Workspace
 
@@ -31,10 +35,13 @@ def run_cycle(
     wait: float = DEFAULT_WAIT,
     progress: Callable = lambda it, n: it,
 ) -> RunSummary:
-    """Idempotent: with nothing new in the inbox, a run rewrites the same outputs."""
+    """Idempotent: with nothing new in the inbox, a run rewrites the same outputs. It never
+    decides for the coordinator: held returns stay held, and a closed period's outputs are
+    not rewritten."""
     from pipeline.outputs.consolidated.workbook import consolidate
     from pipeline.outputs.report.writer import write_report
 
+    ws.check_period(period)
     with workspace_lock(ws, wait):
         log.info("run for period %s in %s", period, ws.root)
         summary = RunSummary(period, ingest(ws, progress=progress, wait=wait))
@@ -43,11 +50,10 @@ def run_cycle(
         for name, why in summary.ingest.skipped:
             log.info("skipped %s: %s", name, why)
         summary.status = period_status(ws, period)
-        if not summary.status.has_returns:
-            summary.notes.append(
-                f"no accepted submission for {period} yet: no workbook or report written"
-            )
-            log.info(summary.notes[-1])
+        why_not = _nothing_to_write(ws, summary.status)
+        if why_not:
+            summary.notes.append(why_not)
+            log.info(why_not)
             return summary
         summary.outputs = [
             *consolidate(ws, period),
@@ -56,6 +62,44 @@ def run_cycle(
         for path in summary.outputs:
             log.info("wrote %s", path)
     return summary
+
+
+def _nothing_to_write(ws: Workspace, status: PeriodStatus) -> str:
+    """Why the run writes no workbook or report for the period; "" when it writes them."""
+    decision = closed(ws, status.period)
+    if decision is not None:
+        return f"no workbook or report written: {closed_note(decision)}"
+    if not status.has_returns:
+        return f"no accepted submission for {status.period} yet: no workbook or report written"
+    return ""
+
+
+@dataclass
+class Final:
+    report: Path
+    workbooks: list[Path]  # the consolidated workbook, from the same ledger
+    closing: Decision
+
+
+def final_outputs(
+    ws: Workspace,
+    period: int,
+    *,
+    today: dt.date | None = None,
+    wait: float = DEFAULT_WAIT,
+) -> Final:
+    """The final report and, from the same ledger, the consolidated workbook; then the period
+    is closed, so that neither is rewritten and any later return waits for a decision."""
+    from pipeline.outputs.consolidated.workbook import consolidate
+    from pipeline.outputs.report.writer import write_report
+
+    ws.check_period(period)
+    with workspace_lock(ws, wait):
+        check_open(ws, period, f"write the final report of {period}")
+        workbooks = consolidate(ws, period)
+        report = write_report(ws, period, final=True, today=today)
+        decision = close_period(ws, period, reason="final report issued", wait=wait)
+    return Final(report, workbooks, decision)
 
 
 def setup_log_file(ws: Workspace) -> Path:

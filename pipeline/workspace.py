@@ -2,36 +2,54 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.failures import NapError, UsageError
+from pipeline.plan.periods import (
+    PlanHead,
+    PlanShelf,
+    by_years,
+    find_head,
+    head_for,
+    named_list,
+    overlaps,
+    plan_files,
+    read_head,
+)
 from pipeline.settings import DEFAULT_PLAN, Settings, load_settings
 
 if TYPE_CHECKING:
     from pipeline.plan.register import Plan
+    from pipeline.problems import Problem
 
 SETTINGS_FILE = "nap.toml"
 DATA_DIR = "workbook_templates"
+PLANS_DIR = "plans"
 LEDGER_FILE = "ledger.sqlite"
 
 
 @dataclass(frozen=True)
 class Workspace:
-    """One office's workspace: every command works on one, with its plan loaded once."""
+    """One office's workspace: every command works on one, with its plan loaded once.
+
+    A workspace may hold several plans, one after the other; a command works on one of them:
+    the plan given with --plan (`chosen`), else the plan of the period it is about
+    (`for_period`), else the newest plan."""
 
     root: Path
     settings: Settings
     plan_override: Path | None = None
+    chosen: bool = False
 
     @classmethod
     def open(
         cls, root: Path | str = ".", *, create: bool = False, plan: Path | str | None = None
     ) -> Workspace:
         """Open the workspace at `root`; with `create`, make its folders if missing. `plan`
-        is a plan file to use instead of the workspace's own."""
+        is the id of one of the workspace's plans, or a plan file, to use for this command."""
         root = Path(root).expanduser().resolve()
         if create:
             if root.exists() and not root.is_dir():
@@ -46,8 +64,8 @@ class Workspace:
                 "Run the command in the workspace folder or give --root DIR "
                 "(`nap templates` creates a workspace)"
             )
-        override = Path(plan).expanduser().resolve() if plan else None
-        return cls(root, load_settings(root / SETTINGS_FILE), override)
+        ws = cls(root, load_settings(root / SETTINGS_FILE))
+        return ws.choose(plan) if plan else ws
 
     inbox = property(lambda self: self.root / "inbox")
     outbox = property(lambda self: self.root / "outbox")
@@ -80,15 +98,52 @@ class Workspace:
             return own
         return shipped_data_file(relative)
 
+    @cached_property
+    def plan_heads(self) -> tuple[PlanHead, ...]:
+        """The workspace's plans, the earliest first: the folders of its own
+        workbook_templates/plans/ and the plan nap.toml names, or the shipped plan when it
+        has neither."""
+        paths = plan_files(self.root / DATA_DIR / PLANS_DIR)
+        if self.settings.plan:
+            paths.append((self.root / self.settings.plan).resolve())
+        if not paths:
+            paths = [shipped_data_file(DEFAULT_PLAN)]
+        return by_years([read_head(path) for path in paths])
+
+    def choose(self, plan: Path | str) -> Workspace:
+        """The workspace working on the plan given for one command: the id of one of its
+        plans, or the path of a plan file."""
+        head = find_head(self.plan_heads, str(plan))
+        path = head.path if head else Path(plan).expanduser().resolve()
+        if head is None and not path.is_file():
+            raise UsageError(
+                f"--plan {plan}: neither a plan of this workspace ({named_list(self.plan_heads)})"
+                " nor a plan file; give one of those ids or the path of a plan.toml"
+            )
+        return replace(self, plan_override=path, chosen=True)
+
+    def for_period(self, period: int) -> Workspace:
+        """The workspace working on the plan the period belongs to, unless the command was
+        given a plan; a year of no plan is left to `check_period` to refuse."""
+        if self.chosen:
+            return self
+        head = head_for(self.plan_heads, period)
+        if head is None or head.path == self.plan_file:
+            return self
+        return replace(self, plan_override=head.path)
+
+    def for_plan(self, plan_id: str) -> Workspace:
+        return self.choose(plan_id) if plan_id else self
+
     @property
     def plan_file(self) -> Path:
-        """The plan in force: the one given for this command, else nap.toml's, else the
-        workspace's own copy of the shipped plan, else the shipped plan."""
+        """The plan in force: the one given for this command or its period, else nap.toml's,
+        else the newest of the workspace's plans."""
         if self.plan_override:
             return self.plan_override
         if self.settings.plan:
             return (self.root / self.settings.plan).resolve()
-        return self.data_file(DEFAULT_PLAN)
+        return self.plan_heads[-1].path
 
     @cached_property
     def plan(self) -> Plan:
@@ -97,15 +152,40 @@ class Workspace:
 
         return load_plan(self.plan_file)
 
+    @property
+    def heads_in_use(self) -> tuple[PlanHead, ...]:
+        """The plans the command works with: only the chosen one when a plan was given."""
+        return (read_head(self.plan_file),) if self.chosen else self.plan_heads
+
+    @property
+    def shelf(self) -> PlanShelf:
+        """The plans a returned file may name."""
+        return PlanShelf(self.heads_in_use, self.plan_file)
+
+    @property
+    def ministry_codes(self) -> tuple[str, ...]:
+        """The ministry codes of every plan of the workspace (the contacts list serves all)."""
+        return tuple(dict.fromkeys(code for h in self.plan_heads for code in h.ministries))
+
     def check_period(self, period: int) -> int:
-        plan = self.plan
-        if not plan.first_period <= period <= plan.last_period:
-            raise UsageError(
-                f"period {period} is outside the plan {plan.id} "
-                f"({plan.first_period}-{plan.last_period}); "
-                "give a year within it, or --plan FILE for another plan"
-            )
-        return period
+        """Every command that takes --period asks here, before it reads or writes anything."""
+        return self.check_periods(period, period)[0]
+
+    def check_periods(self, first: int, last: int) -> tuple[int, int]:
+        """The years of --periods FIRST-LAST, in order, each within a plan of the workspace
+        (within the plan given, when the command was given one)."""
+        if first > last:
+            raise UsageError(f"--periods {first}-{last}: the first year comes after the last")
+        heads = self.heads_in_use
+        if all(any(h.covers(p) for h in heads) for p in range(first, last + 1)):
+            return first, last
+        one, single = first == last, len(heads) == 1
+        asked = f"period {first} is" if one else f"periods {first}-{last} go"
+        plans = f"the plan {heads[0].label}" if single else f"the plans {named_list(heads)}"
+        raise UsageError(
+            f"{asked} outside {plans}; give {'a year' if one else 'years'} within "
+            f"{'it' if single else 'them'}, or --plan FILE for another plan"
+        )
 
     def check_ministries(self, ministries: list[str] | tuple[str, ...]) -> list[str]:
         """The codes asked for, checked against the plan; all of the plan's when none."""
@@ -122,12 +202,20 @@ def is_workspace(root: Path) -> bool:
     return (root / "inbox").is_dir() and (root / "outbox").is_dir()
 
 
-def plan_file_for(root: Path, override: Path | None) -> Path:
-    """The plan `nap plan` checks: the workspace's in a workspace, else the given or shipped
-    one, so that a plan can be checked before any workspace exists."""
+def plans_to_check(root: Path, chosen: str | None) -> tuple[tuple[Path, ...], list[Problem]]:
+    """The plan files `nap plan` checks, and the years two of them claim: every plan of the
+    workspace in a workspace, else the given or shipped one, so that a plan can be checked
+    before any workspace exists."""
     if is_workspace(root):
-        return Workspace.open(root, plan=override).plan_file
-    return override.expanduser().resolve() if override else shipped_data_file(DEFAULT_PLAN)
+        ws = Workspace.open(root, plan=chosen)
+        if chosen:
+            return (ws.plan_file,), []
+        return tuple(h.path for h in ws.plan_heads), overlaps(ws.plan_heads)
+    if not chosen:
+        return (shipped_data_file(DEFAULT_PLAN),), []
+    shipped = by_years([read_head(p) for p in plan_files(shipped_data_file(PLANS_DIR))])
+    head = find_head(shipped, chosen)
+    return ((head.path if head else Path(chosen).expanduser().resolve()),), []
 
 
 def shipped_data_file(relative: str) -> Path:

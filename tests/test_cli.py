@@ -162,7 +162,7 @@ def test_one_cycle_from_the_command_line(tmp_path, plan):
         (("status", "--period", "2019"), 2, "is not a workspace"),
         (("templates", "--period", "2035"), 2, "period 2035 is outside the plan"),
         (("templates", "--period", "2019", "--ministry", "XYZ"), 2, "unknown ministry code XYZ"),
-        (("templates", "--period", "2019", "--plan", "nowhere.toml"), 1, "plan file"),
+        (("templates", "--period", "2019", "--plan", "nowhere.toml"), 2, "nor a plan file"),
         (("report",), 2, "give --period YEAR"),
         (("report", "--interim", "--periods", "2020"), 2, "give --periods FIRST-LAST"),
         (("mail", "templates", "--period", "2019"), 2, "is not a workspace"),

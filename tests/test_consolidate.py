@@ -4,6 +4,7 @@ consolidated, and every figure checked against sums taken from the filled files 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import itertools
 import shutil
 import subprocess
@@ -22,6 +23,7 @@ from pipeline.template.issue import issue_templates
 from tests.filling import fill_template, sample_answers
 
 PERIOD = 2019
+BEFORE_DEADLINE = dt.datetime(2020, 3, 2, 10, 0, tzinfo=dt.UTC)  # a correction then applies
 MISSING = "ME"
 RESUBMITTED = "MEGA"
 PLANTED = {  # activities text that a spreadsheet would run as a formula if written naively
@@ -72,7 +74,7 @@ def cycle(tmp_path_factory, plan):
             ws.templates_dir(PERIOD) / f"{code}.xlsx", ws.inbox / f"{code} {PERIOD}.xlsx", answers
         )
         filled[code] = read_report_rows(path)
-    report = ingest(ws)
+    report = ingest(ws, now=lambda: BEFORE_DEADLINE)
     assert all(o.outcome == "accepted" for o in report.outcomes), report.outcomes
     path = fill_template(
         ws.templates_dir(PERIOD) / f"{RESUBMITTED}.xlsx",
@@ -80,7 +82,7 @@ def cycle(tmp_path_factory, plan):
         sample_answers(plan, RESUBMITTED, PERIOD, seed=3),
     )
     filled[RESUBMITTED] = read_report_rows(path)
-    assert [o.outcome for o in ingest(ws).outcomes] == ["accepted"]
+    assert [o.outcome for o in ingest(ws, now=lambda: BEFORE_DEADLINE).outcomes] == ["accepted"]
     outputs = consolidate(ws, PERIOD, formats=("csv", "parquet"))
     return ws, plan, filled, outputs
 
@@ -146,22 +148,25 @@ def test_totals_match_the_filled_files(cycle, book, by, heading):
     assert expected[MISSING] == {}  # nothing of the missing ministry is counted
 
 
+REPORTS = "Action reports expected (one for each action and each ministry reporting on it)"
+
+
 def test_key_figures_match_the_filled_files(cycle, book):
     _, plan, filled, _ = cycle
     total = expected_sums(plan, filled, "ministry")["Total"]
     figures = {r[0]: r[3] for r in sheet_rows(book["Overview"]) if r[0] and r[3] is not None}
     assert figures["Returns accepted"] == 7
     assert figures["Ministries with no accepted return"] == MISSING
-    assert figures["Women reached"] == pytest.approx(total["women"])
-    assert figures["Men reached"] == pytest.approx(total["men"])
+    assert figures["Women in the sex-disaggregated indicators"] == pytest.approx(total["women"])
+    assert figures["Men in the sex-disaggregated indicators"] == pytest.approx(total["men"])
     assert figures["Amount reported (EUR)"] == pytest.approx(total["amount"])
-    assert figures["Share of women"] == pytest.approx(
+    assert figures["Share of women in the sex-disaggregated indicators"] == pytest.approx(
         total["women"] / (total["women"] + total["men"])
     )
     rows = sum(len(a.ministries) for a in plan.actions)
     with_status = sum(1 for rows_ in filled.values() for v in rows_.values() if v["status"])
-    assert figures["Action rows to report (action and ministry)"] == rows
-    assert figures["Rows with a status"] == with_status
+    assert figures[REPORTS] == rows
+    assert figures["Action reports with a status"] == with_status
 
 
 def test_overview_lists_every_ministry_and_marks_the_missing_one(cycle, book):
@@ -188,7 +193,7 @@ def test_status_counts_by_pillar_match_the_filled_files(cycle, book):
             else:
                 status = filled[code][action.id]["status"] or "No status"
             counts[plan.pillar(action.pillar).title][status] += 1
-    rows = block(book["By pillar"], "Action rows by status")
+    rows = block(book["By pillar"], "Action reports by status")
     assert [r["Pillar"] for r in rows] == [p.title for p in plan.pillars] + ["Total"]
     for row in rows[:-1]:
         for status in (*c.STATUSES, "No status", "No return"):

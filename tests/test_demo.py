@@ -1,5 +1,6 @@
 """`nap demo`, the quickstart's first command, end to end: every output of a cycle appears,
-and each tells the same story (one rejected, one resubmitted, one missing ministry)."""
+and each tells the same story (one rejected, one resubmitted, one missing ministry, and one
+late correction held, then accepted by the coordinator)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.demo import MISSING, PERIOD, REJECTED, RESUBMITTED
+from pipeline.demo import LATE, LATE_REASON, MISSING, PERIOD, REJECTED, RESUBMITTED
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +87,20 @@ def test_status_after_the_demo_and_a_second_demo_in_the_same_folder(demo):
     again = CliRunner().invoke(cli, ["demo", str(root)])
     assert again.exit_code == 2
     assert again.output.startswith("Error: ") and again.output.count("\n") == 1
+
+
+def test_the_late_correction_is_held_then_accepted_and_the_history_says_why(demo):
+    root, output = demo
+    assert f"held      {LATE} report {PERIOD} corrected.xlsx: {LATE} {PERIOD}, file 9" in output
+    assert "more than 50% after the deadline of 2020-03-31" in output
+    assert f'nap accept 9 --reason "{LATE_REASON}"' in output
+    book = openpyxl.load_workbook(root / "outbox" / str(PERIOD) / f"consolidated_{PERIOD}.xlsx")
+    rows = list(book["Overview"].iter_rows(values_only=True))
+    late = next(r for r in rows if r[0] == LATE)
+    assert late[5] == f"{LATE} report {PERIOD} corrected.xlsx"
+    history = [r[0] for r in book["History"].iter_rows(values_only=True) if r[0]]
+    (decision,) = history[history.index(f"Decisions of the coordinator on {PERIOD}") + 1 :]
+    assert decision.startswith("2020-06-16 10:00 ")
+    assert decision.endswith(
+        f"accepted {LATE} file 9 ({LATE} report {PERIOD} corrected.xlsx); why: {LATE_REASON}"
+    )

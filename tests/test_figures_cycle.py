@@ -23,6 +23,7 @@ from pipeline.outputs.consolidated.workbook import consolidate
 from pipeline.template import contract as c
 from pipeline.template.issue import issue_templates
 from tests.filling import fill_template
+from tests.mailserver import write_contacts
 
 PERIOD = 2019
 LIBREOFFICE_PYTHON = "/usr/bin/python3"  # the Python that has LibreOffice's uno module
@@ -145,7 +146,8 @@ def test_the_corrected_return_is_summed_at_the_magnitude_the_ministry_meant(issu
     assert got[("I.09", "count")] is None
 
 
-def test_a_template_sent_back_untouched_is_refused_and_the_ministry_is_still_reminded(issued):
+def test_a_template_sent_back_untouched_is_refused_and_the_ministry_is_still_reminded(issued, plan):
+    write_contacts(issued, plan)
     shutil.copy(issued.template_path(PERIOD, "MEGA"), issued.inbox / "MEGA.xlsx")
     os.utime(issued.inbox / "MEGA.xlsx", (time.time() - 3600,) * 2)
     (outcome,) = ingest(issued).outcomes

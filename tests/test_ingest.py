@@ -19,6 +19,7 @@ from pipeline.template.issue import issue_templates
 from tests.filling import fill_template, sample_answers
 
 ISSUED = dt.date(2020, 1, 15)
+BEFORE_DEADLINE = dt.datetime(2020, 3, 2, 9, 30, tzinfo=dt.UTC)  # the deadline is 2020-03-31
 
 
 @pytest.fixture
@@ -256,10 +257,10 @@ def test_a_corrected_feedback_workbook_is_accepted(issued, plan):
 
 def test_a_resubmission_supersedes_and_its_changes_are_recorded(issued, plan):
     drop(issued, "MJ", sample_answers(plan, "MJ", 2019, seed=0), "first.xlsx")
-    ingest(issued)
+    ingest(issued, now=lambda: BEFORE_DEADLINE)
     second = sample_answers(plan, "MJ", 2019, seed=1)
     drop(issued, "MJ", second, "second.xlsx")
-    (outcome,) = ingest(issued).outcomes
+    (outcome,) = ingest(issued, now=lambda: BEFORE_DEADLINE).outcomes
     assert outcome.supersedes
     mj = next(m for m in period_status(issued, 2019).ministries if m.code == "MJ")
     assert mj.accepted_file == "second.xlsx" and mj.changes
@@ -395,14 +396,20 @@ def test_a_large_batch_is_checked_in_parallel_and_recorded_in_arrival_order(issu
         answers = sample_answers(plan, code, 2019, seed=i)
         if i == 5:
             answers[next(iter(answers))]["status"] = "Finished"
-        path = drop(issued, code, answers, f"file_{i:02d}.xlsx")
+        saved = BEFORE_DEADLINE - dt.timedelta(minutes=30 - i)  # saved in the order of names
+        path = fill_template(
+            template(issued, code), issued.inbox / f"file_{i:02d}.xlsx", answers, saved=saved
+        )
         os.utime(path, (1000 + (26 - i),) * 2)  # arrival order is the reverse of the names
         names.append(path.name)
-    report = ingest(issued, workers=2)
+    report = ingest(issued, workers=2, now=lambda: BEFORE_DEADLINE)
     assert [o.name for o in report.outcomes] == names[::-1]
     assert [o.outcome for o in report.outcomes].count("rejected") == 1
     with sqlite3.connect(issued.ledger_path) as conn:
         recorded = [r[0] for r in conn.execute("SELECT name FROM files ORDER BY id")]
-        current = conn.execute("SELECT COUNT(*) FROM submissions WHERE current = 1").fetchone()[0]
+        current = conn.execute(
+            "SELECT f.name FROM submissions s JOIN files f ON f.id = s.file_id "
+            "WHERE current = 1 ORDER BY f.name"
+        ).fetchall()
     assert recorded == names[::-1]
-    assert current == 8
+    assert [r[0] for r in current] == names[-8:]  # each ministry's last saved, not last arrived

@@ -20,7 +20,8 @@ from pipeline.ledger import (
     CellValue,
     Change,
     Outcome,
-    SentMail,
+    RecipientOutcome,
+    SendState,
     connect,
     transaction,
 )
@@ -30,7 +31,8 @@ from pipeline.problems import Problem, Severity
 from pipeline.workspace import Workspace
 
 V1_LEDGER = Path(__file__).parent / "fixtures" / "v1" / "ledger.sqlite"
-TABLES = ("files", "submissions", "cell_values", "issues", "changes", "mail_log")
+V1_TABLES = ("files", "submissions", "cell_values", "issues", "changes", "mail_log")
+TABLES = (*V1_TABLES, "decisions", "signing_key", "mail_recipients")
 WHEN = "2020-02-01T10:00:00+01:00"
 
 
@@ -78,7 +80,7 @@ def submit(
         for (action, field), value in values.items()
     ]
     with transaction(conn):
-        return ledger.record_submission(
+        submission_id = ledger.add_submission(
             conn,
             file_id,
             ministry=ministry,
@@ -88,6 +90,7 @@ def submit(
             accepted=WHEN,
             values=cells,
         )
+        return ledger.apply_submission(conn, submission_id) is not None
 
 
 def issue(severity: Severity, message: str, cell: str = "") -> Problem:
@@ -104,8 +107,9 @@ def open_ledger(path: Path) -> None:
 
 
 def counts(path: Path) -> dict[str, int]:
+    """Rows of the tables of version 0.1.0."""
     with sqlite3.connect(path) as raw:
-        return {t: raw.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in TABLES}
+        return {t: raw.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in V1_TABLES}
 
 
 # Files and submissions
@@ -172,13 +176,13 @@ def test_a_rejected_file_with_no_period_is_unidentified(conn) -> None:
 
 
 def test_a_duplicate_is_never_recorded(conn) -> None:
-    with pytest.raises(ValueError, match="accepted or rejected"):
+    with pytest.raises(ValueError, match="accepted, rejected or held"):
         record(conn, "eee", Outcome.DUPLICATE)
     assert ledger.find_file(conn, "eee") is None
 
 
 def test_outcomes_keep_the_words_the_ledger_and_the_outputs_show() -> None:
-    assert [str(o) for o in Outcome] == ["accepted", "rejected", "duplicate"]
+    assert [str(o) for o in Outcome] == ["accepted", "rejected", "held", "duplicate"]
 
 
 # Resubmissions
@@ -239,20 +243,53 @@ def test_last_statuses_come_from_the_latest_earlier_period(conn) -> None:
 # Mail log
 
 
-def mail(message_id: str, sent: str = WHEN) -> SentMail:
-    return SentMail(2019, "MJ", "reminder", "a@example.org", "Reminder", message_id, "x.eml", sent)
+def sending(key: str, message_id: str, *addresses: str) -> ledger.Sending:
+    recipients = tuple(ledger.Recipient(a, "Cc" if i else "To") for i, a in enumerate(addresses))
+    return ledger.Sending(
+        2019, "MJ", "reminder", "Reminder", key, message_id, "", "x.eml", recipients, WHEN
+    )
 
 
-def test_a_message_is_sent_before_when_its_id_matches_whatever_the_sender_domain(conn) -> None:
-    assert ledger.mail_sent_before(conn, "<key1@old.example>") is None
+def test_a_sending_is_pending_until_the_servers_answer_is_recorded(conn) -> None:
     with transaction(conn):
-        ledger.log_mail(conn, mail("<key1@old.example>", "2020-01-01T09:00:00+01:00"))
-        ledger.log_mail(conn, mail("<key1@old.example>", "2020-01-02T09:00:00+01:00"))
-        ledger.log_mail(conn, mail("<key10@old.example>"))
+        first = ledger.record_intent(
+            conn, sending("key1", "<key1@old.example>", "a@x.lu", "b@x.lu")
+        )
+        ledger.record_intent(conn, sending("key10", "<key10@old.example>", "c@x.lu"))
 
-    before = ledger.mail_sent_before(conn, "<key1@new.example>")
-    assert before == mail("<key1@old.example>", "2020-01-02T09:00:00+01:00")
-    assert ledger.mail_sent_before(conn, "<key2@old.example>") is None
+    assert [s.id for s in ledger.pending_sendings(conn)] == [first.id, first.id + 1]
+    (found,) = ledger.sendings_of(conn, "key1")
+    assert found == first
+    assert {r.outcome for r in found.recipients} == {RecipientOutcome.PENDING}
+
+    answered = (
+        ledger.Recipient("a@x.lu", "To", RecipientOutcome.REFUSED, "550 5.1.1 unknown user"),
+        ledger.Recipient("b@x.lu", "Cc", RecipientOutcome.ACCEPTED, "250 OK"),
+    )
+    with transaction(conn):
+        ledger.record_answer(conn, first.id, answered, SendState.ANSWERED, WHEN)
+
+    (found,) = ledger.sendings_of(conn, "key1")
+    assert (found.state, found.recipients, found.settled) == (SendState.ANSWERED, answered, WHEN)
+    assert [s.key for s in ledger.pending_sendings(conn)] == ["key10"]
+
+
+def test_the_coordinators_word_settles_only_the_pending_recipients(conn) -> None:
+    with transaction(conn):
+        first = ledger.record_intent(conn, sending("key1", "<key1@x.lu>", "a@x.lu"))
+        ledger.settle_pending(
+            conn, first.id, SendState.CONFIRMED, RecipientOutcome.ACCEPTED, "said so", WHEN
+        )
+        ledger.settle_pending(
+            conn, first.id, SendState.NOT_SENT, RecipientOutcome.NOT_TRIED, "", WHEN
+        )
+
+    found = ledger.find_sending(conn, first.id)
+    assert found is not None and found.state is SendState.CONFIRMED
+    assert found.recipients == (
+        ledger.Recipient("a@x.lu", "To", RecipientOutcome.ACCEPTED, "said so"),
+    )
+    assert ledger.find_sending(conn, first.id + 1) is None
 
 
 # Opening and migrations
@@ -335,7 +372,7 @@ def test_a_damaged_file_is_reported_as_a_ledger_to_restore(tmp_path: Path) -> No
     path = tmp_path / "ledger.sqlite"
     path.write_bytes(b"this is not a database, whatever its name says\n" * 100)
 
-    with pytest.raises(NapError, match=r"cannot be used: .*; restore it from the last backup"):
+    with pytest.raises(NapError, match=r"is damaged \(file is not a database\); restore it from"):
         open_ledger(path)
 
 

@@ -4,15 +4,11 @@ nothing is sent twice, and a real SMTP server on loopback receives what the ledg
 from __future__ import annotations
 
 import datetime as dt
-import socket
-import sqlite3
 from email import message_from_bytes, policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
 from click.testing import CliRunner
 
 from pipeline.cli import cli
@@ -24,83 +20,27 @@ from pipeline.intake.returned import read_meta
 from pipeline.plan.contacts import load_contacts
 from pipeline.template.issue import issue_templates
 from tests.filling import fill_template, sample_answers
+from tests.mailserver import (
+    CC,
+    NOW,
+    PERIOD,
+    Collector,
+    focal,
+    free_port,
+    mail_log,
+    nap_mail,
+    no_smtp_env,
+    role,
+    server,
+    start,
+    write_contacts,
+    ws,
+)
 
-PERIOD = 2019
+__all__ = ["no_smtp_env", "server", "ws"]  # fixtures
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-NOW = dt.datetime(2020, 4, 6, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=2)))
 REJECTED, MISSING = "MJ", "ME"
-CC = {
-    "MAEE": ("defence@maee.example.org", "development@maee.example.org"),
-    "MJ": ("legal@mj.example.org",),
-}
-
-
-def focal(code: str) -> str:
-    return f"focal.{code.lower()}@example.org"
-
-
-def role(plan, code: str) -> str:
-    return f"Focal point WPS, {plan.ministry(code).name}"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Collector:
-    """An aiosmtpd handler that keeps every envelope; `fail_after` refuses the messages after
-    that many, as a server would when a quota is reached."""
-
-    def __init__(self, fail_after: int | None = None) -> None:
-        self.envelopes: list = []
-        self.fail_after = fail_after
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        if self.fail_after is not None and len(self.envelopes) >= self.fail_after:
-            return "554 5.7.1 quota exceeded"
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-    def messages(self) -> list[EmailMessage]:
-        return [message_from_bytes(e.content, policy=policy.default) for e in self.envelopes]
-
-
-def start(monkeypatch: pytest.MonkeyPatch, request, handler: Collector, **kwargs) -> Controller:
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), **kwargs)
-    controller.start()
-    request.addfinalizer(controller.stop)
-    monkeypatch.setenv("NAP_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("NAP_SMTP_PORT", str(controller.port))
-    return controller
-
-
-@pytest.fixture(autouse=True)
-def no_smtp_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("NAP_SMTP_HOST", "NAP_SMTP_PORT", "NAP_SMTP_USER", "NAP_SMTP_PASSWORD"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def server(monkeypatch, request) -> Collector:
-    handler = Collector()
-    start(monkeypatch, request, handler)
-    return handler
-
-
-@pytest.fixture
-def ws(workspace, plan):
-    """A workspace with its own contacts list and the period's templates issued."""
-    rows = ["ministry,focal_point,email,cc"] + [
-        f'{code},"{role(plan, code)}",{focal(code)},{";".join(CC.get(code, ()))}'
-        for code in plan.ministry_codes
-    ]
-    contacts = workspace.root / "workbook_templates" / "contacts.csv"
-    contacts.parent.mkdir()
-    contacts.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    issue_templates(workspace, PERIOD, today=dt.date(2020, 1, 15))
-    return workspace
 
 
 @pytest.fixture
@@ -134,16 +74,11 @@ def attachment(message: EmailMessage) -> tuple[str, bytes]:
     return part.get_filename(), part.get_content()
 
 
-def mail_log(ws) -> list[tuple]:
-    with sqlite3.connect(ws.ledger_path) as conn:
-        return conn.execute("SELECT ministry, kind, mode FROM mail_log ORDER BY id").fetchall()
-
-
 # Templates
 
 
 def test_each_ministry_receives_exactly_its_own_template(ws, plan, server, tmp_path):
-    deliveries = deliver(ws, PERIOD, compose_templates(ws, PERIOD, now=NOW), send=True)
+    deliveries = deliver(ws, PERIOD, compose_templates(ws, PERIOD, now=NOW), send=True).deliveries
 
     assert [(d.ministry, d.status) for d in deliveries] == [
         (c, "sent") for c in plan.ministry_codes
@@ -176,13 +111,13 @@ def test_running_again_sends_nothing_twice_and_resend_sends_again(ws, server):
     issue_templates(ws, PERIOD, today=dt.date(2020, 2, 1))  # the same files, first issue date kept
     later = NOW + dt.timedelta(days=3)
 
-    again = deliver(ws, PERIOD, compose_templates(ws, PERIOD, now=later), send=True)
+    again = deliver(ws, PERIOD, compose_templates(ws, PERIOD, now=later), send=True).deliveries
 
-    assert {d.status for d in again} == {"skipped-already-sent"}
+    assert {d.status for d in again} == {"skipped"}
     assert "--resend" in again[0].detail
     assert len(server.envelopes) == 8
 
-    resent = deliver(ws, PERIOD, compose_templates(ws, PERIOD), send=True, resend=True)
+    resent = deliver(ws, PERIOD, compose_templates(ws, PERIOD), send=True, resend=True).deliveries
 
     assert {d.status for d in resent} == {"sent"}
     assert len(server.envelopes) == 16
@@ -193,7 +128,7 @@ def test_a_template_issued_anew_is_sent_again(ws, server):
     deliver(ws, PERIOD, compose_templates(ws, PERIOD), send=True)
     issue_templates(ws, PERIOD, ministries=["MJ"], deadline=dt.date(2020, 5, 15))
 
-    again = deliver(ws, PERIOD, compose_templates(ws, PERIOD), send=True)
+    again = deliver(ws, PERIOD, compose_templates(ws, PERIOD), send=True).deliveries
 
     assert [d.ministry for d in again if d.status == "sent"] == ["MJ"]
 
@@ -208,7 +143,7 @@ def test_message_ids_are_stable_across_runs_and_distinct_across_ministries(ws):
 
 
 def test_eml_files_open_as_standard_messages_with_the_attachment(ws, plan):
-    deliveries = deliver(ws, PERIOD, compose_templates(ws, PERIOD, now=NOW))
+    deliveries = deliver(ws, PERIOD, compose_templates(ws, PERIOD, now=NOW)).deliveries
 
     assert {d.status for d in deliveries} == {"written"}
     for d in deliveries:
@@ -224,12 +159,25 @@ def test_eml_files_open_as_standard_messages_with_the_attachment(ws, plan):
         name, data = attachment(message)
         assert name == f"{plan.id}_{PERIOD}_{d.ministry}.xlsx"
         assert data == (ws.templates_dir(PERIOD) / f"{d.ministry}.xlsx").read_bytes()
-    assert not ws.ledger_path.exists(), "writing .eml files sends nothing and records nothing"
+    assert mail_log(ws) == [], "writing .eml files sends nothing and records nothing"
 
 
-def test_templates_not_issued_yet_stop_with_the_command_to_run(workspace):
+def test_templates_not_issued_yet_stop_with_the_command_to_run(workspace, plan):
+    write_contacts(workspace, plan)
+
     with pytest.raises(NapError, match="run nap templates --period 2019 first"):
         compose_templates(workspace, PERIOD)
+
+
+def test_a_workspace_without_its_own_contacts_refuses_to_mail(workspace):
+    issue_templates(workspace, PERIOD)
+
+    with pytest.raises(NapError, match="this workspace has no contacts list of its own") as caught:
+        compose_templates(workspace, PERIOD)
+
+    own = workspace.root / "workbook_templates" / "contacts.csv"
+    assert f"({own}); copy " in str(caught.value)
+    assert not workspace.mail_dir(PERIOD).exists()
 
 
 def test_a_typo_in_a_placeholder_stops_before_any_message(ws):
@@ -369,40 +317,6 @@ def test_shipped_contacts_cover_the_plan(plan):
 # SMTP
 
 
-def test_smtp_user_and_password_come_from_the_environment(ws, monkeypatch, request):
-    logins: list[tuple[bytes, bytes]] = []
-
-    def authenticator(server, session, envelope, mechanism, auth_data) -> AuthResult:
-        assert isinstance(auth_data, LoginPassword)
-        logins.append((auth_data.login, auth_data.password))
-        return AuthResult(success=auth_data.password == b"s3cret", handled=False)
-
-    handler = Collector()
-    start(
-        monkeypatch,
-        request,
-        handler,
-        authenticator=authenticator,
-        auth_require_tls=False,
-        auth_exclude_mechanism=[
-            "LOGIN"
-        ],  # aiosmtpd 1.4 stalls on smtplib's LOGIN after a failed PLAIN
-    )
-    monkeypatch.setenv("NAP_SMTP_USER", "wps-coordination")
-    monkeypatch.setenv("NAP_SMTP_PASSWORD", "s3cret")
-
-    deliver(ws, PERIOD, compose_templates(ws, PERIOD), send=True)
-
-    assert logins == [(b"wps-coordination", b"s3cret")]
-    assert len(handler.envelopes) == 8
-
-    monkeypatch.setenv("NAP_SMTP_PASSWORD", "wrong")
-    with pytest.raises(
-        NapError, match=r"refused the login of 'wps-coordination'.*NAP_SMTP_PASSWORD"
-    ):
-        deliver(ws, PERIOD, compose_templates(ws, PERIOD), send=True, resend=True)
-
-
 def test_a_user_without_password_stops_before_connecting(ws, monkeypatch):
     monkeypatch.setenv("NAP_SMTP_USER", "wps-coordination")
 
@@ -415,27 +329,36 @@ def test_an_unreachable_server_is_one_line_naming_it(ws, monkeypatch):
     monkeypatch.setenv("NAP_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("NAP_SMTP_PORT", str(port))
 
-    with pytest.raises(NapError, match=f"127.0.0.1:{port} cannot be reached.*check host, port"):
-        deliver(ws, PERIOD, compose_templates(ws, PERIOD), send=True)
+    report = deliver(ws, PERIOD, compose_templates(ws, PERIOD), send=True)
 
+    assert report.failure.startswith(f"the mail server 127.0.0.1:{port}: cannot be reached (")
+    assert "check host, port" in report.failure
     assert len(list(ws.mail_dir(PERIOD).glob("*.eml"))) == 8, "the .eml files are still written"
     assert mail_log(ws) == []
 
 
-def test_a_failure_midway_keeps_what_was_sent_and_the_next_run_sends_the_rest(
+def test_a_quota_midway_keeps_what_was_sent_and_the_next_run_sends_the_rest(
     ws, plan, monkeypatch, request
 ):
     handler = Collector(fail_after=3)
     start(monkeypatch, request, handler)
 
-    with pytest.raises(NapError, match=r"answered 554 5\.7\.1 quota exceeded.*3 message\(s\) sent"):
-        deliver(ws, PERIOD, compose_templates(ws, PERIOD), send=True)
-    assert len(mail_log(ws)) == 3
+    first = deliver(ws, PERIOD, compose_templates(ws, PERIOD), send=True)
+
+    assert [d.status for d in first.deliveries] == ["sent"] * 3 + ["refused"] * 5
+    assert {r.reply for d in first.deliveries[3:] for r in d.recipients} == {
+        "554 5.7.1 quota exceeded"
+    }
+    assert "5 messages refused by the server for the reason shown" in first.problem()
+    assert "contacts.csv" not in first.problem()
 
     handler.fail_after = None
-    rest = deliver(ws, PERIOD, compose_templates(ws, PERIOD), send=True)
+    rest = deliver(ws, PERIOD, compose_templates(ws, PERIOD), send=True).deliveries
 
-    assert [d.status for d in rest] == ["skipped-already-sent"] * 3 + ["sent"] * 5
+    assert [d.status for d in rest] == ["skipped"] * 3 + ["sent"] * 5
+    assert [m["Message-ID"] for m in handler.messages()[3:]] == [
+        d.message_id for d in compose_templates(ws, PERIOD)[3:]
+    ]
     assert sorted(by_code(handler.messages())) == sorted(plan.ministry_codes)
 
 
@@ -445,10 +368,6 @@ def test_resend_needs_send(ws):
 
 
 # The command line: nap mail templates / reminders
-
-
-def nap_mail(ws, *args: str):
-    return CliRunner().invoke(cli, ["--root", str(ws.root), "mail", *args])
 
 
 def test_cli_writes_the_templates_as_eml_files_without_send(ws, plan):
@@ -465,7 +384,7 @@ def test_cli_writes_the_templates_as_eml_files_without_send(ws, plan):
     assert sorted(p.name for p in ws.mail_dir(PERIOD).glob("*.eml")) == sorted(
         f"templates_{code}.eml" for code in plan.ministry_codes
     )
-    assert not ws.ledger_path.exists(), "writing .eml files sends nothing and records nothing"
+    assert mail_log(ws) == [], "writing .eml files sends nothing and records nothing"
 
 
 def test_cli_sends_once_and_resends_only_with_resend(ws, plan, server):
@@ -550,7 +469,7 @@ def test_cli_an_unknown_ministry_is_one_line(ws, plan, kind):
     assert not ws.mail_dir(PERIOD).exists()
 
 
-def test_cli_an_unreachable_server_is_one_line_and_exit_code_1(ws, monkeypatch):
+def test_cli_an_unreachable_server_is_one_error_line_and_exit_code_1(ws, plan, monkeypatch):
     port = free_port()  # nothing listens there
     monkeypatch.setenv("NAP_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("NAP_SMTP_PORT", str(port))
@@ -558,12 +477,18 @@ def test_cli_an_unreachable_server_is_one_line_and_exit_code_1(ws, monkeypatch):
     result = nap_mail(ws, "templates", "--period", str(PERIOD), "--send")
 
     assert result.exit_code == 1
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"Error: the mail server 127.0.0.1:{port} ")
+    *lines, summary, error = result.output.strip().splitlines()
+    assert [line.split()[:3] for line in lines] == [
+        ["not", "sent", code] for code in plan.ministry_codes
+    ]
+    assert summary == "8 messages: 8 not sent"
+    assert error.startswith(f"Error: the mail server 127.0.0.1:{port}: cannot be reached (")
+    assert error.endswith("; run the command again to send the messages not sent")
     assert "Traceback" not in result.output
 
 
-def test_cli_templates_not_issued_yet_name_the_command_to_run(workspace):
+def test_cli_templates_not_issued_yet_name_the_command_to_run(workspace, plan):
+    write_contacts(workspace, plan)
     result = CliRunner().invoke(
         cli, ["--root", str(workspace.root), "mail", "templates", "--period", str(PERIOD)]
     )

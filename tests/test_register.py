@@ -51,14 +51,13 @@ def test_every_action_has_measures_and_pillars_have_objectives(plan):
     assert {"MAEE", "MEGA", "SRE", "OLAI"} <= {g.term for g in plan.glossary}
 
 
-@pytest.mark.parametrize("version", c.READ_VERSIONS)
-def test_the_plan_hash_ignores_line_endings(plan, tmp_path, version):
+def test_the_plan_hash_ignores_line_endings(plan, tmp_path):
     copy = tmp_path / "plan"
     shutil.copytree(SHIPPED, copy)
     actions = copy / "actions.csv"
     actions.write_bytes(actions.read_bytes().replace(b"\r\n", b"\n"))
     again = load_plan(copy / "plan.toml")
-    assert c.plan_hash(again, "MJ", version) == c.plan_hash(plan, "MJ", version)
+    assert c.plan_hash(again, "MJ") == c.plan_hash(plan, "MJ")
 
 
 def _edit(tmp_path: Path, action_id: str, **changes: str) -> Path:

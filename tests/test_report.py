@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,13 +13,17 @@ from pathlib import Path
 
 import docx
 import pytest
+from click.testing import CliRunner
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
+from pipeline import excel_style as style
+from pipeline.cli import cli
 from pipeline.failures import NapError
 from pipeline.intake.ingest import ingest
 from pipeline.ledger import connect
 from pipeline.outputs.period_data import COLOURS
+from pipeline.outputs.report.accessibility import check_document
 from pipeline.outputs.report.writer import write_interim, write_report
 from pipeline.plan.register import Plan
 from pipeline.template.contract import PROGRESS_STATUSES
@@ -171,17 +177,19 @@ def ledger_figures(ws: Workspace, plan: Plan, period: int) -> dict[str, float]:
 def test_key_figures_are_those_of_the_ledger(cycle: Cycle) -> None:
     shown = dict(first_table(cycle.doc, "Executive summary")[1:])
     expected = ledger_figures(cycle.ws, cycle.plan, 2019)
-    assert shown["Returns accepted"] == f"{expected['accepted']} of 8" == "7 of 8"
-    assert shown["Actions with a reported status"] == f"{expected['reported']} of 55"
+    assert shown["Returns accepted"] == f"{expected['accepted']} of 8 ministries"
+    assert shown["Actions with a reported status"] == f"{expected['reported']} of 55 actions"
     for status in ("Not started", "In progress", "Ongoing", "Completed", "Not applicable"):
-        assert int(shown[f"    {status}"]) == expected.get(f"status:{status}", 0)
-    assert int(shown["    No status"]) == expected["No status"]
-    assert int(shown["    No return"]) == expected["No return"] > 0
-    assert shown["Share completed or ongoing"] == f"{expected['progress']:.1%}"
+        assert int(shown[f"    of which {status}"]) == expected.get(f"status:{status}", 0)
+    assert int(shown["    of which No status"]) == expected["No status"]
+    assert int(shown["    of which No return"]) == expected["No return"] > 0
+    progress = next(v for k, v in shown.items() if k.startswith("Share of action reports"))
+    assert progress == f"{expected['progress']:.1%}"
     women = shown["Share of women in the sex-disaggregated indicators"]
     assert women.startswith(f"{expected['women_share']:.1%} (")
-    amount = float(shown["Total amount reported (EUR)"].replace(",", ""))
-    assert amount == pytest.approx(expected["amount"], abs=0.01)
+    amount = shown["Amount reported (EUR)"]
+    assert amount.startswith("EUR ")
+    assert float(amount[4:].replace(",", "")) == pytest.approx(expected["amount"], abs=0.01)
 
 
 def test_every_pillar_and_every_ministry_appears(cycle: Cycle) -> None:
@@ -203,10 +211,22 @@ def test_ministry_text_appears_verbatim_and_as_text(cycle: Cycle) -> None:
     assert "Line one\nLine two" in runs
 
 
-def test_charts_are_embedded_with_captions(cycle: Cycle) -> None:
+def test_charts_are_embedded_with_captions_and_alternative_text(cycle: Cycle) -> None:
     assert len(cycle.doc.inline_shapes) == 3  # status, women, year over year (2018 exists)
     captions = [p.text for p in cycle.doc.paragraphs if p.style.name == "Caption"]
-    assert [c.split(".")[0] for c in captions] == ["Figure 1", "Figure 2", "Figure 3"]
+    figures = [c.split(".")[0] for c in captions if c.startswith("Figure")]
+    assert figures == ["Figure 1", "Figure 2", "Figure 3"]
+    described = [s._inline.docPr.get("descr") for s in cycle.doc.inline_shapes]
+    key = ledger_figures(cycle.ws, cycle.plan, 2019)
+    assert f"{key['status:Completed']} Completed" in described[0]
+    assert "parity" in described[1] and "action I." in described[1]
+    assert f"2019: {key['progress']:.1%}" in described[2]
+
+
+def test_key_figures_and_summary_tables_have_captions(cycle: Cycle) -> None:
+    captions = [p.text for p in cycle.doc.paragraphs if p.style.name == "Caption"]
+    assert "Table 1. Key figures, 2019" in captions
+    assert first_table(cycle.doc, "Executive summary")[0] == ["Key figure", "2019"]
 
 
 def test_status_cells_are_colour_coded(cycle: Cycle) -> None:
@@ -228,11 +248,13 @@ def test_missing_and_late_returns_are_named(cycle: Cycle) -> None:
     assert "Ministry of State" in next(r for r in rows if r[0] == MISSING)[1]
 
 
-def test_warnings_point_to_the_cell(cycle: Cycle) -> None:
-    rows = first_table(cycle.doc, "Validation warnings")
-    assert rows[0] == ["Ministry", "Action", "Cell", "Warning"]
+def test_warnings_name_the_row_and_column_in_words(cycle: Cycle) -> None:
+    rows = first_table(cycle.doc, "Points to check in the accepted returns")
+    assert rows[0] == ["Ministry", "Where", "Point to check"]
     assert {r[0] for r in rows[1:]} == {"MSI"}
-    assert all(r[2].startswith("Report!N") and "no activities" in r[3] for r in rows[1:])
+    for _, where, message in rows[1:]:
+        assert re.fullmatch(r"row [IV]+\.\d\d, column Activities carried out", where)
+        assert "no activities" in message
 
 
 def test_source_files_are_listed_with_their_checksums(cycle: Cycle) -> None:
@@ -240,13 +262,28 @@ def test_source_files_are_listed_with_their_checksums(cycle: Cycle) -> None:
     with connect(cycle.ws.ledger_path) as conn:
         expected = {r[0] for r in conn.execute("SELECT sha256 FROM files WHERE period = 2019")}
     assert {r[5] for r in rows[1:]} == expected
-    assert {r[4] for r in rows[1:]} == {"in use"}
+    assert {r[4] for r in rows[1:]} == {"used in this report"}
 
 
-def test_contents_and_page_numbers_are_word_fields(cycle: Cycle) -> None:
-    instructions = [i.text for i in cycle.doc.element.body.iter(qn("w:instrText"))]
-    assert ' TOC \\o "1-3" \\h \\z \\u ' in instructions
-    assert "Right-click to update the table of contents" in text_of(cycle.doc)
+def test_contents_list_every_chapter_with_a_page_reference(cycle: Cycle) -> None:
+    """Each line of the contents links to a bookmark on its heading and shows its page
+    through a PAGEREF field, which needs no update in LibreOffice or its PDF."""
+    body = cycle.doc.element.body
+    marks = {
+        b.get(qn("w:name")): Paragraph(b.getparent(), cycle.doc).text
+        for b in body.iter(qn("w:bookmarkStart"))
+    }
+    lines = [p for p in cycle.doc.paragraphs if p.style.name in ("TOC 1", "TOC 2")]
+    listed = []
+    for line in lines:
+        [link] = line._p.iter(qn("w:hyperlink"))
+        [instruction] = [i.text.split() for i in line._p.iter(qn("w:instrText"))]
+        assert instruction[0] == "PAGEREF" and instruction[1] == link.get(qn("w:anchor"))
+        listed.append(marks[instruction[1]])
+    headings = [p.text for p in cycle.doc.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
+    assert listed == headings
+    assert [p.title for p in cycle.plan.pillars] == [h for h in listed if ". " in h]
+    assert "Right-click" not in text_of(cycle.doc)
     footer = cycle.doc.sections[0].footer._element
     assert [i.text.strip() for i in footer.iter(qn("w:instrText"))] == ["PAGE", "NUMPAGES"]
     assert round(cycle.doc.sections[0].page_width.cm, 1) == 21.0  # A4
@@ -308,7 +345,111 @@ def test_interim_report_traces_every_action_across_years(cycle: Cycle) -> None:
     assert {(r[0], r[1]) for r in summary[1:]} == {
         (m, str(y)) for m in cycle.plan.ministry_codes for y in (2018, 2019)
     }
-    assert [r[2] for r in summary[1:] if r[0] == "MJ"] == ["missing", "late (10 d)"]
+    assert [r[2] for r in summary[1:] if r[0] == "MJ"] == ["missing", "late (10 days)"]
     assert len(doc.inline_shapes) == 1
     with pytest.raises(NapError, match="no accepted return for 2021-2022"):
         write_interim(cycle.ws, 2021, 2022, today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def interim(cycle: Cycle) -> Path:
+    return write_interim(cycle.ws, 2018, 2019, today=TODAY)
+
+
+def test_the_annual_and_interim_reports_pass_the_accessibility_check(
+    cycle: Cycle, interim: Path
+) -> None:
+    assert check_document(cycle.path) == []
+    assert check_document(interim) == []
+    result = CliRunner().invoke(cli, ["accessibility", str(cycle.path), str(interim)])
+    assert result.exit_code == 0, result.output
+    assert "2 document(s) checked: nothing missing" in result.output
+
+
+def _inaccessible(path: Path) -> Path:
+    """What a report edited by hand can become: a picture without words, a table without a
+    header row, a heading that skips a level, no language and no title."""
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (20, 10), "white").save(picture, format="PNG")
+    doc = docx.Document()
+    doc.core_properties.title = ""
+    doc.add_heading("Chapter", 1)
+    doc.add_heading("An action", 3)
+    doc.add_picture(picture)
+    doc.add_table(rows=2, cols=2).cell(0, 0).text = "no header row"
+    lang = doc.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    for element in lang.findall(qn("w:lang")):
+        lang.remove(element)
+    doc.save(str(path))
+    return path
+
+
+def test_the_accessibility_check_names_each_problem_and_fails(tmp_path: Path) -> None:
+    path = _inaccessible(tmp_path / "edited.docx")
+    found = [(f.where, f.rule) for f in check_document(path)]
+    assert found == [
+        ("document", "no-title"),
+        ("document", "no-language"),
+        ("picture 1", "no-alt-text"),
+        ("table 1 (after 'An action')", "no-header-row"),
+        ("heading 'An action'", "heading-skips-a-level"),
+    ]
+    result = CliRunner().invoke(cli, ["accessibility", str(path)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[2] == (
+        "edited.docx: picture 1: no-alt-text: no alternative text; right-click it > View Alt "
+        "Text and say what it shows"
+    )
+    assert lines[-1].startswith("Error: 5 accessibility problem(s) in 1 document(s)")
+
+
+JARGON = ("pair", "ledger", "Report!", "Right-click", "update the table")
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def test_plain_words_and_one_date_format(cycle: Cycle, interim: Path) -> None:
+    for doc in (cycle.doc, docx.Document(str(interim))):
+        text = text_of(doc)
+        assert [t for t in JARGON if t.lower() in text.lower()] == []
+        assert ISO_DATE.findall(text) == []
+        assert "20 April 2020" in text  # the report's date
+    returns = first_table(cycle.doc, "Returns of the ministries")
+    assert {r[1] for r in returns[1:] if r[1]} == {"15 March 2020", "10 April 2020"}
+
+
+def test_late_returns_are_marked_late_in_words_and_colour(cycle: Cycle) -> None:
+    table = next(e for e in section(cycle.doc, "Returns of the ministries") if e.tag == qn("w:tbl"))
+    outcome = {}
+    for tr in list(table.iter(qn("w:tr")))[1:]:
+        cells = list(tr.iter(qn("w:tc")))
+        fill = cells[2].find(f"{qn('w:tcPr')}/{qn('w:shd')}")
+        outcome[cells[0].xpath("string(.)").split(" – ")[0]] = (
+            cells[2].xpath("string(.)"),
+            fill.get(qn("w:fill")),
+        )
+    assert outcome[LATE] == ("accepted, 10 days late", style.LATE_FILL)
+    assert outcome["MAEE"] == ("accepted", style.ON_TIME_FILL)
+    assert outcome[MISSING] == ("missing", COLOURS["No return"])
+    assert len({style.LATE_FILL, style.ON_TIME_FILL, COLOURS["No return"]}) == 3
+
+
+def test_the_glossary_gives_definitions_without_the_registers_notes(cycle: Cycle) -> None:
+    rows = first_table(cycle.doc, "Glossary of acronyms")
+    assert dict(rows[1:]) == {g.term: g.meaning for g in cycle.plan.glossary}
+    notes = [g.note for g in cycle.plan.glossary if g.note]
+    assert len(notes) >= 5
+    text = text_of(cycle.doc)
+    assert [n for n in notes if n in text] == []
+    assert "translation artefact" not in text and "reporting code" not in text
+
+
+def test_the_language_is_set_and_nothing_says_sample(cycle: Cycle) -> None:
+    assert cycle.doc.core_properties.language == "en-GB"
+    assert "SAMPLE" not in cycle.doc.core_properties.title
+    covers = [p.text for p in cycle.doc.paragraphs if p.style.name == "Draft Mark"]
+    assert covers == ["DRAFT – for discussion, not for circulation"]
+    header = "".join(p.text for s in cycle.doc.sections for p in s.header.paragraphs)
+    assert header.endswith("Annual report 2019\tDRAFT")

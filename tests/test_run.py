@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import signal
@@ -17,6 +18,7 @@ from pipeline.template.issue import issue_templates
 from tests.filling import fill_template, sample_answers
 
 REPO = Path(__file__).resolve().parent.parent
+SAVED = dt.datetime(2020, 3, 1, 9, 0, tzinfo=dt.UTC)
 
 
 def nap_process(root: Path, *args: str) -> subprocess.Popen:
@@ -41,6 +43,7 @@ def fill_inbox(ws, plan, count: int) -> dict[str, str]:
             ws.templates_dir(2019) / f"{code}.xlsx",
             ws.inbox / f"{i:03d}_{code}.xlsx",
             sample_answers(plan, code, 2019, seed=i),
+            saved=SAVED + dt.timedelta(seconds=i),  # each version saved after the one before
         )
         os.utime(path, (1_000_000 + i,) * 2)
         dropped[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()

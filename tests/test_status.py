@@ -111,13 +111,13 @@ def test_a_resubmission_lists_what_it_changed_field_by_field(issued, plan):
     returned(issued, "MJ", first, "MJ_first.xlsx")
     ingest_at(issued)
     second = sample_answers(plan, "MJ", 2019)
-    second["II.01"].update(count=99, challenges=None)
+    second["II.01"].update(count=99, challenges="Fewer applicants than planned.")
     returned(issued, "MJ", second, "MJ_second.xlsx")
     ingest_at(issued, RECEIVED + dt.timedelta(days=1))
     mj = of(issued, "MJ")
     assert mj.accepted_file == "MJ_second.xlsx"
     assert [(ch.action_id, ch.field, ch.old, ch.new) for ch in mj.changes] == [
-        ("II.01", "challenges", first["II.01"]["challenges"], ""),
+        ("II.01", "challenges", first["II.01"]["challenges"], "Fewer applicants than planned."),
         ("II.01", "count", str(first["II.01"]["count"]), "99"),
     ]
 

@@ -29,11 +29,30 @@ def _drop(src: Path, ws: Workspace, name: str) -> None:
     os.utime(dest, (past, past))
 
 
+def _issued_by_version_1(ws: Workspace) -> None:
+    """A workspace of version 0.1.0: its template is in the outbox, its key recorded nowhere
+    yet; the return comes back into the inbox."""
+    ws.templates_dir(2019).mkdir(parents=True)
+    shutil.copyfile(FIXTURES / "MAEE_2019_template.xlsx", ws.template_path(2019, "MAEE"))
+    _drop(FIXTURES / "MAEE_2019_filled.xlsx", ws, "MAEE 2019.xlsx")
+
+
 def test_a_return_on_a_version_1_template_is_accepted(workspace):
-    _drop(FIXTURES / "MAEE_2019_filled.xlsx", workspace, "MAEE 2019.xlsx")
+    _issued_by_version_1(workspace)
     (outcome,) = ingest(workspace).outcomes
     assert (outcome.outcome, outcome.ministry, outcome.period) == ("accepted", "MAEE", 2019)
     assert [p for p in outcome.problems if p.severity == "error"] == []
+
+
+def test_a_version_1_row_whose_text_changed_in_the_register_is_refused_there(tmp_path):
+    ws = _workspace_with_own_plan(tmp_path)
+    first = ws.plan.actions_for("MAEE")[0].id
+    _edit_action(ws, first, indicator="A reworded indicator")
+    _issued_by_version_1(ws)
+    (outcome,) = ingest(Workspace.open(ws.root)).outcomes
+    assert [(p.cell, p.code) for p in outcome.problems] == [
+        (c.cell_ref("indicator", c.FIRST_DATA_ROW), "description-changed")
+    ]
 
 
 def _workspace_with_own_plan(tmp_path: Path) -> Workspace:

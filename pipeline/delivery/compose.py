@@ -3,21 +3,20 @@
 A message is the same one when its key is: (period, ministry, kind, sha256 of the attachment),
 plus the day for a reminder, since reminding again on another day is the point of a reminder
 while running the command twice in one day should not pester anyone. The Message-ID is derived
-from that key, so it is stable across runs and mail_log needs no column of its own for it.
+from that key, so it is stable across runs; the ledger finds earlier sendings by it.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import EmailPolicy
-from email.utils import format_datetime, parseaddr
-from enum import StrEnum
+from email.utils import format_datetime
 from pathlib import Path
 
 from pipeline.failures import NapError
@@ -25,15 +24,19 @@ from pipeline.intake.returned import read_meta
 from pipeline.ledger import (
     Connection,
     Outcome,
+    Recipient,
+    State,
     connect,
     current_submissions,
     file_issues,
     last_file,
+    submissions_in_state,
 )
+from pipeline.plan.addresses import parse_mailbox
 from pipeline.plan.contacts import Contact, load_contacts
 from pipeline.plan.register import Plan
 from pipeline.problems import Severity
-from pipeline.workspace import Workspace
+from pipeline.workspace import DATA_DIR, Workspace, shipped_data_file
 
 CONTACTS_FILE = "contacts.csv"
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -61,14 +64,15 @@ WORDING_FIELDS = {
     "reminder_rejected.txt": COMMON_FIELDS | {"file_name", "received", "reasons"},
 }
 WITH_SUBJECT = ("templates.txt", "reminder.txt")
-UNFOLDED = frozenset({"from", "to", "cc", "reply-to"})
+UNFOLDED = frozenset({"from", "to", "cc", "reply-to", "message-id", "references"})
 
 
 class MailPolicy(EmailPolicy):
     """Pythons before the 2025 security releases fold a long quoted display name ("Focal point
     WPS, Ministry of ...") inside its quotes and drop them (CPython gh-80222), so mail clients
     split it at the commas into bogus addresses. Address headers are therefore not folded
-    (RFC 5322 allows lines of 998 characters)."""
+    (RFC 5322 allows lines of 998 characters), nor the message identifiers, which some
+    programs compare as they read them, folding whitespace included."""
 
     def fold(self, name: str, value: str) -> str:
         return EmailPolicy.fold(self._for(name), name, value)
@@ -88,35 +92,33 @@ class Message:
     ministry: str
     kind: str  # templates or reminder
     email: EmailMessage
+    # The first Message-ID without its domain: the same message under another sender address,
+    # or sent again under a new Message-ID, is still the same message.
+    key: str
+    contact_line: int = 0  # the ministry's line in contacts.csv
 
     @property
     def message_id(self) -> str:
         return str(self.email["Message-ID"])
 
     @property
-    def recipients(self) -> list[str]:
-        return [
-            a.addr_spec
-            for header in ("To", "Cc")
-            if self.email[header] is not None
-            for a in self.email[header].addresses
-        ]
+    def recipients(self) -> tuple[Recipient, ...]:
+        """To then Cc, each once, as the server is given them (ASCII)."""
+        found: dict[str, Recipient] = {}
+        for header in ("To", "Cc"):
+            for address in self.email[header].addresses if self.email[header] else ():
+                found.setdefault(address.addr_spec.lower(), Recipient(address.addr_spec, header))
+        return tuple(found.values())
 
-
-class DeliveryStatus(StrEnum):
-    WRITTEN = "written"  # as an .eml file only
-    SENT = "sent"
-    SKIPPED = "skipped-already-sent"
-
-
-@dataclass(frozen=True)
-class Delivery:
-    ministry: str
-    kind: str
-    path: Path  # the .eml file
-    status: DeliveryStatus
-    recipients: str
-    detail: str = ""  # when it was sent before; addresses the server refused
+    def identified(self, message_id: str, references: str = "") -> Message:
+        """The same message under another Message-ID: a retry keeps the one first sent, a
+        resend gets a new one that references it, so threads stay together."""
+        email = copy.deepcopy(self.email)
+        email.replace_header("Message-ID", message_id)
+        del email["References"]
+        if references:
+            email["References"] = references
+        return Message(self.ministry, self.kind, email, self.key, self.contact_line)
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,20 @@ def _prepare(
     plan = ws.plan
     ws.check_period(period)
     codes = ws.check_ministries(ministries)
-    return plan, codes, load_contacts(ws.data_file(CONTACTS_FILE), plan)
+    contacts = load_contacts(contacts_path(ws), plan, others=ws.ministry_codes)
+    return plan, codes, contacts
+
+
+def contacts_path(ws: Workspace) -> Path:
+    """The workspace's own contacts list: the shipped one holds example addresses, which no
+    message may go to."""
+    own = ws.root / DATA_DIR / CONTACTS_FILE
+    if not own.is_file():
+        raise NapError(
+            f"this workspace has no contacts list of its own ({own}); copy "
+            f"{shipped_data_file(CONTACTS_FILE)} there and put the focal points' addresses in it"
+        )
+    return own
 
 
 def _issued_templates(ws: Workspace, period: int, codes: Sequence[str]) -> dict[str, Path]:
@@ -284,6 +299,8 @@ def _pending(ws: Workspace, period: int, codes: Sequence[str]) -> dict[str, Reje
         return dict.fromkeys(codes)
     with connect(ws.ledger_path) as conn:
         accepted = {s.ministry for s in current_submissions(conn, period)}
+        # a ministry whose return waits for the coordinator has answered
+        accepted |= {s.ministry for s in submissions_in_state(conn, State.HELD, period)}
         return {
             code: _last_rejection(ws, conn, code, period) for code in codes if code not in accepted
         }
@@ -345,25 +362,23 @@ def _message(
     sender = ws.settings.smtp.sender
     day = now.date().isoformat() if kind == "reminder" else ""
     email = EmailMessage(policy=MAIL_POLICY)
-    email["From"] = sender
-    email["To"] = Address(contact.focal_point, addr_spec=contact.email)
+    email["From"] = sender.header
+    email["To"] = contact.email.header
     if contact.cc:
-        email["Cc"] = ", ".join(contact.cc)
-    if parseaddr(sender)[1] != ws.settings.contact_email:
-        email["Reply-To"] = ws.settings.contact_email
+        email["Cc"] = [mailbox.header for mailbox in contact.cc]
+    if not sender.same_address(ws.settings.contact_email):
+        email["Reply-To"] = parse_mailbox(ws.settings.contact_email).header
     email["Subject"] = head.removeprefix("Subject:").strip()
     email["Date"] = format_datetime(now)
-    email["Message-ID"] = _message_id(
-        period, contact.ministry, kind, attachment.sha256, day, sender
-    )
+    key = _message_key(period, contact.ministry, kind, attachment.sha256, day)
+    email["Message-ID"] = f"<{key}@{sender.domain}>"
     email.set_content(body.strip() + "\n", cte="quoted-printable")
     email.add_attachment(
         attachment.data, maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1], filename=attachment.filename
     )
-    return Message(contact.ministry, kind, email)
+    return Message(contact.ministry, kind, email, key, contact.line)
 
 
-def _message_id(period: int, ministry: str, kind: str, sha256: str, day: str, sender: str) -> str:
+def _message_key(period: int, ministry: str, kind: str, sha256: str, day: str) -> str:
     digest = hashlib.sha256(f"{period}/{ministry}/{kind}/{sha256}/{day}".encode()).hexdigest()
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
-    return f"<nap.{period}.{ministry}.{kind}.{digest[:32]}@{domain}>"
+    return f"nap.{period}.{ministry}.{kind}.{digest[:32]}"

@@ -1,42 +1,41 @@
-"""Delivering the messages: .eml files, and SMTP on request.
+"""Delivering the messages: .eml files, and SMTP on request, so that none is lost or doubled.
 
-Sending is at least once, never twice by design: each message is recorded in the ledger's
-mail_log right after the server accepted it, and a later run skips a message already recorded.
-A message is the same one when its key is: (period, ministry, kind, sha256 of the attachment),
-plus the day for a reminder, since reminding again on another day is the point of a reminder
-while running the command twice in one day should not pester anyone. The Message-ID is derived
-from that key, so it is stable across runs and mail_log needs no column of its own for it.
+Each sending is recorded in the ledger before the message goes to the server, and settled
+with every recipient's outcome after. A message is sent only to the recipients that do not
+have it yet: a later run sends nothing twice, and sends a message whose address was refused
+to that recipient only (at the address contacts.csv now gives). A sending left unsettled (a
+crash, a connection cut before the server's answer, a ledger busy beyond --wait) is never
+repeated blindly: it is listed by `nap mail pending` for the coordinator to decide.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
-import os
-import smtplib
-import ssl
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from email.message import EmailMessage
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.atomic import atomic_path
-from pipeline.delivery.compose import CONTACTS_FILE, Delivery, DeliveryStatus, Message
+from pipeline.delivery.compose import MAIL_POLICY, Message
+from pipeline.delivery.outcome import Delivery, DeliveryStatus, MailReport
+from pipeline.delivery.smtp import Interrupted, Reply, Server, Session, smtp_settings
+from pipeline.delivery.trouble import describe, describe_unanswered
 from pipeline.failures import NapError, UsageError
 from pipeline.ledger import (
     Connection,
-    SentMail,
+    Recipient,
+    RecipientOutcome,
+    Sending,
+    SendState,
     connect,
-    log_mail,
-    mail_sent_before,
+    record_answer,
+    record_intent,
+    sendings_of,
+    settle_pending,
     transaction,
 )
 from pipeline.locking import DEFAULT_WAIT, workspace_lock
-from pipeline.settings import Smtp
 from pipeline.workspace import Workspace
-
-TIMEOUT = 30.0  # seconds for each exchange with the SMTP server
-SECURITIES = ("none", "starttls", "ssl")
 
 
 def deliver(
@@ -47,227 +46,213 @@ def deliver(
     send: bool = False,
     resend: bool = False,
     wait: float = DEFAULT_WAIT,
-) -> list[Delivery]:
+) -> MailReport:
     """Write every message to outbox/<period>/mail/<kind>_<CODE>.eml; with `send`, also send
-    those not sent before (all of them with `resend`) and record each in the ledger."""
+    each to the recipients that do not have it yet (to all of them, as a new message, with
+    `resend`) and record every recipient's outcome in the ledger."""
     if resend and not send:
         raise UsageError("--resend only applies with --send")
-    paths = [_write_eml(ws.mail_dir(period) / f"{m.kind}_{m.ministry}.eml", m) for m in messages]
     if not send:
-        return [
-            Delivery(m.ministry, m.kind, p, DeliveryStatus.WRITTEN, ", ".join(m.recipients))
-            for m, p in zip(messages, paths, strict=True)
-        ]
-    server = smtp_settings(ws.settings.smtp)
-    with workspace_lock(ws, wait), connect(ws.ledger_path) as conn:
-        return _send_all(ws, conn, period, list(zip(messages, paths, strict=True)), server, resend)
+        return MailReport(
+            [_delivery(m, _write_eml(ws, period, m), DeliveryStatus.WRITTEN) for m in messages]
+        )
+    server = smtp_settings(ws)
+    with workspace_lock(ws, wait), connect(ws.ledger_path, wait=wait) as conn:
+        outgoing = [_outgoing(conn, m, resend) for m in messages]
+        paths = [_write_eml(ws, period, o.message) for o in outgoing]
+        return _send_all(ws, conn, period, outgoing, paths, server)
 
 
-def _write_eml(path: Path, message: Message) -> Path:
+def _write_eml(ws: Workspace, period: int, message: Message) -> Path:
     """Atomically, so an .eml file is never half written. X-Unsent makes Outlook open it as a
     draft, ready to check and send; other programs ignore it."""
+    path = ws.mail_dir(period) / f"{message.kind}_{message.ministry}.eml"
     with atomic_path(path, held_by="a mail program") as tmp:
         tmp.write_bytes(b"X-Unsent: 1\r\n" + message.email.as_bytes())
     return path
 
 
-@dataclass(frozen=True)
-class Server:
-    """The SMTP settings in effect: nap.toml overridden by the environment."""
-
-    smtp: Smtp
-    password: str
-
-    @property
-    def name(self) -> str:
-        return f"{self.smtp.host}:{self.smtp.port}"
-
-
-def smtp_settings(smtp: Smtp) -> Server:
-    """The password comes only from the environment, so it is never written in a file."""
-    env = os.environ
-    port = env.get("NAP_SMTP_PORT", "").strip()
-    if port and not port.isdigit():
-        raise NapError(f"NAP_SMTP_PORT '{port}' is not a port number, e.g. 587")
-    smtp = replace(
-        smtp,
-        host=env.get("NAP_SMTP_HOST", "").strip() or smtp.host,
-        port=int(port) if port else smtp.port,
-        user=env.get("NAP_SMTP_USER", "").strip() or smtp.user,
+def _delivery(
+    message: Message,
+    path: Path,
+    status: DeliveryStatus,
+    recipients: Sequence[Recipient] | None = None,
+    detail: str = "",
+) -> Delivery:
+    chosen = message.recipients if recipients is None else tuple(recipients)
+    return Delivery(
+        message.ministry, message.kind, path, status, chosen, detail, message.contact_line
     )
-    password = env.get("NAP_SMTP_PASSWORD", "")
-    if smtp.security not in SECURITIES:
-        raise NapError(f"nap.toml: smtp security '{smtp.security}' must be none, starttls or ssl")
-    if smtp.user and not password:
-        raise NapError(
-            f"the SMTP user '{smtp.user}' is set but NAP_SMTP_PASSWORD is not; set it in the "
-            "environment of the command"
-        )
-    if smtp.user and smtp.security == "none" and not _is_loopback(smtp.host):
-        raise NapError(
-            f"refusing to send the SMTP password unencrypted to {smtp.host}; set security = "
-            '"starttls" (port 587) or "ssl" (port 465) under [smtp] in nap.toml'
-        )
-    return Server(smtp, password)
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+@dataclass(frozen=True)
+class Outgoing:
+    """A message as this run will treat it, after reading what earlier runs did with it."""
+
+    message: Message
+    to: tuple[Recipient, ...]  # the recipients to send it to now
+    held: DeliveryStatus | None = None  # SKIPPED or PENDING: not sent, and why
+    detail: str = ""
+    superseded: tuple[int, ...] = ()  # pending sendings that a --resend replaces
+
+
+def _outgoing(conn: Connection, message: Message, resend: bool) -> Outgoing:
+    earlier = sendings_of(conn, message.key)
+    if resend:
+        if earlier:
+            number = len({s.message_id for s in earlier})
+            domain = message.message_id.strip("<>").rpartition("@")[2]
+            message = message.identified(
+                f"<{message.key}.r{number}@{domain}>", earlier[0].message_id
+            )
+        pending = tuple(s.id for s in earlier if s.state is SendState.PENDING)
+        return Outgoing(message, message.recipients, superseded=pending)
+    if earlier:
+        message = message.identified(earlier[-1].message_id, earlier[-1].refs)
+    pending = [s for s in earlier if s.state is SendState.PENDING]
+    if pending:
+        detail = f"sending #{pending[-1].id} of {_when(pending[-1].started)} is unconfirmed"
+        return Outgoing(message, (), DeliveryStatus.PENDING, detail)
+    have = {
+        r.address.lower()
+        for s in earlier
+        for r in s.recipients
+        if r.outcome is RecipientOutcome.ACCEPTED
+    }
+    to = tuple(r for r in message.recipients if r.address.lower() not in have)
+    if not to:
+        sent = max(s.settled for s in earlier if s.state is not SendState.NOT_SENT)
+        addresses = ", ".join(r.address for r in message.recipients)
+        detail = f"sent {_when(sent)} to {addresses}; --resend to send again"
+        return Outgoing(message, (), DeliveryStatus.SKIPPED, detail)
+    return Outgoing(message, to)
+
+
+def _when(iso: str) -> str:
+    return iso[:16].replace("T", " ")
 
 
 def _send_all(
     ws: Workspace,
     conn: Connection,
     period: int,
-    items: list[tuple[Message, Path]],
+    outgoing: Sequence[Outgoing],
+    paths: Sequence[Path],
     server: Server,
-    resend: bool,
-) -> list[Delivery]:
-    deliveries: list[Delivery] = []
+) -> MailReport:
+    report = MailReport()
     session = Session(server)
-    message = None
     try:
-        for message, path in items:
-            deliveries.append(_send_one(ws, conn, period, message, path, session, resend))
-    except OSError as exc:  # smtplib.SMTPException and ssl.SSLError are OSErrors too
-        sent = sum(d.status is DeliveryStatus.SENT for d in deliveries)
-        raise NapError(_failure(server, exc, message, sent)) from exc
+        for item, path in zip(outgoing, paths, strict=True):
+            if item.held:
+                delivery = _delivery(item.message, path, item.held, detail=item.detail)
+            elif report.failure:
+                delivery = _delivery(item.message, path, DeliveryStatus.NOT_SENT, item.to)
+            else:
+                intent = _intent(ws, period, item, path)
+                delivery = _send_one(conn, item, path, intent, session, report)
+            report.deliveries.append(delivery)
     finally:
         session.close()
-    return deliveries
+    if report.failure and report.count(DeliveryStatus.NOT_SENT):
+        report.failure += "; run the command again to send the messages not sent"
+    return report
+
+
+def _intent(ws: Workspace, period: int, item: Outgoing, path: Path) -> Sending:
+    email = item.message.email
+    return Sending(
+        period=period,
+        ministry=item.message.ministry,
+        kind=item.message.kind,
+        subject=str(email["Subject"]),
+        key=item.message.key,
+        message_id=item.message.message_id,
+        refs=str(email["References"] or ""),
+        path=str(path.relative_to(ws.root)),
+        recipients=item.to,
+        started=_now(),
+    )
+
+
+def _now() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
 def _send_one(
-    ws: Workspace,
     conn: Connection,
-    period: int,
+    item: Outgoing,
+    path: Path,
+    intent: Sending,
+    session: Session,
+    report: MailReport,
+) -> Delivery:
+    """Record, send, confirm. Whatever fails is told apart: nothing sent (the run stops, the
+    message is sent by the next run), or sent with its outcome unknown (pending)."""
+    message, doing = item.message, f"the {item.message.kind} message to {item.message.ministry}"
+    try:
+        session.open()
+        with transaction(conn):
+            sending = record_intent(conn, intent)
+            for mail_id in item.superseded:
+                settle_pending(
+                    conn, mail_id, SendState.RESENT, RecipientOutcome.PENDING, "", _now()
+                )
+    except (OSError, NapError) as exc:
+        report.failure = describe(session.server, exc) if isinstance(exc, OSError) else str(exc)
+        return _delivery(message, path, DeliveryStatus.NOT_SENT, item.to)
+    data = message.email.as_bytes(policy=MAIL_POLICY)
+    sender = session.server.smtp.sender.ascii_address
+    try:
+        replies = session.transact(sender, [r.address for r in item.to], data)
+    except Interrupted as exc:
+        report.failure = describe_unanswered(session.server, exc.cause, doing)
+        return _delivery(message, path, DeliveryStatus.PENDING, item.to, f"sending #{sending.id}")
+    except OSError as exc:
+        report.failure = describe(session.server, exc, doing)
+        replies = {r.address: Reply(0, f"not sent: {exc}") for r in item.to}
+        return _settle(conn, message, path, sending, replies, report, SendState.NOT_SENT)
+    return _settle(conn, message, path, sending, replies, report, SendState.ANSWERED)
+
+
+def _settle(
+    conn: Connection,
     message: Message,
     path: Path,
-    session: Session,
-    resend: bool,
+    sending: Sending,
+    replies: dict[str, Reply],
+    report: MailReport,
+    state: SendState,
 ) -> Delivery:
-    recipients = ", ".join(message.recipients)
-    before = None if resend else mail_sent_before(conn, message.message_id)
-    if before is not None:
-        detail = f"sent {before.sent} to {before.recipients}; --resend to send again"
-        return Delivery(
-            message.ministry, message.kind, path, DeliveryStatus.SKIPPED, recipients, detail
-        )
-    refused = session.send(message.email)
-    _record(ws, conn, period, message, path)
-    detail = "; ".join(f"refused {a}: {_reply(*r)}" for a, r in sorted(refused.items()))
-    return Delivery(message.ministry, message.kind, path, DeliveryStatus.SENT, recipients, detail)
-
-
-class Session:
-    """One SMTP connection, opened for the first message to send: none at all when every
-    message was sent before."""
-
-    def __init__(self, server: Server) -> None:
-        self.server = server
-        self.smtp: smtplib.SMTP | None = None
-
-    def send(self, email: EmailMessage) -> dict[str, tuple[int, bytes]]:
-        """The recipients the server refused, when it accepted the message for the others."""
-        if self.smtp is None:
-            self.smtp = _open(self.server)
-        return self.smtp.send_message(email)
-
-    def close(self) -> None:
-        if self.smtp is not None:
-            _close(self.smtp)
-
-
-def _record(ws: Workspace, conn: Connection, period: int, message: Message, path: Path) -> None:
-    sent = SentMail(
-        period=period,
-        ministry=message.ministry,
-        kind=message.kind,
-        recipients=", ".join(message.recipients),
-        subject=str(message.email["Subject"]),
-        message_id=message.message_id,
-        path=str(path.relative_to(ws.root)),
-        sent=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+    """The server's answer in the ledger; a ledger busy beyond --wait leaves the sending
+    pending, which the next run reports rather than repeats."""
+    recipients = tuple(
+        Recipient(r.address, r.header, _outcome(replies[r.address], state), str(replies[r.address]))
+        for r in sending.recipients
     )
-    with transaction(conn):
-        log_mail(conn, sent)
-
-
-def _open(server: Server) -> smtplib.SMTP:
-    smtp = server.smtp
-    context = ssl.create_default_context()
-    if smtp.security == "ssl":
-        session: smtplib.SMTP = smtplib.SMTP_SSL(
-            smtp.host, smtp.port, timeout=TIMEOUT, context=context
-        )
-    else:
-        session = smtplib.SMTP(smtp.host, smtp.port, timeout=TIMEOUT)
     try:
-        if smtp.security == "starttls":
-            session.starttls(context=context)
-        if smtp.user:
-            session.login(smtp.user, server.password)
-    except BaseException:
-        _close(session)
-        raise
-    return session
-
-
-def _close(session: smtplib.SMTP) -> None:
-    """QUIT politely; a server that already hung up is no failure."""
-    try:
-        session.quit()
-    except (OSError, smtplib.SMTPException):
-        session.close()
-
-
-def _reply(code: int, text: bytes | str) -> str:
-    text = text.decode(errors="replace") if isinstance(text, bytes) else text
-    return f"{code} {' '.join(text.split())}"
-
-
-def _failure(server: Server, exc: OSError, message: Message | None, sent: int) -> str:
-    """One line: what went wrong with which server, and what to check."""
-    what, check = _diagnosis(server, exc, message)
-    done = f"; the {sent} message(s) sent before are recorded, run again to send the rest"
-    return f"the mail server {server.name} {what}; check {check}{done if sent else ''}"
-
-
-def _diagnosis(server: Server, exc: OSError, message: Message | None) -> tuple[str, str]:
-    smtp, settings = server.smtp, "the [smtp] settings in nap.toml"
-    if isinstance(exc, smtplib.SMTPAuthenticationError):
-        reply = _reply(exc.smtp_code, exc.smtp_error)
-        return (
-            f"refused the login of '{smtp.user}' ({reply})",
-            "NAP_SMTP_USER and NAP_SMTP_PASSWORD",
+        with transaction(conn):
+            record_answer(conn, sending.id, recipients, state, _now())
+    except NapError as exc:
+        went = "went to the server" if state is SendState.ANSWERED else "was not sent"
+        unrecorded = (
+            f"the {message.kind} message to {message.ministry} {went}, but this could not be "
+            f"recorded: {exc}"
         )
-    if isinstance(exc, smtplib.SMTPRecipientsRefused) and message is not None:
-        refused = ", ".join(f"{a} ({_reply(*r)})" for a, r in sorted(exc.recipients.items()))
-        return (
-            f"refused every recipient of the {message.kind} message to {message.ministry}: "
-            f"{refused}",
-            CONTACTS_FILE,
+        report.failure = "; ".join(filter(None, (report.failure, unrecorded)))
+        return _delivery(
+            message, path, DeliveryStatus.PENDING, recipients, f"sending #{sending.id}"
         )
-    if isinstance(exc, smtplib.SMTPSenderRefused):
-        reply = _reply(exc.smtp_code, exc.smtp_error)
-        return f"refused the sender {smtp.sender} ({reply})", f"sender in {settings}"
-    if isinstance(exc, smtplib.SMTPNotSupportedError):
-        return f"does not support {exc}", f"security and user in {settings}"
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return f"answered {_reply(exc.smtp_code, exc.smtp_error)}", settings
-    if isinstance(exc, ssl.SSLError):
-        return (
-            f"failed the TLS handshake ({exc})",
-            f"security in {settings} (ssl for port 465, starttls for 587)",
-        )
-    if isinstance(exc, smtplib.SMTPException):
-        return f"failed ({' '.join(str(exc).split())})", settings
-    return (
-        f"cannot be reached ({exc})",
-        f"host, port and security in {settings}, or NAP_SMTP_HOST and NAP_SMTP_PORT",
-    )
+    if state is SendState.NOT_SENT:
+        return _delivery(message, path, DeliveryStatus.NOT_SENT, recipients)
+    delivered = all(r.outcome is RecipientOutcome.ACCEPTED for r in recipients)
+    status = DeliveryStatus.SENT if delivered else DeliveryStatus.REFUSED
+    return _delivery(message, path, status, recipients)
+
+
+def _outcome(reply: Reply, state: SendState) -> RecipientOutcome:
+    if state is SendState.NOT_SENT:
+        return RecipientOutcome.NOT_TRIED
+    if reply.accepted:
+        return RecipientOutcome.ACCEPTED
+    return RecipientOutcome.REJECTED if reply.to_data else RecipientOutcome.REFUSED

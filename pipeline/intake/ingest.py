@@ -1,10 +1,13 @@
-"""Take every file from the inbox to exactly one place: accepted (archived, in the ledger) or
-rejected (kept with its reasons and, for a template, a feedback workbook).
+"""Take every file from the inbox to exactly one place: accepted (archived, in the ledger),
+held for the coordinator's decision (archived, in the ledger, not applied) or rejected (kept
+with its reasons and, for a template, a feedback workbook).
 
 Order of work for one file, so that a process killed at any point loses nothing and the next
 run completes the work: (1) link the file into the archive, (2) write the reasons and the
 feedback, (3) commit the ledger transaction, (4) remove it from the inbox. A file whose sha256
-the ledger already holds, with its archived copy in place, only needs step (4).
+the ledger already holds, with its archived copy in place, only needs step (4). Once every
+file is recorded, the valid ones are applied or held (intake/settle.py), each ministry's in
+the order it saved them.
 """
 
 from __future__ import annotations
@@ -22,24 +25,29 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NamedTuple
 
+from pipeline.atomic import atomic_path
+from pipeline.failures import NapError
 from pipeline.intake.feedback import write_feedback
 from pipeline.intake.returned import read_returned
 from pipeline.intake.rules import Checked, check_returned
+from pipeline.intake.settle import Settled, apply_or_hold
 from pipeline.intake.xlsx_reader import UnsafeWorkbook
 from pipeline.ledger import (
     Connection,
     Outcome,
+    add_submission,
     connect,
     find_file,
     record_file,
-    record_submission,
     transaction,
 )
 from pipeline.locking import DEFAULT_WAIT, workspace_lock
+from pipeline.plan.periods import PlanShelf
 from pipeline.plan.register import Plan
 from pipeline.problems import Problem, Severity, errors, problem
-from pipeline.signing import signing_key
+from pipeline.signing import office_key
 from pipeline.workspace import Workspace
 
 log = logging.getLogger("nap.intake")
@@ -61,6 +69,11 @@ class FileOutcome:
     feedback_path: str = ""
     supersedes: bool = False
     notes: list[str] = field(default_factory=list)  # what the tool failed to do; not the data
+    file_id: int | None = None  # in the ledger; for a duplicate, the file it repeats
+    earlier: Outcome | None = None  # for a duplicate: what became of the file it repeats
+    held_for: Problem | None = None  # the first reason a valid return waits for a decision
+    held_reasons: int = 0  # how many; all are in the ledger (nap review): a batch of held
+    # files with many reasons each would otherwise fill the memory
 
     @property
     def warnings(self) -> list[Problem]:
@@ -128,7 +141,7 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _place(source: Path, dest: Path) -> None:
+def place(source: Path, dest: Path) -> None:
     """Put a copy of source at dest (a hard link where possible), atomically."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     if dest.exists():
@@ -147,10 +160,8 @@ def _place(source: Path, dest: Path) -> None:
 
 
 def _write_text(dest: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=dest.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, dest)
+    with atomic_path(dest) as tmp:
+        tmp.write_text(text, encoding="utf-8")
 
 
 def _safe_name(name: str) -> str:
@@ -176,34 +187,69 @@ def ingest(
     workers: int | None = None,
 ) -> IngestReport:
     """Process the inbox once. Files are checked in parallel for large batches, and recorded
-    one transaction each, in arrival order. `step` is called after each durable step (tests
-    stop the run there to prove that a killed run resumes cleanly)."""
-    plan = ws.plan
-    key = signing_key(ws.key_path)
-    report = IngestReport()
-    with workspace_lock(ws, wait), connect(ws.ledger_path) as conn:
-        candidates = scan_inbox(ws.inbox, settle, report)
-        checked = _checked_in_order(candidates, plan, key, workers or os.cpu_count() or 1)
-        for candidate, sha, result in progress(checked, len(candidates)):
-            report.outcomes.append(_record_one(ws, conn, candidate, sha, result, now(), step))
+    one transaction each, in arrival order; then the valid ones are applied or held. `step`
+    is called after each durable step (tests stop the run there to prove that a killed run
+    resumes cleanly). Without the key that signed the templates, nothing is read."""
+    plans = ws.shelf
+    with workspace_lock(ws, wait):
+        try:
+            key = office_key(ws).key
+        except NapError as exc:
+            raise NapError(f"{exc}. The files stay in {ws.inbox}") from exc
+        report = IngestReport()
+        with connect(ws.ledger_path) as conn:
+            candidates = scan_inbox(ws.inbox, settle, report)
+            checked = _checked_in_order(candidates, plans, key, workers or os.cpu_count() or 1)
+            for candidate, read in progress(checked, len(candidates)):
+                report.outcomes.append(_record_one(ws, conn, candidate, read, now(), step))
+            report.outcomes += settled_outcomes(report.outcomes, apply_or_hold(ws, conn, step))
     return report
 
 
-def check_file(path: Path, plan: Plan, key: bytes) -> tuple[str, Checked]:
-    """The file's sha256 and the outcome of every check; never raises for a bad file."""
+def settled_outcomes(outcomes: list[FileOutcome], settled: list[Settled]) -> list[FileOutcome]:
+    """Say of each valid file whether it applied or is held; those a stopped run left
+    unsettled, which this run settled, are returned to be reported too."""
+    by_id = {o.file_id: o for o in outcomes if o.file_id is not None}
+    left = []
+    for done in settled:
+        outcome = by_id.get(done.file_id)
+        if outcome is None:
+            outcome = FileOutcome(done.file_name, "", done.outcome, "", done.ministry)
+            outcome.period, outcome.file_id = done.period, done.file_id
+            left.append(outcome)
+        outcome.outcome, outcome.supersedes = done.outcome, done.supersedes
+        outcome.held_for, outcome.held_reasons = done.reason, done.reasons
+    return left
+
+
+class Read(NamedTuple):
+    """A file as the checks found it."""
+
+    sha256: str
+    checked: Checked
+    saved: str  # the workbook's last-saved time (ISO, UTC), "" when unknown or unreadable
+
+
+def check_file(path: Path, plans: Plan | PlanShelf, key: bytes) -> Read:
+    """The file's sha256, the outcome of every check and when it was saved; never raises
+    for a bad file. With a shelf of plans, the file is checked against the plan its _meta
+    names (the signature check then proves it)."""
     sha = sha256_of(path)
     try:
-        return sha, check_returned(read_returned(path), plan, key, path.name)
+        returned = read_returned(path)
+        if isinstance(plans, PlanShelf):
+            plans = plans.named((returned.meta or {}).get("plan_id", ""))
     except UnsafeWorkbook as exc:
-        return sha, Checked(problems=[problem(exc.code, file=path.name, **exc.fields)])
+        return Read(sha, Checked(problems=[problem(exc.code, file=path.name, **exc.fields)]), "")
+    return Read(sha, check_returned(returned, plans, key, path.name), returned.saved)
 
 
-_worker: tuple[Plan, bytes] | None = None
+_worker: tuple[PlanShelf, bytes] | None = None
 
 
-def _init_worker(plan: Plan, key: bytes) -> None:
+def _init_worker(plans: PlanShelf, key: bytes) -> None:
     global _worker
-    _worker = (plan, key)
+    _worker = (plans, key)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
 
@@ -215,22 +261,22 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _check_in_worker(path: Path) -> tuple[str, Checked]:
+def _check_in_worker(path: Path) -> Read:
     assert _worker is not None
     return check_file(path, *_worker)
 
 
 def _checked_in_order(
-    candidates: list[Candidate], plan: Plan, key: bytes, workers: int
-) -> Iterator[tuple[Candidate, str, Checked]]:
+    candidates: list[Candidate], plans: PlanShelf, key: bytes, workers: int
+) -> Iterator[tuple[Candidate, Read]]:
     if workers < 2 or len(candidates) < PARALLEL_FROM:
         for candidate in candidates:
-            yield candidate, *check_file(candidate.path, plan, key)
+            yield candidate, check_file(candidate.path, plans, key)
         return
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(plan, key)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(plans, key)) as pool:
         pending = iter(candidates)
         window: deque = deque()
         for candidate in pending:
@@ -242,55 +288,62 @@ def _checked_in_order(
             following = next(pending, None)
             if following is not None:
                 window.append((following, pool.submit(_check_in_worker, following.path)))
-            yield candidate, *future.result()
+            yield candidate, future.result()
 
 
 def _record_one(
     ws: Workspace,
     conn: Connection,
     candidate: Candidate,
-    sha: str,
-    checked: Checked,
+    read: Read,
     received: dt.datetime,
     step: StepHook,
 ) -> FileOutcome:
     path, name = candidate.path, candidate.path.name
+    sha, checked = read.sha256, read.checked
     known = find_file(conn, sha)
     if known is not None:
         # Same bytes as a file already processed: the archived copy stands for it.
-        _place(path, ws.root / known.stored_path)  # restores it if it went missing
+        place(path, ws.root / known.stored_path)  # restores it if it went missing
         path.unlink()
         step(name, "removed")
-        return FileOutcome(name, sha, Outcome.DUPLICATE, known.stored_path)
+        duplicate = FileOutcome(name, sha, Outcome.DUPLICATE, known.stored_path)
+        duplicate.file_id, duplicate.earlier = known.id, known.outcome
+        return duplicate
 
-    meta = checked.meta
-    stored_rel = _archive_path(checked, sha, name)
+    stored_rel = archive_path(checked, sha, name)
     stored = ws.root / stored_rel
-    _place(path, stored)
+    place(path, stored)
     step(name, "archived")
 
-    outcome = FileOutcome(
-        name,
-        sha,
-        Outcome.ACCEPTED if checked.accepted else Outcome.REJECTED,
-        str(stored_rel),
-        meta["ministry"] if meta else "",
-        int(meta["period"]) if meta else None,
-        checked.problems,
-    )
+    outcome = checked_outcome(name, sha, checked, str(stored_rel))
     if not checked.accepted:
-        _explain_rejection(ws, outcome, stored, received)
+        explain_rejection(ws, outcome, stored, received)
         step(name, "reasons written")
 
     with transaction(conn):
-        _record(conn, outcome, candidate.size, received, checked)
+        _record(conn, outcome, candidate.size, received, read)
     step(name, "recorded")
     path.unlink()
     step(name, "removed")
     return outcome
 
 
-def _archive_path(checked: Checked, sha: str, name: str) -> Path:
+def checked_outcome(name: str, sha: str, checked: Checked, stored: str) -> FileOutcome:
+    """A valid file is held until the run settles it; an invalid one is rejected."""
+    meta = checked.meta
+    return FileOutcome(
+        name,
+        sha,
+        Outcome.HELD if checked.accepted else Outcome.REJECTED,
+        stored,
+        meta["ministry"] if meta else "",
+        int(meta["period"]) if meta else None,
+        checked.problems,
+    )
+
+
+def archive_path(checked: Checked, sha: str, name: str) -> Path:
     """archive/<period>/<CODE>/ for an accepted file, archive/rejected/ for any other."""
     meta = checked.meta
     if checked.accepted and meta is not None:
@@ -299,7 +352,7 @@ def _archive_path(checked: Checked, sha: str, name: str) -> Path:
     return Path("archive") / "rejected" / f"{sha[:12]}_{_safe_name(name)}"
 
 
-def _explain_rejection(
+def explain_rejection(
     ws: Workspace, outcome: FileOutcome, stored: Path, received: dt.datetime
 ) -> None:
     """The reasons beside the archived file and, for a file identified as one of the office's
@@ -334,37 +387,45 @@ def _reasons_text(outcome: FileOutcome, received: dt.datetime) -> str:
 
 
 def _record(
-    conn: Connection,
-    outcome: FileOutcome,
-    size: int,
-    received: dt.datetime,
-    checked: Checked,
+    conn: Connection, outcome: FileOutcome, size: int, received: dt.datetime, read: Read
 ) -> None:
     when = received.isoformat(timespec="seconds")
-    file_id = record_file(
+    outcome.file_id = record_file(
         conn,
         sha256=outcome.sha256,
         name=outcome.name,
         size=size,
         received=when,
-        outcome=outcome.outcome,
-        stored_path=outcome.stored_path,
-        problems=outcome.problems,
-        ministry=outcome.ministry,
-        period=outcome.period,
-        feedback_path=outcome.feedback_path,
+        **reading(outcome, read),
     )
-    if outcome.outcome is not Outcome.ACCEPTED:
-        return
+    if read.checked.accepted:
+        record_values(conn, outcome.file_id, read.checked, when)
+
+
+def reading(outcome: FileOutcome, read: Read) -> dict[str, Any]:
+    """What reading a file found it to be, as the ledger records it."""
+    return {
+        "outcome": outcome.outcome,
+        "stored_path": outcome.stored_path,
+        "problems": outcome.problems,
+        "ministry": outcome.ministry,
+        "period": outcome.period,
+        "feedback_path": outcome.feedback_path,
+        "saved": read.saved,
+    }
+
+
+def record_values(conn: Connection, file_id: int, checked: Checked, received: str) -> None:
+    """The values of a valid file, to be applied or held when the run settles it."""
     meta = checked.meta
-    assert meta is not None and outcome.period is not None
-    outcome.supersedes = record_submission(
+    assert meta is not None
+    add_submission(
         conn,
         file_id,
-        ministry=outcome.ministry,
-        period=outcome.period,
+        ministry=meta["ministry"],
+        period=int(meta["period"]),
         plan_id=meta["plan_id"],
         issued=meta["issued"],
-        accepted=when,
+        accepted=received,
         values=checked.values,
     )

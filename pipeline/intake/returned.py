@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.intake.xlsx_reader import Cell, Limits, UnsafeWorkbook, read_cells
+from pipeline.intake.xlsx_reader import Cell, Limits, UnsafeWorkbook, read_workbook
 from pipeline.template import contract as c
 
 LIMITS = Limits()
@@ -15,6 +17,7 @@ LIMITS = Limits()
 class Returned:
     meta: dict[str, str] | None  # None when the _meta sheet is missing
     report: dict[str, Cell] | None  # None when the Report sheet is missing
+    saved: str = ""  # when the ministry last saved it (ISO, UTC); "" when the file does not say
 
 
 def cell_text(cell: Cell | None) -> str:
@@ -37,9 +40,31 @@ def meta_fields(cells: dict[str, Cell]) -> dict[str, str]:
 
 def read_returned(path: Path) -> Returned:
     """Raises UnsafeWorkbook with a one-line reason for a file that cannot be read safely."""
-    sheets = read_cells(path, (c.REPORT, c.META), LIMITS)
+    sheets, saved = read_workbook(path, (c.REPORT, c.META), LIMITS)
     meta = sheets.get(c.META)
-    return Returned(meta_fields(meta) if meta is not None else None, sheets.get(c.REPORT))
+    return Returned(
+        meta_fields(meta) if meta is not None else None, sheets.get(c.REPORT), saved_time(saved)
+    )
+
+
+_W3CDTF = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?)(\.\d+)?(Z|[+-]\d\d:\d\d)?")
+
+
+def saved_time(text: str) -> str:
+    """A last-saved time as the ledger keeps it, ISO in UTC; "" when it cannot be read.
+
+    Excel writes seconds and Z; LibreOffice may write nanoseconds and no zone, read as UTC.
+    """
+    match = _W3CDTF.fullmatch(text.strip())
+    if match is None:
+        return ""
+    base, fraction, zone = match.groups()
+    zone = "+00:00" if zone in (None, "Z") else zone
+    try:
+        moment = dt.datetime.fromisoformat(base + (fraction or "")[:7] + zone)
+    except ValueError:
+        return ""
+    return moment.astimezone(dt.UTC).isoformat()
 
 
 def read_meta(path: Path) -> dict[str, str] | None:

@@ -1,4 +1,5 @@
-"""Where each ministry stands in a period: issued, received, accepted or rejected, complete."""
+"""Where each ministry stands in a period: issued, received, accepted, held for the
+coordinator or rejected, complete."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pipeline.ledger import (
     CellValue,
     Change,
     Connection,
+    FileRecord,
     Outcome,
     Submission,
     connect,
@@ -37,16 +39,24 @@ class MinistryStatus:
     last_file: str = ""
     last_received: str = ""
     last_outcome: Outcome | None = None  # of the last file received, None before any
+    last_id: int | None = None  # the ledger's number of the last file received
     first_reason: str = ""
     accepted_file: str = ""
     accepted_on: str = ""
     with_status: int = 0
     warnings: int = 0
     changes: list[Change] = field(default_factory=list)  # against the superseded submission
+    held: list[FileRecord] = field(default_factory=list)  # returns waiting for a decision
 
     @property
     def missing(self) -> bool:
+        """No accepted return: nothing of the ministry's counts in the outputs."""
         return not self.accepted_file
+
+    @property
+    def absent(self) -> bool:
+        """No accepted return and none waiting for a decision: the ministry has to answer."""
+        return self.missing and not self.held
 
     @property
     def completeness(self) -> float:
@@ -67,12 +77,23 @@ class PeriodStatus:
         return [m.code for m in self.ministries if m.missing]
 
     @property
+    def held(self) -> list[str]:
+        """The ministries with a return waiting for the coordinator's decision."""
+        return [m.code for m in self.ministries if m.held]
+
+    @property
+    def absent(self) -> list[str]:
+        return [m.code for m in self.ministries if m.absent]
+
+    @property
     def has_returns(self) -> bool:
         """Whether any ministry's return is accepted: without one there is nothing to report."""
         return len(self.missing) < len(self.ministries)
 
 
 def period_status(ws: Workspace, period: int) -> PeriodStatus:
+    """Any period the ledger may hold (the reports read earlier ones too): the commands
+    check the period they are given against the plan first."""
     plan = ws.plan
     result = PeriodStatus(period, plan, ws.settings.deadline_for(period), [], [])
     for ministry in plan.ministries:
@@ -95,6 +116,9 @@ def _read_ledger(conn: Connection, result: PeriodStatus) -> None:
         if status is not None:
             status.last_file, status.last_received = received.name, received.received
             status.last_outcome, status.first_reason = received.outcome, received.reason
+            status.last_id = received.id
+            if received.outcome is Outcome.HELD:
+                status.held.append(received)
     returns = []
     for sub in current_submissions(conn, result.period):
         status = by_code.get(sub.ministry)

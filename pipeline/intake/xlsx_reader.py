@@ -90,6 +90,9 @@ _REL_IDS = (
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _WORKBOOK = "xl/workbook.xml"
 _WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+_PACKAGE_RELS = "_rels/.rels"
+_CORE = "docProps/core.xml"
+_MODIFIED = "http://purl.org/dc/terms/}modified"
 _CONTENT_TYPES = "[Content_Types].xml"
 
 # Element codes for the sheet and shared-string parsers, keyed by namespaced name.
@@ -461,12 +464,12 @@ class _Package:
         self.parse(_WORKBOOK, start)
         return sheets
 
-    def relationships(self) -> dict[str, tuple[str, str]]:
-        """{relationship id: (type, part name)} of the workbook."""
+    def relationships(self, rels_part: str = _WORKBOOK_RELS) -> dict[str, tuple[str, str]]:
+        """{relationship id: (type, part name)} of the workbook, or of the package."""
         rels: dict[str, tuple[str, str]] = {}
-        if _WORKBOOK_RELS not in self.zip.NameToInfo:
+        if rels_part not in self.zip.NameToInfo:
             return rels
-        base = posixpath.dirname(_WORKBOOK)
+        base = posixpath.dirname(posixpath.dirname(rels_part))  # the folder above _rels/
 
         def start(name: str, attrs: dict[str, str]) -> None:
             if name == _PKG_REL and attrs.get("TargetMode") != "External":
@@ -477,8 +480,33 @@ class _Package:
                     part = posixpath.normpath(posixpath.join(base, target))
                 rels[attrs.get("Id", "")] = (attrs.get("Type", ""), part)
 
-        self.parse(_WORKBOOK_RELS, start)
+        self.parse(rels_part, start)
         return rels
+
+    def saved_time(self) -> str:
+        """The last-saved time of the core properties (dcterms:modified) as written, "" when
+        the workbook has none: the order in which a ministry saved two versions."""
+        rels = self.relationships(_PACKAGE_RELS)
+        part = next((p for kind, p in rels.values() if kind.endswith("/core-properties")), _CORE)
+        if part not in self.zip.NameToInfo:
+            return ""
+        text: list[str] = []
+        inside = False
+
+        def start(name: str, _attrs: dict[str, str]) -> None:
+            nonlocal inside
+            inside = name == _MODIFIED
+
+        def end(_name: str) -> None:
+            nonlocal inside
+            inside = False
+
+        def data(chunk: str) -> None:
+            if inside and len(text) < 8:
+                text.append(chunk[:64])
+
+        self.parse(part, start, end, data)
+        return "".join(text).strip()[:64]
 
     def shared_strings(self, member: str) -> list[str]:
         """The shared-string table: rich-text runs joined, phonetic guides left out.
@@ -782,31 +810,53 @@ def read_cells(
     Names match exactly, as written in the workbook. Raises UnsafeWorkbook for any file that
     cannot be read safely; an OSError only when the path itself cannot be opened.
     """
+    return read_workbook(path, sheet_names, limits)[0]
+
+
+def read_workbook(
+    path: Path, sheet_names: Sequence[str], limits: Limits = _DEFAULT_LIMITS
+) -> tuple[dict[str, dict[str, Cell]], str]:
+    """The cells of read_cells and the workbook's last-saved time as written ("" if none),
+    from one opening of the file."""
     with _Package(Path(path), limits) as package:
-        sheets = package.sheets()
-        wanted = [name for name in dict.fromkeys(sheet_names) if name in sheets]
-        if not wanted:
-            return {}
-        rels = package.relationships()
-        strings_part = next(
-            (part for kind, part in rels.values() if kind.endswith("/sharedStrings")),
-            "xl/sharedStrings.xml",
-        )
-        styles_part = next(
-            (part for kind, part in rels.values() if kind.endswith("/styles")), "xl/styles.xml"
-        )
-        names = package.zip.NameToInfo
-        strings = package.shared_strings(strings_part) if strings_part in names else []
-        formats = package.number_formats(styles_part) if styles_part in names else []
-        result: dict[str, dict[str, Cell]] = {}
-        for name in wanted:
-            part = rels.get(sheets[name], ("", ""))[1]
-            if part not in names:
-                raise UnsafeWorkbook(
-                    "sheet-part-missing", sheet_name=_shown(name)[1:-1], part=_shown(part)
-                )
-            result[name] = package.cells(name, part, strings, formats)
-        return result
+        cells = _sheet_cells(package, sheet_names)
+        try:
+            saved = package.saved_time()
+        except UnsafeWorkbook as exc:
+            if exc.code not in _UNREADABLE_PROPERTIES:
+                raise
+            saved = ""  # damaged properties say nothing of the report; its cells decide
+        return cells, saved
+
+
+_UNREADABLE_PROPERTIES = frozenset({"xml-malformed", "part-damaged"})
+
+
+def _sheet_cells(package: _Package, sheet_names: Sequence[str]) -> dict[str, dict[str, Cell]]:
+    sheets = package.sheets()
+    wanted = [name for name in dict.fromkeys(sheet_names) if name in sheets]
+    if not wanted:
+        return {}
+    rels = package.relationships()
+    strings_part = next(
+        (part for kind, part in rels.values() if kind.endswith("/sharedStrings")),
+        "xl/sharedStrings.xml",
+    )
+    styles_part = next(
+        (part for kind, part in rels.values() if kind.endswith("/styles")), "xl/styles.xml"
+    )
+    names = package.zip.NameToInfo
+    strings = package.shared_strings(strings_part) if strings_part in names else []
+    formats = package.number_formats(styles_part) if styles_part in names else []
+    result: dict[str, dict[str, Cell]] = {}
+    for name in wanted:
+        part = rels.get(sheets[name], ("", ""))[1]
+        if part not in names:
+            raise UnsafeWorkbook(
+                "sheet-part-missing", sheet_name=_shown(name)[1:-1], part=_shown(part)
+            )
+        result[name] = package.cells(name, part, strings, formats)
+    return result
 
 
 def sheet_names(path: Path, limits: Limits = _DEFAULT_LIMITS) -> list[str]:

@@ -3,37 +3,55 @@ where a database error becomes a message about the ledger file itself."""
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
+from typing import TypeVar
 
 from pipeline.failures import NapError
 from pipeline.ledger.migrations import LATEST, MIGRATIONS, Step
 
-Connection = sqlite3.Connection
+T = TypeVar("T")
+
+log = logging.getLogger("nap.ledger")
+
+BUSY_WAIT = 300.0  # seconds; --wait of the commands that write
+QUICK_WAIT = 1.0  # a brief wait passes unremarked; a longer one is announced
+
+
+class Connection(sqlite3.Connection):
+    """A ledger connection that knows its file and how long to wait for a busy ledger."""
+
+    path: Path
+    wait: float
 
 
 @contextmanager
-def connect(path: Path) -> Iterator[Connection]:
+def connect(path: Path, *, wait: float = BUSY_WAIT) -> Iterator[Connection]:
     """Open (and create or migrate) the ledger; the connection is closed on exit. Errors of
-    the caller's block are the caller's: they propagate as they are."""
-    conn = _open(path)
+    the caller's block are the caller's: they propagate as they are. Another program writing
+    to the ledger (a nightly run, a database viewer) is waited for, up to `wait` seconds."""
+    conn = _open(path, wait)
     try:
         yield conn
     finally:
         conn.close()
 
 
-def _open(path: Path) -> Connection:
-    """A database error here means the file cannot serve as a ledger: unreadable, damaged or
-    not a database at all."""
+def _open(path: Path, wait: float) -> Connection:
+    """A database error here means the file cannot serve as a ledger, and says why; backups
+    are mentioned only when the file is really damaged."""
     try:
-        conn = sqlite3.connect(path, timeout=30, isolation_level=None)
-    except sqlite3.Error as exc:
+        _create_private(path)
+        conn = sqlite3.connect(path, timeout=QUICK_WAIT, isolation_level=None, factory=Connection)
+    except (sqlite3.Error, OSError) as exc:
         raise NapError(f"cannot open the ledger {path}: {exc}") from exc
+    conn.path, conn.wait = Path(path), wait
     try:
-        _configure(conn)
+        patiently(conn, lambda: _configure(conn))
         if schema_version(conn) > LATEST:
             raise NapError(
                 f"the ledger {path} was written by a newer version of the tool; upgrade it"
@@ -41,13 +59,18 @@ def _open(path: Path) -> Connection:
         migrate(conn)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise NapError(
-            f"the ledger {path} cannot be used: {exc}; restore it from the last backup"
-        ) from exc
+        raise NapError(_unusable(Path(path), exc)) from exc
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def _create_private(path: Path) -> None:
+    """A new ledger is readable by its owner only, whatever the umask: it holds every
+    ministry's figures. SQLite gives its -wal and -shm files the same permissions."""
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _configure(conn: Connection) -> None:
@@ -60,10 +83,72 @@ def _configure(conn: Connection) -> None:
     conn.execute("PRAGMA synchronous = NORMAL")
 
 
+def patiently(conn: Connection, work: Callable[[], T]) -> T:
+    """Do `work`, waiting for another program that holds the ledger: first briefly, then,
+    after saying so, up to the connection's limit. Busy for longer is a NapError that names
+    the likely holders, never advice to restore the file."""
+    try:
+        return work()
+    except sqlite3.OperationalError as exc:
+        if not _busy(exc):
+            raise
+    log.warning(
+        "waiting for the ledger %s: another program is writing to it (a nap command, or a "
+        "database viewer with unsaved changes); waiting up to %s",
+        conn.path,
+        _duration(conn.wait),
+    )
+    conn.execute(f"PRAGMA busy_timeout = {int(conn.wait * 1000)}")
+    try:
+        return work()
+    except sqlite3.OperationalError as exc:
+        if not _busy(exc):
+            raise
+        raise NapError(
+            f"the ledger {conn.path} stayed busy for {_duration(conn.wait)}: another program is "
+            "writing to it (a nap command, or a database viewer with unsaved changes); close "
+            "it or let it finish, then run again (or give --wait SECONDS)"
+        ) from exc
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(QUICK_WAIT * 1000)}")
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    code = getattr(exc, "sqlite_errorcode", 0)
+    return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds / 60:g} minutes" if seconds >= 120 else f"{seconds:g} s"
+
+
+def _unusable(path: Path, exc: sqlite3.DatabaseError) -> str:
+    """Restoring a backup loses what was recorded since, the mail sent among it: advised only
+    when SQLite's own integrity check finds the file damaged."""
+    damage = _damage(path)
+    if damage:
+        return f"the ledger {path} is damaged ({damage}); restore it from the last backup"
+    return (
+        f"the ledger {path} cannot be used: {exc}; the file itself is sound: check the free "
+        "disk space and that you may write to the file and its folder, then run again"
+    )
+
+
+def _damage(path: Path) -> str:
+    """What PRAGMA integrity_check finds wrong with the file; empty when it is sound."""
+    try:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as check:
+            findings = [row[0] for row in check.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return "" if findings == ["ok"] else "; ".join(findings[:3])
+
+
 @contextmanager
 def transaction(conn: Connection) -> Iterator[Connection]:
-    """One write transaction; taken immediately so two processes never interleave."""
-    conn.execute("BEGIN IMMEDIATE")
+    """One write transaction; taken immediately so two processes never interleave, waiting
+    for one that holds the ledger."""
+    patiently(conn, lambda: conn.execute("BEGIN IMMEDIATE"))
     try:
         yield conn
     except BaseException:

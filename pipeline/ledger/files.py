@@ -16,10 +16,11 @@ class Outcome(StrEnum):
 
     ACCEPTED = "accepted"
     REJECTED = "rejected"
+    HELD = "held"  # a valid return waiting for the coordinator's decision
     DUPLICATE = "duplicate"  # the same bytes as a file already recorded: not recorded again
 
 
-RECORDED = frozenset({Outcome.ACCEPTED, Outcome.REJECTED})
+RECORDED = frozenset({Outcome.ACCEPTED, Outcome.REJECTED, Outcome.HELD})
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class FileRecord:
     ministry: str  # from a verified _meta, else ""
     period: int | None
     feedback_path: str  # feedback workbook of a rejected template, else ""
+    saved: str = ""  # the workbook's own last-saved time (ISO, UTC), "" when it has none
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class Issue:
 
 
 _FILE_SELECT = """SELECT id, sha256, name, size, received, outcome, reason, stored_path,
-                         ministry, period, feedback_path FROM files"""
+                         ministry, period, feedback_path, saved FROM files"""
 
 
 def _file(row: sqlite3.Row) -> FileRecord:
@@ -65,6 +67,7 @@ def _file(row: sqlite3.Row) -> FileRecord:
         row["ministry"] or "",
         row["period"],
         row["feedback_path"] or "",
+        row["saved"] or "",
     )
 
 
@@ -87,31 +90,61 @@ def record_file(
     ministry: str = "",
     period: int | None = None,
     feedback_path: str = "",
+    saved: str = "",
 ) -> int:
     """Record a file and every problem found in it, inside the caller's transaction; its id.
     The first error, if any, is kept as the reason, for lists that show one line per file."""
-    if outcome not in RECORDED:
-        raise ValueError(f"a file is recorded accepted or rejected, not {outcome!r}")
-    first_error = next((p.message for p in problems if p.severity is Severity.ERROR), "")
+    _check_outcome(outcome)
     cur = conn.execute(
-        """INSERT INTO files (sha256, name, size, received, outcome, reason, stored_path,
-                              ministry, period, feedback_path)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        f"""INSERT INTO files (sha256, name, size, received, {_FOUND})
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (
             sha256,
             name,
             size,
             received,
-            outcome,
-            first_error,
-            stored_path,
-            ministry or None,
-            period,
-            feedback_path or None,
+            *_found(outcome, problems, stored_path, ministry, period, feedback_path, saved),
         ),
     )
     file_id = cur.lastrowid
     assert file_id is not None
+    record_issues(conn, file_id, problems)
+    return file_id
+
+
+# What reading a file found it to be: the columns a new reading replaces.
+_FOUND = "outcome, reason, stored_path, ministry, period, feedback_path, saved"
+
+
+def _found(
+    outcome: Outcome,
+    problems: Sequence[Problem],
+    stored_path: str,
+    ministry: str,
+    period: int | None,
+    feedback_path: str,
+    saved: str,
+) -> tuple[object, ...]:
+    """The values of the _FOUND columns, in their order."""
+    first_error = next((p.message for p in problems if p.severity is Severity.ERROR), "")
+    return (
+        outcome,
+        first_error,
+        stored_path,
+        ministry or None,
+        period,
+        feedback_path or None,
+        saved or None,
+    )
+
+
+def _check_outcome(outcome: Outcome) -> None:
+    if outcome not in RECORDED:
+        raise ValueError(f"a file is recorded accepted, rejected or held, not {outcome!r}")
+
+
+def record_issues(conn: sqlite3.Connection, file_id: int, problems: Sequence[Problem]) -> None:
+    """Add problems found in a file (by the checks, or why it is held or was refused)."""
     conn.executemany(
         """INSERT INTO issues (file_id, severity, code, sheet, cell, action_id, message)
            VALUES (?, ?, ?, ?, ?, ?, ?)""",
@@ -120,7 +153,74 @@ def record_file(
             for p in problems
         ],
     )
-    return file_id
+
+
+def remove_issues(conn: sqlite3.Connection, file_id: int, codes: Collection[str] = ()) -> None:
+    """Forget the problems of these codes found in a file (all of them without codes): a
+    file read again, or a refusal reverted, is described anew."""
+    if not codes:
+        conn.execute("DELETE FROM issues WHERE file_id = ?", (file_id,))
+        return
+    marks = ",".join("?" * len(codes))
+    conn.execute(f"DELETE FROM issues WHERE file_id = ? AND code IN ({marks})", (file_id, *codes))
+
+
+def set_outcome(
+    conn: sqlite3.Connection,
+    file_id: int,
+    outcome: Outcome,
+    *,
+    reason: str = "",
+    feedback_path: str = "",
+) -> None:
+    """What became of a file after a decision: accepted, refused (with its reason and the
+    feedback the ministry gets) or held again."""
+    _check_outcome(outcome)
+    conn.execute(
+        "UPDATE files SET outcome = ?, reason = ?, feedback_path = ? WHERE id = ?",
+        (outcome, reason, feedback_path or None, file_id),
+    )
+
+
+def record_reading(
+    conn: sqlite3.Connection,
+    file_id: int,
+    *,
+    outcome: Outcome,
+    stored_path: str,
+    problems: Sequence[Problem],
+    ministry: str,
+    period: int | None,
+    feedback_path: str,
+    saved: str,
+) -> None:
+    """Replace what a file was found to be by what reading it again found: where it is
+    kept, who it is from, and its problems."""
+    _check_outcome(outcome)
+    columns = ", ".join(f"{name} = ?" for name in _FOUND.split(", "))
+    conn.execute(
+        f"UPDATE files SET {columns} WHERE id = ?",
+        (*_found(outcome, problems, stored_path, ministry, period, feedback_path, saved), file_id),
+    )
+    remove_issues(conn, file_id)
+    record_issues(conn, file_id, problems)
+
+
+def get_file(conn: sqlite3.Connection, file_id: int) -> FileRecord | None:
+    row = conn.execute(_FILE_SELECT + " WHERE id = ?", (file_id,)).fetchone()
+    return _file(row) if row is not None else None
+
+
+def rejected_by_checks(conn: sqlite3.Connection) -> list[FileRecord]:
+    """Files the checks rejected (not those the coordinator refused, which have values)."""
+    rows = conn.execute(
+        _FILE_SELECT
+        + """ WHERE outcome = ? AND NOT EXISTS
+                  (SELECT 1 FROM submissions s WHERE s.file_id = files.id)
+              ORDER BY id""",
+        (Outcome.REJECTED,),
+    )
+    return [_file(r) for r in rows]
 
 
 def files_of_period(conn: sqlite3.Connection, period: int) -> list[FileRecord]:

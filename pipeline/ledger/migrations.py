@@ -113,8 +113,75 @@ def outcome_checked_in_code(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE files_new RENAME TO files")
 
 
+# Version 0.2.0: the coordinator decides. A valid return may be held for a decision instead
+# of applied; every decision is kept with who made it, when and why; closing a period is one;
+# the fingerprint of the key that signs the templates lets a run refuse any other key.
+DECISIONS = """
+ALTER TABLE files ADD COLUMN saved TEXT;   -- the workbook's own last-saved time (UTC), if any
+ALTER TABLE submissions ADD COLUMN state TEXT NOT NULL DEFAULT 'applied';  -- a State
+CREATE INDEX submissions_state ON submissions(state);
+CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,            -- a Kind: accept, reject, revert, close, reopen, reprocess
+    period INTEGER,                -- NULL for a file that names no period
+    ministry TEXT NOT NULL DEFAULT '',
+    file_id INTEGER REFERENCES files(id),   -- NULL for a decision on a whole period
+    who TEXT NOT NULL,             -- the user account that ran the command
+    made TEXT NOT NULL,            -- ISO time
+    reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX decisions_period ON decisions(period);
+CREATE TABLE signing_key (
+    fingerprint TEXT NOT NULL,     -- of the key that signs the templates; never the key
+    recorded TEXT NOT NULL
+);
+"""
+MAIL_OUTCOMES = (
+    # The Message-ID without its domain: a message sent again under another sender address
+    # is still the same message.
+    "ALTER TABLE mail_log ADD COLUMN message_key TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE mail_log ADD COLUMN refs TEXT NOT NULL DEFAULT ''",  # Message-ID sent first
+    "ALTER TABLE mail_log ADD COLUMN state TEXT NOT NULL DEFAULT 'answered'",  # a SendState
+    "ALTER TABLE mail_log ADD COLUMN started TEXT NOT NULL DEFAULT ''",  # ISO time of the intent
+    """UPDATE mail_log SET
+           message_key = substr(message_id, 2, instr(message_id, '@') - 2),
+           started = sent""",
+    "CREATE INDEX mail_log_key ON mail_log(message_key)",
+    "CREATE INDEX mail_log_state ON mail_log(state)",
+    """CREATE TABLE mail_recipients (
+           mail_id INTEGER NOT NULL REFERENCES mail_log(id),
+           address TEXT NOT NULL,
+           header TEXT NOT NULL,          -- To or Cc
+           outcome TEXT NOT NULL,         -- a RecipientOutcome
+           reply TEXT NOT NULL DEFAULT '',    -- the server's code and text
+           PRIMARY KEY (mail_id, address)
+       )""",
+)
+
+
+def mail_outcomes(conn: sqlite3.Connection) -> None:
+    """Each sending gets its recipients' outcomes. Messages logged before were recorded as
+    delivered to every address (the refused ones were only printed): so they stay, as the
+    version that sent them believed; the first address was the To, the others Cc."""
+    for statement in MAIL_OUTCOMES:
+        conn.execute(statement)
+    rows = conn.execute("SELECT id, recipients FROM mail_log").fetchall()
+    conn.executemany(
+        "INSERT OR IGNORE INTO mail_recipients (mail_id, address, header, outcome)"
+        " VALUES (?, ?, ?, 'accepted')",
+        [
+            (mail_id, address.strip(), "Cc" if i else "To")
+            for mail_id, recipients in rows
+            for i, address in enumerate(recipients.split(","))
+            if address.strip()
+        ],
+    )
+
+
 MIGRATIONS: tuple[tuple[int, Step], ...] = (
     (1, TABLES),
     (2, outcome_checked_in_code),
+    (3, DECISIONS),
+    (4, mail_outcomes),
 )
 LATEST = MIGRATIONS[-1][0]

@@ -1,12 +1,23 @@
-"""Accepted returns: one submission per accepted file, the values it gave, and what a
-resubmission changed against the submission it replaced."""
+"""Valid returns: one submission per valid file, the values it gave, whether it is applied,
+held for the coordinator or refused, and what a resubmission changed against the submission
+it replaced."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
+
+
+class State(StrEnum):
+    """Where a valid return stands. Only an applied one can be the ministry's current return."""
+
+    NEW = "new"  # recorded by a run that has not yet applied or held it (it was stopped)
+    HELD = "held"  # waits for the coordinator's decision
+    APPLIED = "applied"  # the ministry's return in force, or one replaced since
+    REFUSED = "refused"  # the coordinator rejected it
 
 
 @dataclass(frozen=True)
@@ -16,11 +27,14 @@ class Submission:
     ministry: str
     period: int
     issued: str
-    accepted: str
+    accepted: str  # when its file was received: lateness is the ministry's, not the decision's
     supersedes: int | None
     file_name: str
     sha256: str
     stored_path: str
+    state: State = State.APPLIED
+    current: bool = True
+    saved: str = ""  # its workbook's own last-saved time (ISO, UTC), "" when unknown
 
 
 class AcceptedValue(Protocol):
@@ -75,7 +89,7 @@ class PeriodValue:
     sha256: str
 
 
-def record_submission(
+def add_submission(
     conn: sqlite3.Connection,
     file_id: int,
     *,
@@ -85,22 +99,15 @@ def record_submission(
     issued: str,
     accepted: str,
     values: Sequence[AcceptedValue],
-) -> bool:
-    """Record an accepted file's values as the ministry's current submission for the period,
-    inside the caller's transaction. True when it replaces an earlier one: that one is kept,
-    no longer current, and what changed is recorded."""
-    row = conn.execute(
-        "SELECT id FROM submissions WHERE ministry = ? AND period = ? AND current = 1",
-        (ministry, period),
-    ).fetchone()
-    previous: int | None = row["id"] if row is not None else None
-    if previous is not None:
-        conn.execute("UPDATE submissions SET current = 0 WHERE id = ?", (previous,))
+) -> int:
+    """Record a valid file's values as a new submission, not yet applied: the run decides,
+    once every file of the batch is recorded, whether it applies or waits for the
+    coordinator."""
     cur = conn.execute(
         """INSERT INTO submissions (file_id, ministry, period, plan_id, issued, accepted,
-                                    supersedes)
-           VALUES (?, ?, ?, ?, ?, ?, ?)""",
-        (file_id, ministry, period, plan_id, issued, accepted, previous),
+                                    current, state)
+           VALUES (?, ?, ?, ?, ?, ?, 0, ?)""",
+        (file_id, ministry, period, plan_id, issued, accepted, State.NEW),
     )
     submission_id = cur.lastrowid
     assert submission_id is not None
@@ -109,45 +116,119 @@ def record_submission(
            VALUES (?, ?, ?, ?, ?, ?, ?)""",
         [(submission_id, v.action_id, v.field, v.value, v.number, v.sheet, v.cell) for v in values],
     )
-    if previous is not None:
-        _record_changes(conn, previous, submission_id, values)
-    return previous is not None
+    return submission_id
 
 
-def _record_changes(
-    conn: sqlite3.Connection, old_id: int, new_id: int, values: Sequence[AcceptedValue]
-) -> None:
-    """A value present on one side only counts as changed from or to ""."""
-    old = {
-        (r["action_id"], r["field"]): r["value"]
-        for r in conn.execute(
-            "SELECT action_id, field, value FROM cell_values WHERE submission_id = ?", (old_id,)
-        )
-    }
-    new = {(v.action_id, v.field): v.value for v in values}
-    conn.executemany(
-        "INSERT INTO changes (submission_id, action_id, field, old, new) VALUES (?, ?, ?, ?, ?)",
-        [
-            (new_id, a, f, old.get((a, f), ""), new.get((a, f), ""))
-            for a, f in sorted(old.keys() | new.keys())
-            if old.get((a, f), "") != new.get((a, f), "")
-        ],
+def apply_submission(conn: sqlite3.Connection, submission_id: int) -> int | None:
+    """Make a submission the current one of its ministry and period; the id of the one it
+    replaces, which is kept, no longer current, with what changed recorded against it."""
+    sub = _one(conn, "s.id = ?", submission_id)
+    previous = current_submission(conn, sub.ministry, sub.period)
+    before = previous.id if previous is not None else None
+    if before is not None:
+        conn.execute("UPDATE submissions SET current = 0 WHERE id = ?", (before,))
+    conn.execute(
+        "UPDATE submissions SET current = 1, state = ?, supersedes = ? WHERE id = ?",
+        (State.APPLIED, before, submission_id),
     )
+    conn.execute("DELETE FROM changes WHERE submission_id = ?", (submission_id,))
+    if before is not None:
+        conn.executemany(
+            """INSERT INTO changes (submission_id, action_id, field, old, new)
+               VALUES (?, ?, ?, ?, ?)""",
+            [
+                (submission_id, c.action_id, c.field, c.old, c.new)
+                for c in value_changes(conn, before, submission_id)
+            ],
+        )
+    return before
+
+
+def withdraw_submission(conn: sqlite3.Connection, submission_id: int, state: State) -> int | None:
+    """Take back the current submission (it goes to `state`): the one it replaced is current
+    again; its id, None when there was none."""
+    sub = _one(conn, "s.id = ?", submission_id)
+    conn.execute(
+        "UPDATE submissions SET current = 0, state = ? WHERE id = ?", (state, submission_id)
+    )
+    if sub.supersedes is not None:
+        conn.execute("UPDATE submissions SET current = 1 WHERE id = ?", (sub.supersedes,))
+    return sub.supersedes
+
+
+def set_state(conn: sqlite3.Connection, submission_id: int, state: State) -> None:
+    """Hold or refuse a submission that is not applied."""
+    if state is State.APPLIED:
+        raise ValueError("a submission is applied by apply_submission, which supersedes")
+    conn.execute(
+        "UPDATE submissions SET state = ?, current = 0 WHERE id = ?", (state, submission_id)
+    )
+
+
+def value_changes(conn: sqlite3.Connection, old_id: int, new_id: int) -> list[Change]:
+    """What the second submission changes against the first, by action then field; a value
+    present on one side only counts as changed from or to ""."""
+    old, new = (
+        {(v.action_id, v.field): v.value for v in submission_values(conn, i)}
+        for i in (old_id, new_id)
+    )
+    return [
+        Change(a, f, old.get((a, f), ""), new.get((a, f), ""))
+        for a, f in sorted(old.keys() | new.keys())
+        if old.get((a, f), "") != new.get((a, f), "")
+    ]
 
 
 _SUBMISSION_SELECT = """
 SELECT s.id, s.file_id, s.ministry, s.period, s.issued, s.accepted, s.supersedes,
-       f.name AS file_name, f.sha256, f.stored_path
+       f.name AS file_name, f.sha256, f.stored_path, s.state, s.current,
+       COALESCE(f.saved, '') AS saved
 FROM submissions s JOIN files f ON f.id = s.file_id
 """
 
 
+def _submission(row: sqlite3.Row) -> Submission:
+    fields = dict(row)
+    return Submission(
+        **fields | {"state": State(fields["state"]), "current": bool(fields["current"])}
+    )
+
+
+def _select(conn: sqlite3.Connection, where: str, *args: object) -> list[Submission]:
+    rows = conn.execute(f"{_SUBMISSION_SELECT} WHERE {where}", args)
+    return [_submission(r) for r in rows]
+
+
+def _one(conn: sqlite3.Connection, where: str, *args: object) -> Submission:
+    found = _select(conn, where, *args)
+    if len(found) != 1:
+        raise LookupError(f"no single submission where {where} {args}")
+    return found[0]
+
+
 def current_submissions(conn: sqlite3.Connection, period: int) -> list[Submission]:
     """The submission in force of each ministry that has one for the period."""
-    rows = conn.execute(
-        _SUBMISSION_SELECT + " WHERE s.period = ? AND s.current = 1 ORDER BY s.ministry", (period,)
-    )
-    return [Submission(**dict(r)) for r in rows]
+    return _select(conn, "s.period = ? AND s.current = 1 ORDER BY s.ministry", period)
+
+
+def current_submission(conn: sqlite3.Connection, ministry: str, period: int) -> Submission | None:
+    found = _select(conn, "s.ministry = ? AND s.period = ? AND s.current = 1", ministry, period)
+    return found[0] if found else None
+
+
+def file_submission(conn: sqlite3.Connection, file_id: int) -> Submission | None:
+    """The submission of a valid file; None for a file the checks rejected."""
+    found = _select(conn, "s.file_id = ?", file_id)
+    return found[0] if found else None
+
+
+def submissions_in_state(
+    conn: sqlite3.Connection, state: State, period: int | None = None
+) -> list[Submission]:
+    """By period, ministry, then in the order their files were received."""
+    where = "s.state = ?" + (" AND s.period = ?" if period is not None else "")
+    args = (state,) if period is None else (state, period)
+    return _select(conn, where + " ORDER BY s.period, s.ministry, s.file_id", *args)
 
 
 def submission_values(conn: sqlite3.Connection, submission_id: int) -> list[CellValue]:
@@ -170,38 +251,63 @@ def submission_changes(conn: sqlite3.Connection, submission_id: int) -> list[Cha
     return [Change(*r) for r in rows]
 
 
-def period_values(conn: sqlite3.Connection, up_to: int) -> list[PeriodValue]:
-    """Every value of the current submissions of the periods up to `up_to`, unordered: the
-    reader orders them by the plan, which the ledger does not know."""
+# Action ids are a plan's own: "I.01" of one plan is not "I.01" of the next. Readers that
+# span periods take the plan's id, so that a history never mixes two plans.
+_OF_PLAN = "(? IS NULL OR s.plan_id = ?)"
+
+
+def period_values(
+    conn: sqlite3.Connection, up_to: int, *, plan_id: str | None = None
+) -> list[PeriodValue]:
+    """Every value of the current submissions of the periods up to `up_to` (of one plan,
+    when given), unordered: the reader orders them by the plan, which the ledger does not
+    know."""
     rows = conn.execute(
-        """SELECT s.period, s.ministry, v.action_id, v.field, v.value, v.number,
+        f"""SELECT s.period, s.ministry, v.action_id, v.field, v.value, v.number,
                   f.name AS file, v.sheet, v.cell, s.accepted, f.sha256
            FROM cell_values v
            JOIN submissions s ON s.id = v.submission_id
            JOIN files f ON f.id = s.file_id
-           WHERE s.current = 1 AND s.period <= ?""",
-        (up_to,),
+           WHERE s.current = 1 AND s.period <= ? AND {_OF_PLAN}""",
+        (up_to, plan_id, plan_id),
     )
     return [PeriodValue(*r) for r in rows]
 
 
-def periods(conn: sqlite3.Connection) -> list[int]:
-    """The periods with at least one accepted return, current or replaced."""
-    return [r[0] for r in conn.execute("SELECT DISTINCT period FROM submissions ORDER BY period")]
+def periods(conn: sqlite3.Connection, *, plan_id: str | None = None) -> list[int]:
+    """The periods with at least one accepted return, current or replaced (of one plan,
+    when given)."""
+    rows = conn.execute(
+        f"SELECT DISTINCT period FROM submissions s WHERE s.state = ? AND {_OF_PLAN}"
+        " ORDER BY period",
+        (State.APPLIED, plan_id, plan_id),
+    )
+    return [r[0] for r in rows]
 
 
-def last_statuses(conn: sqlite3.Connection, ministry: str, before: int) -> dict[str, str]:
-    """Each action's status in the ministry's latest accepted report before a period."""
+def last_statuses(
+    conn: sqlite3.Connection, ministry: str, before: int, *, plan_id: str | None = None
+) -> dict[str, str]:
+    """Each action's status in the ministry's latest accepted report before a period (under
+    one plan, when given)."""
     row = conn.execute(
-        "SELECT MAX(period) FROM submissions WHERE ministry = ? AND period < ? AND current = 1",
-        (ministry, before),
+        f"""SELECT MAX(period) FROM submissions s
+            WHERE ministry = ? AND period < ? AND current = 1 AND {_OF_PLAN}""",
+        (ministry, before, plan_id, plan_id),
     ).fetchone()
     if row[0] is None:
         return {}
     rows = conn.execute(
-        """SELECT v.action_id, v.value
+        f"""SELECT v.action_id, v.value
            FROM cell_values v JOIN submissions s ON s.id = v.submission_id
-           WHERE s.ministry = ? AND s.period = ? AND s.current = 1 AND v.field = 'status'""",
-        (ministry, row[0]),
+           WHERE s.ministry = ? AND s.period = ? AND s.current = 1 AND v.field = 'status'
+                 AND {_OF_PLAN}""",
+        (ministry, row[0], plan_id, plan_id),
     )
     return {r["action_id"]: f"{r['value']} ({row[0]})" for r in rows}
+
+
+def plan_has_returns(conn: sqlite3.Connection, plan_id: str) -> bool:
+    """Whether any return was ever accepted under the plan: its register is then history."""
+    row = conn.execute("SELECT 1 FROM submissions WHERE plan_id = ? LIMIT 1", (plan_id,))
+    return row.fetchone() is not None

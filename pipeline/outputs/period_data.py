@@ -54,7 +54,7 @@ class FileRow:
     ministry: str
     name: str
     received: str
-    outcome: str  # in use, superseded or rejected
+    outcome: str  # in use, superseded, held or rejected
     sha256: str
 
 

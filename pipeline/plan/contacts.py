@@ -3,40 +3,33 @@
 from __future__ import annotations
 
 import csv
-import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.failures import NapError
+from pipeline.plan.addresses import AddressError, Mailbox, parse_mailbox, parse_mailboxes
 from pipeline.plan.register import Plan
 from pipeline.problems import Problem, problem
 
 COLUMNS = ("ministry", "focal_point", "email", "cc")
-# Deliberately plain: an address a ministry's mail server accepts, not every RFC 5322 form,
-# so that a typo ("x@", "x@y", "x y@z.lu") is caught before any message is written.
-EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
-
-# contacts.csv messages; they belong with the others in problems.CATALOGUE once it has them.
 
 
 @dataclass(frozen=True)
 class Contact:
     ministry: str
     focal_point: str
-    email: str
-    cc: tuple[str, ...] = ()
+    email: Mailbox  # named after the focal point unless typed with a name of its own
+    cc: tuple[Mailbox, ...] = ()
+    line: int = 0  # of contacts.csv, to name where an address refused by a server is
 
 
 def _problem(file: str, where: str, code: str, **fields: object) -> Problem:
     return problem(code, file=file, cell=where, **fields)
 
 
-def _split(value: str) -> list[str]:
-    return [part.strip() for part in value.split(";") if part.strip()]
-
-
 def _check_row(file: str, line: int, row: dict, codes: tuple[str, ...]) -> list[Problem]:
-    """Every problem of one row; all rules run."""
+    """Every problem of one row but its addresses'; all rules run."""
     found = []
     if row["ministry"] not in codes:
         found.append(
@@ -52,16 +45,31 @@ def _check_row(file: str, line: int, row: dict, codes: tuple[str, ...]) -> list[
         found.append(_problem(file, f"line {line}, focal_point", "contacts-empty"))
     if not row["email"]:
         found.append(_problem(file, f"line {line}, email", "contacts-empty"))
-    elif not EMAIL.match(row["email"]):
-        found.append(
-            _problem(file, f"line {line}, email", "contacts-bad-email", value=row["email"])
-        )
-    found += [
-        _problem(file, f"line {line}, cc", "contacts-bad-email", value=address)
-        for address in _split(row["cc"])
-        if not EMAIL.match(address)
-    ]
     return found
+
+
+def _contact(file: str, line: int, row: dict, problems: list[Problem]) -> Contact | None:
+    """The row's contact with its addresses parsed, or None with the problem of each bad one."""
+    parsed: dict[str, tuple[Mailbox, ...]] = {}
+    for column, parse in (("email", lambda text: (parse_mailbox(text),)), ("cc", parse_mailboxes)):
+        try:
+            parsed[column] = parse(row[column]) if row[column] else ()
+        except AddressError as exc:
+            problems.append(
+                _problem(
+                    file,
+                    f"line {line}, {column}",
+                    "contacts-bad-email",
+                    value=exc.text,
+                    reason=exc.reason,
+                )
+            )
+    if len(parsed) < 2 or not parsed["email"]:
+        return None
+    (email,) = parsed["email"]
+    return Contact(
+        row["ministry"], row["focal_point"], email.named(row["focal_point"]), parsed["cc"], line
+    )
 
 
 def _rows(path: Path, problems: list[Problem]) -> list[tuple[int, dict]] | None:
@@ -93,8 +101,12 @@ def _rows(path: Path, problems: list[Problem]) -> list[tuple[int, dict]] | None:
         raise NapError(f"{path} is not UTF-8 text; save it as 'CSV UTF-8' in Excel") from None
 
 
-def read_contacts(path: Path, plan: Plan) -> tuple[dict[str, Contact], list[Problem]]:
-    """The contacts by ministry code, and every problem found (the dict is partial then)."""
+def read_contacts(
+    path: Path, plan: Plan, *, others: Collection[str] = ()
+) -> tuple[dict[str, Contact], list[Problem]]:
+    """The contacts by ministry code, and every problem found (the dict is partial then).
+    Rows of `others`, the ministries of the workspace's other plans, are left unread: one
+    list serves every plan."""
     path = Path(path)
     problems: list[Problem] = []
     contacts: dict[str, Contact] = {}
@@ -104,6 +116,8 @@ def read_contacts(path: Path, plan: Plan) -> tuple[dict[str, Contact], list[Prob
     if rows is None:
         return contacts, problems
     for line, row in rows:
+        if row["ministry"] in others and row["ministry"] not in codes:
+            continue
         problems += _check_row(path.name, line, row, codes)
         code = row["ministry"]
         if code in first_line:
@@ -118,7 +132,9 @@ def read_contacts(path: Path, plan: Plan) -> tuple[dict[str, Contact], list[Prob
             )
             continue
         first_line[code] = line
-        contacts[code] = Contact(code, row["focal_point"], row["email"], tuple(_split(row["cc"])))
+        contact = _contact(path.name, line, row, problems)
+        if contact is not None:
+            contacts[code] = contact
     problems += [
         _problem(path.name, "ministry", "contacts-missing-ministry", value=code)
         for code in codes
@@ -127,10 +143,10 @@ def read_contacts(path: Path, plan: Plan) -> tuple[dict[str, Contact], list[Prob
     return contacts, problems
 
 
-def load_contacts(path: Path, plan: Plan) -> dict[str, Contact]:
+def load_contacts(path: Path, plan: Plan, *, others: Collection[str] = ()) -> dict[str, Contact]:
     """The contacts of every ministry of the plan; one NapError lists every problem, so the
     coordinator corrects the file once."""
-    contacts, problems = read_contacts(path, plan)
+    contacts, problems = read_contacts(path, plan, others=others)
     if problems:
         listed = "; ".join(f"{p.cell}: {p.message}" for p in problems)
         raise NapError(f"{Path(path).name}: {listed} (correct {path})")

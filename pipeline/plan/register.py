@@ -86,9 +86,13 @@ class Action:
 
 @dataclass(frozen=True)
 class GlossaryEntry:
+    """An acronym and its definition, the one thing the committee reads; the note and the
+    source are the coordinator's, shown in the consolidated workbook only."""
+
     term: str
     meaning: str
     source: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = "2"
 # Versions ingest still reads: templates already in the ministries' hands stay valid.
-# 1: _meta's plan_hash covers the whole register; 2: only what the template shows.
+# 1: _meta's plan_hash covered the whole register as it then was, which cannot be recomputed
+# once the register changes; its rows are compared with the register cell by cell instead.
+# 2: the plan_hash covers only what the template shows (plan_hash below).
 READ_VERSIONS = ("1", "2")
 INSTRUCTIONS = "Instructions"
 REPORT = "Report"
@@ -135,17 +137,14 @@ def description(plan: Plan, action: Action, field: str) -> str:
             return getattr(action, field)
 
 
-def plan_hash(plan: Plan, ministry: str, version: str = SCHEMA_VERSION) -> str:
-    """The plan_hash that a template of this version signs into `_meta`.
-
-    From version 2 it covers only what the ministry's template shows (the plan, the ministry,
-    and each of its rows' id and locked texts), so a register change the template does not
-    show (a ceiling, a unit, a note, a translation, another ministry's row) leaves it valid.
-    Version 1 covered the whole register with the fields it had then.
-    """
-    key = ("plan_hash", ministry, version)
+def plan_hash(plan: Plan, ministry: str) -> str:
+    """The plan_hash a template signs into `_meta`: only what the ministry's template shows
+    (the plan, the ministry, and each of its rows' id and locked texts), so a register change
+    the template does not show (a ceiling, a unit, a note, a translation, another ministry's
+    row) leaves it valid."""
+    key = ("plan_hash", ministry)
     if key not in plan.memo:
-        shown = _shown(plan, ministry) if version != "1" else _register_v1(plan)
+        shown = _shown(plan, ministry)
         blob = json.dumps(shown, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         plan.memo[key] = hashlib.sha256(blob.encode()).hexdigest()
     return plan.memo[key]
@@ -164,28 +163,4 @@ def _shown(plan: Plan, ministry: str) -> dict[str, object]:
         "plan": [plan.id, plan.title],
         "ministry": [ministry, plan.ministry(ministry).name],
         "rows": rows,
-    }
-
-
-def _register_v1(plan: Plan) -> dict[str, object]:
-    """The register as version 1 hashed it, field by field, so that fields added to the
-    register since do not change it."""
-
-    def pick(item: object, names: str) -> dict[str, object]:
-        return {name: getattr(item, name) for name in names.split()}
-
-    return {
-        **pick(plan, "id title country first_period last_period coordinator committee"),
-        "ministries": [pick(m, "code name includes") for m in plan.ministries],
-        "pillars": [pick(p, "id name main_objective commitments") for p in plan.pillars],
-        "bodies": [pick(b, "code name ministry") for b in plan.bodies],
-        "actions": [
-            pick(
-                a,
-                "id pillar objective action indicator responsible_printed bodies ministries "
-                "measures count_label note",
-            )
-            for a in plan.actions
-        ],
-        "glossary": [pick(g, "term meaning source") for g in plan.glossary],
     }

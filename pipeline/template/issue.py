@@ -8,7 +8,8 @@ from pathlib import Path
 
 from pipeline.intake.returned import read_meta
 from pipeline.ledger import connect, last_statuses
-from pipeline.signing import signing_key
+from pipeline.plan.carry_over import carried_statuses, links_of_workspace
+from pipeline.signing import issuing_key
 from pipeline.template.writer import Issue, OfficeContact, write_template
 from pipeline.workspace import Workspace
 
@@ -23,8 +24,10 @@ def issue_templates(
     deadline: dt.date | None = None,
     today: dt.date | None = None,
     progress: Callable[[str], None] = lambda _: None,
+    notify: Callable[[str], None] = lambda _: None,
 ) -> list[Path]:
-    """Write outbox/<period>/templates/<CODE>.xlsx; return the paths written.
+    """Write outbox/<period>/templates/<CODE>.xlsx; return the paths written. `notify` is
+    told where a signing key made for the workspace is, to be backed up.
 
     A template re-issued with the same plan, rows and deadline keeps its first issue date,
     so re-running rewrites the same file.
@@ -33,16 +36,25 @@ def issue_templates(
     ws.check_period(period)
     codes = ws.check_ministries(ministries)
     deadline = deadline or ws.settings.deadline_for(period)
-    key = signing_key(ws.key_path)
+    office = issuing_key(ws)
+    if office.created:
+        notify(
+            f"created the signing key {office.source} (fingerprint {office.fingerprint}): "
+            "back it up with the ledger; without it no returned template can be verified"
+        )
+    key = office.key
     instructions = ws.data_file(INSTRUCTIONS_FILE).read_text(encoding="utf-8")
     s = ws.settings
     contact = OfficeContact(s.contact_name, s.contact_email, s.contact_phone)
     today = today or dt.date.today()
     written = []
     statuses: dict[str, dict[str, str]] = {}
-    if ws.ledger_path.exists():
-        with connect(ws.ledger_path) as conn:
-            statuses = {code: last_statuses(conn, code, period) for code in codes}
+    links = links_of_workspace(ws)
+    with connect(ws.ledger_path) as conn:
+        for code in codes:
+            # an action carried over from the previous plan shows where it stood there
+            carried = carried_statuses(conn, links, plan.id, code, period)
+            statuses[code] = carried | last_statuses(conn, code, period, plan_id=plan.id)
     for code in codes:
         path = ws.template_path(period, code)
         issue = Issue(plan, code, period, today, deadline)

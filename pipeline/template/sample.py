@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from pipeline.plan.register import Plan
 from pipeline.template import contract as c
@@ -41,13 +43,22 @@ def sample_answers(
     return answers
 
 
-def fill_template(template: Path, dest: Path, answers: Answers, *, settle: bool = True) -> Path:
+def fill_template(
+    template: Path,
+    dest: Path,
+    answers: Answers,
+    *,
+    settle: bool = True,
+    saved: dt.datetime | None = None,
+) -> Path:
     """Copy `template` to `dest` with the answers typed in (openpyxl stands in for Excel).
 
     With `settle`, the file's time is set an hour back so that ingest does not take it for a
-    file still being written.
+    file still being written. `saved` is the last-saved time the workbook records, as Excel
+    records it (now, by default).
     """
     import openpyxl
+    from openpyxl.writer.excel import ExcelWriter
 
     wb = openpyxl.load_workbook(template)
     ws = wb[c.REPORT]
@@ -59,7 +70,10 @@ def fill_template(template: Path, dest: Path, answers: Answers, *, settle: bool 
             if isinstance(value, str) and value.startswith("="):
                 cell.data_type = "s"  # typed as text, as with a leading apostrophe in Excel
     dest.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(dest)
+    moment = saved or dt.datetime.now(dt.UTC)
+    wb.properties.modified = moment.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
+    with ZipFile(dest, "w", ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()  # wb.save() would set the time to now
     if settle:
         past = time.time() - 3600
         os.utime(dest, (past, past))

@@ -16,7 +16,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -111,6 +111,12 @@ def _styles(doc) -> None:
     for name in ("Heading 1", "Heading 2", "Heading 3"):
         doc.styles[name].paragraph_format.keep_with_next = True
     _paragraph_style(doc, "TOC Heading", size=16, bold=True, colour=NAVY, after=12)
+    for level, indent in ((1, 0.0), (2, 0.6)):
+        toc = _paragraph_style(doc, f"TOC {level}", size=10, bold=level == 1, after=3)
+        toc.paragraph_format.left_indent = Cm(indent)
+        toc.paragraph_format.tab_stops.add_tab_stop(
+            TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
+        )
     _paragraph_style(doc, "Caption", size=9, italic=True, colour=GREY, before=3, after=12)
     _paragraph_style(doc, "List Bullet", size=10, after=3)
     _paragraph_style(doc, "Cover Line", size=12, colour=GREY, after=6)
@@ -200,7 +206,7 @@ def _header_footer(section) -> None:
     header = section.header.paragraphs[0]
     header.style = "Header"
     header.add_run("$plan_title · $report_title\t")
-    header.add_run("$draft").bold = True
+    header.add_run("$mark").bold = True  # SAMPLE and DRAFT, when they apply
     footer = section.footer.paragraphs[0]
     footer.style = "Footer"
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -217,12 +223,15 @@ def _sample(doc) -> None:
     doc.add_paragraph("Reference document of the reports", "Title")
     doc.add_paragraph("Styles used by the annual and mid-term reports", "Subtitle")
     doc.add_paragraph("Cover lines: committee, office, date", "Cover Line")
+    doc.add_paragraph("TOC Heading: Contents", "TOC Heading")
+    doc.add_paragraph("TOC 1: a chapter in the contents\t3", "TOC 1")
+    doc.add_paragraph("TOC 2: a section in the contents\t4", "TOC 2")
     doc.add_paragraph("DRAFT mark", "Draft Mark")
     doc.add_paragraph("Heading 1: one per chapter, on a new page", "Heading 1")
     doc.add_paragraph(
         "Normal text. Everything in this body is replaced when a report is made; the styles, "
         "the page set-up, the header and the footer are kept. In the header, $plan_title, "
-        "$report_title and $draft are filled in by each report."
+        "$report_title and $mark (SAMPLE, DRAFT) are filled in by each report."
     )
     doc.add_paragraph("Heading 2: a section", "Heading 2")
     doc.add_paragraph("Heading 3: an action", "Heading 3")
@@ -238,6 +247,9 @@ def _sample(doc) -> None:
     ):
         cell.paragraphs[0].text = text
         cell.paragraphs[0].style = style
+    for row in table.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     doc.add_paragraph("Caption: Figure 1. A chart or a table", "Caption")
     doc.add_paragraph("Checksum: 0123456789abcdef", "Checksum")
 

@@ -9,10 +9,12 @@ from pipeline import excel_style as style
 from pipeline.outputs.consolidated.layout import Book, Range
 from pipeline.outputs.period_data import COLOURS
 
+TITLE = {"size": 14}
+
 
 def status_chart(book: Book, counts: Range, period: int, categories: Sequence[str]) -> None:
-    """Action rows by status and pillar, one stacked column per pillar; `counts` is the table
-    of counts by pillar, one column per category."""
+    """Action reports by status and pillar, one stacked column per pillar; `counts` is the
+    table of counts by pillar, one column per category."""
     chart = book.wb.add_chart({"type": "column", "subtype": "stacked"})
     first, last, names = counts.first_row, counts.last_row, counts.columns["pillar"]
     for category in categories:
@@ -28,9 +30,12 @@ def status_chart(book: Book, counts: Range, period: int, categories: Sequence[st
             }
         )
     chart.set_title(
-        {"name": f"Action rows by status and pillar, {period}", "name_font": {"size": 14}}
+        {"name": f"{book.mark}Action reports by status and pillar, {period}", "name_font": TITLE}
     )
-    chart.set_y_axis({"name": "Action rows", "major_gridlines": {"visible": True}})
+    chart.set_x_axis({"name": book.words("charts.pillar_axis")})
+    chart.set_y_axis(
+        {"name": book.words("charts.status_axis"), "major_gridlines": {"visible": True}}
+    )
     chart.set_legend({"position": "right"})
     book.chartsheet("Status chart", chart)
 
@@ -45,7 +50,7 @@ def women_chart(book: Book, shares: Range, period: int) -> None:
     bar = book.wb.add_chart({"type": "bar"})
     bar.add_series(
         {
-            "name": "Share of women",
+            "name": book.words("figures.women_share"),
             "categories": [shares.sheet, first, names, last, names],
             "values": [shares.sheet, first, values, last, values],
             "fill": {"color": f"#{style.WOMEN}"},
@@ -53,8 +58,11 @@ def women_chart(book: Book, shares: Range, period: int) -> None:
             "gap": 50,
         }
     )
-    bar.set_title({"name": f"Share of women per indicator, {period}", "name_font": {"size": 14}})
-    bar.set_x_axis({"min": 0, "max": 1, "num_format": "0%"})
-    bar.set_y_axis({"reverse": True})
+    title = f"{book.mark}{book.words('charts.women_caption')}"
+    bar.set_title({"name": title, "name_font": TITLE})
+    bar.set_x_axis(
+        {"name": book.words("figures.women_share"), "min": 0, "max": 1, "num_format": "0%"}
+    )
+    bar.set_y_axis({"name": book.words("charts.indicator_axis"), "reverse": True})
     bar.set_legend({"none": True})
     book.chartsheet("Women chart", bar)

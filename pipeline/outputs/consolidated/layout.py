@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
+    from pipeline.outputs.wording import Wording
+
 # Headers of the fields shown on several sheets; the template's fields keep its own headers.
 HEADERS = {
     **HEADER_OF,
@@ -37,7 +39,7 @@ NUMBER_FORMATS = {"whole": "#,##0_)", "decimal": "#,##0.00_)", "percent": "0.0%_
 @dataclass(frozen=True)
 class Col:
     """A column of a table: the field it shows, its width and how its values are written
-    (text, wrap, whole, decimal, percent, datetime)."""
+    (text, wrap, whole, decimal, percent, date, datetime)."""
 
     field: str
     width: float
@@ -101,7 +103,7 @@ class Formats:
         add = wb.add_format
         numbers = NUMBER_FORMATS.items()
         total = {**style.CELL, "bold": True, "top": 2, "bg_color": f"#{style.PALE_GREY}"}
-        missing = {"bg_color": f"#{style.MISSING_FILL}", "font_color": f"#{style.MISSING_TEXT}"}
+        missing = {"bg_color": f"#{style.MISSING_FILL}"}
         status_header = {**style.CELL, "bold": True, "text_wrap": True}
         return cls(
             title=add(style.TITLE),
@@ -109,12 +111,16 @@ class Formats:
             heading=add(style.HEADING),
             note=add({"text_wrap": True, "valign": "top", "font_size": 10}),
             header=add(style.HEADER),
-            label=add({**style.CELL, "bold": True, "bg_color": f"#{style.PALE_GREY}"}),
+            label=add(
+                {**style.CELL, "bold": True, "bg_color": f"#{style.PALE_GREY}", "text_wrap": True}
+            ),
             cell={
                 "text": add(style.CELL),
                 "wrap": add({**style.CELL, "text_wrap": True}),
                 **{kind: add({**style.CELL, "num_format": f}) for kind, f in numbers},
-                "datetime": add({**style.CELL, "num_format": "yyyy-mm-dd hh:mm", "align": "left"}),
+                # Long dates, as in the reports; Excel names the months in its own language.
+                "datetime": add({**style.CELL, "num_format": "d mmmm yyyy hh:mm", "align": "left"}),
+                "date": add({**style.CELL, "num_format": "d mmmm yyyy", "align": "left"}),
             },
             total={
                 "text": add(total),
@@ -156,17 +162,22 @@ class Book:
     wb: Workbook
     formats: Formats
     page_header: str
+    words: Wording
+    mark: str = ""  # before every title: "SAMPLE – " in a workspace of made-up data
     table_numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     @classmethod
-    def start(cls, wb: Workbook, plan_title: str, period: int) -> Book:
-        title = plan_title.replace("&", "&&")[:120]  # & starts a code in page headers
-        return cls(wb, Formats.add_to(wb), f"&L&8{title}: {period}&R&8&A")
+    def start(
+        cls, wb: Workbook, plan_title: str, period: int, words: Wording, sample: bool
+    ) -> Book:
+        mark = f"{words('cover.header_sample')} – " if sample else ""
+        title = f"{mark}{plan_title}".replace("&", "&&")[:120]  # & starts a code in headers
+        return cls(wb, Formats.add_to(wb), f"&L&8{title}: {period}&R&8&A", words, mark)
 
     def sheet(self, name: str, title: str, subtitle: str, *, paper: int = 9) -> Worksheet:
         """A titled sheet that prints landscape, fitted to the page width."""
         ws = self.wb.add_worksheet(name)
-        ws.write_string(0, 0, title, self.formats.title)
+        ws.write_string(0, 0, f"{self.mark}{title}", self.formats.title)
         ws.write_string(1, 0, subtitle, self.formats.subtitle)
         ws.set_landscape()
         ws.set_paper(paper)  # 9: A4, 8: A3 for the widest sheets

@@ -1,8 +1,10 @@
 """The sheets of the record: the warnings in the accepted returns, each action across the
-periods, and every file received."""
+periods with the coordinator's decisions, and every file received."""
 
 from __future__ import annotations
 
+from pipeline.intake.review import describe
+from pipeline.ledger import Decision
 from pipeline.outputs.consolidated.layout import Book, Col, Range, frame_rows, timestamp
 from pipeline.outputs.consolidated.tables import HISTORY_FIELDS, Tables
 from pipeline.outputs.period_data import PeriodData
@@ -23,7 +25,7 @@ ISSUE_COLUMNS = (
 
 def issues(book: Book, data: PeriodData) -> Range | None:
     """The warnings, each naming the cell of the ministry's file; None when there are none."""
-    title = f"Warnings in the accepted returns, {data.period}"
+    title = f"{book.words('figures.warnings')}, {data.period}"
     ws = book.sheet("Issues", title, ISSUES_NOTE)
     rows = [[i.ministry, i.sheet, i.cell, i.action_id, i.message] for i in data.issues]
     rows += [[p.ministry, p.sheet, p.cell, p.action, p.message] for p in data.status.double_counts]
@@ -46,8 +48,9 @@ HISTORY_COLUMNS = {
 }
 
 
-def history(book: Book, tables: Tables) -> Range:
-    """One row per action and ministry, a group of columns per period, statuses coloured."""
+def history(book: Book, tables: Tables, decisions: list[Decision]) -> Range:
+    """One row per action and ministry, a group of columns per period, statuses coloured;
+    below, every decision of the coordinator on the period, one line each."""
     title = f"Each action across the periods up to {tables.data.period}"
     ws = book.sheet("History", title, HISTORY_NOTE, paper=8)
     cols = [Col("action_id", 8), Col("ministry", 9)]
@@ -59,7 +62,15 @@ def history(book: Book, tables: Tables) -> Range:
     rng = book.listing(ws, 3, cols, frame_rows(tables.history, cols), frozen_columns=2)
     for period in tables.history_periods:
         book.colour_statuses(ws, rng, f"{period} {HEADER_OF['status']}", STATUSES)
+    top = rng.next_row + 2
+    ws.write_string(top, 0, f"{DECISIONS_TITLE} {tables.data.period}", book.formats.heading)
+    lines = [describe(d) for d in decisions] or ["No decision recorded."]
+    for row, line in enumerate(lines, start=top + 1):
+        ws.write_string(row, 0, line)
     return rng
+
+
+DECISIONS_TITLE = "Decisions of the coordinator on"
 
 
 FILES_NOTE = (
@@ -69,7 +80,7 @@ FILES_NOTE = (
 FILE_COLUMNS = (
     Col("ministry", 9),
     Col("name", 36, "wrap", header="File"),
-    Col("received", 16, "datetime", header="Received"),
+    Col("received", 21, "datetime", header="Received"),
     Col("outcome", 11, header="Use"),
     Col("sha256", 70, header="sha256"),
 )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from pipeline import excel_style as style
 from pipeline.intake.status import MinistryStatus
 from pipeline.outputs.consolidated.layout import Book, Col, Range, frame_rows, timestamp
 from pipeline.outputs.consolidated.tables import ROLL_UP_CATEGORIES, ROLL_UP_RULE, Tables
@@ -17,24 +18,26 @@ if TYPE_CHECKING:
     import pandas as pd
     from xlsxwriter.worksheet import Worksheet
 
+    from pipeline.outputs.wording import Wording
+
 OVERVIEW_NOTE = (
-    "Returns accepted by the ledger, deadline {deadline}; every value on the Actions sheet "
-    "names the file and cells it came from."
+    "The ministries' accepted returns; the deadline was {deadline}. Every value on the Actions "
+    "sheet names the file and cells it came from."
 )
 MINISTRY_COLUMNS = (
     Col("code", 8, header="Code"),
     Col("name", 34, "wrap", header="Ministry"),
     Col("rows", 9, "whole", header="Rows to report"),
-    Col("issued", 11, header="Template issued"),
+    Col("issued", 16, "date", header="Template issued"),
     Col("verdict", 10, header="Return"),
     Col("accepted_file", 24, "wrap", header="Accepted file"),
-    Col("accepted_on", 15, "datetime", header="Accepted on"),
+    Col("accepted_on", 21, "datetime", header="Accepted on"),
     Col("late_days", 7, "whole", header="Days late"),
     Col("completeness", 11, "percent", header="Completeness"),
-    Col("warnings", 9, "whole", header="Warnings"),
+    Col("warnings", 9, "whole", header="Points to check"),
     Col("changes", 12, "whole", header="Values changed by a resubmission"),
     Col("last_file", 24, "wrap", header="Last file received"),
-    Col("last_received", 15, "datetime", header="Received on"),
+    Col("last_received", 21, "datetime", header="Received on"),
     Col("reason", 40, "wrap", header="Why the last file was rejected"),
 )
 
@@ -44,13 +47,15 @@ def overview(book: Book, data: PeriodData) -> Range:
     when its return came late."""
     status = data.status
     title = f"{data.plan.title}: consolidated returns for {data.period}"
-    note = OVERVIEW_NOTE.format(deadline=status.deadline.isoformat())
+    note = OVERVIEW_NOTE.format(deadline=book.words.date(status.deadline))
     ws = book.sheet("Overview", title, note)
-    figures = _key_figures(data)
+    figures = _key_figures(data, book.words)
     ws.write_string(3, 0, "Key figures", book.formats.heading)
+    label_width = sum(c.width for c in MINISTRY_COLUMNS[:3])
     for row, (label, value, kind) in enumerate(figures, start=4):
         ws.merge_range(row, 0, row, 2, label, book.formats.label)
         book.cell(ws, row, 3, value, kind)
+        ws.set_row(row, style.row_height([(label, label_width)]))
     top = 4 + len(figures) + 1
     ws.write_string(top, 0, "Ministries", book.formats.heading)
     rows = [_ministry_row(data, m) for m in status.ministries]
@@ -67,7 +72,8 @@ def overview(book: Book, data: PeriodData) -> Range:
     ws.write_string(
         rng.next_row + 1,
         0,
-        "Red rows: no accepted return. Yellow rows: accepted after the deadline"
+        "Pink rows: no accepted return (Return: rejected or missing). Yellow-green rows: "
+        "accepted after the deadline (Days late above 0)"
         + (f" and {data.grace_days} days' grace." if data.grace_days else "."),
         book.formats.subtitle,
     )
@@ -75,40 +81,47 @@ def overview(book: Book, data: PeriodData) -> Range:
     return rng
 
 
-def _key_figures(data: PeriodData) -> list[tuple[str, object, str]]:
-    """(label, value, column kind) of the figures a reader looks for first."""
+def _key_figures(data: PeriodData, words: Wording) -> list[tuple[str, object, str]]:
+    """(label, value, column kind) of the figures a reader looks for first; those the reports
+    show too are named by the wording file, so both say the same."""
     status, key = data.status, data.key_figures()
     late = [m.code for m in status.ministries if data.late_days(m) > 0]
     rows, with_status = sum(key.pairs.values()), sum(key.pairs[s] for s in STATUSES)
     return [
         ("Ministries asked to report", key.ministries, "whole"),
-        ("Returns accepted", key.accepted, "whole"),
+        (words("figures.returns"), key.accepted, "whole"),
         ("Ministries with no accepted return", ", ".join(status.missing) or "none", "text"),
         ("Returns accepted after the deadline", ", ".join(late) or "none", "text"),
         ("Actions in the plan", key.actions, "whole"),
-        ("Actions with at least one status", key.actions_reported, "whole"),
-        ("Action rows to report (action and ministry)", rows, "whole"),
-        ("Rows with a status", with_status, "whole"),
-        ("Completed or ongoing (share of applicable rows)", key.progress_share, "percent"),
-        ("Share of the rows with a status", with_status / rows if rows else None, "percent"),
-        ("Women reached", key.women, "whole"),
-        ("Men reached", key.men, "whole"),
-        ("Share of women", key.women_share, "percent"),
-        ("Amount reported (EUR)", key.amount, "decimal"),
-        ("Warnings in the accepted returns", len(data.issues), "whole"),
+        (words("figures.actions"), key.actions_reported, "whole"),
+        (words("figures.reports"), rows, "whole"),
+        ("Action reports with a status", with_status, "whole"),
+        (words("figures.progress"), key.progress_share, "percent"),
+        (
+            "Share of the action reports with a status",
+            with_status / rows if rows else None,
+            "percent",
+        ),
+        (words("figures.women"), key.women, "whole"),
+        (words("figures.men"), key.men, "whole"),
+        (words("figures.women_share"), key.women_share, "percent"),
+        (words("figures.amount"), key.amount, "decimal"),
+        (words("figures.warnings"), len(data.issues), "whole"),
     ]
 
 
 def _ministry_row(data: PeriodData, m: MinistryStatus) -> list[object]:
     if not m.missing:
         verdict = "accepted"
+    elif m.held:
+        verdict = "held"  # a return waits for the coordinator's decision
     else:
         verdict = "rejected" if m.last_outcome == "rejected" else "missing"
     return [
         m.code,
         m.name,
         m.rows,
-        m.issued,
+        timestamp(m.issued),
         verdict,
         m.accepted_file,
         timestamp(m.accepted_on),
@@ -183,16 +196,16 @@ def roll_up(book: Book, tables: Tables) -> Range:
 
 
 BY_PILLAR_NOTE = (
-    "Counts of action rows (an action counts once for each ministry that reports on it), "
+    "Counts of action reports (one for each action and each ministry reporting on it), "
     "then of actions by their roll-up status."
 )
 
 
 def by_pillar(book: Book, tables: Tables) -> tuple[Range, Range]:
-    """Action rows by pillar and status, then actions by pillar and roll-up status; the
+    """Action reports by pillar and status, then actions by pillar and roll-up status; the
     ranges of both, pillar rows only."""
     ws = book.sheet("By pillar", f"Status by pillar, {tables.data.period}", BY_PILLAR_NOTE)
-    ws.write_string(3, 0, "Action rows by status", book.formats.heading)
+    ws.write_string(3, 0, "Action reports by status", book.formats.heading)
     rows = _count_table(book, ws, 4, tables.by_pillar)
     ws.write_string(rows.next_row + 1, 0, "Actions by roll-up status", book.formats.heading)
     return rows, _count_table(book, ws, rows.next_row + 2, tables.rollup_by_pillar)

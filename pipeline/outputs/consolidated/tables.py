@@ -81,7 +81,7 @@ _value_row = attrgetter(*VALUE_COLUMNS)
 
 def read_values(conn: Connection, period: int, plan) -> pd.DataFrame:
     """The tidy long table of every accepted value up to `period`, in a stable order."""
-    rows = [_value_row(v) for v in period_values(conn, period)]
+    rows = [_value_row(v) for v in period_values(conn, period, plan_id=plan.id)]
     values = pd.DataFrame(rows, columns=VALUE_COLUMNS)
     values["value"] = values["value"].astype(object)
     action_order = {a.id: i for i, a in enumerate(plan.actions)}

@@ -10,13 +10,21 @@ from pathlib import Path
 from pipeline import excel_style as style
 from pipeline.atomic import atomic_path
 from pipeline.failures import NapError
+from pipeline.intake.closing import check_open
 from pipeline.intake.status import period_status
-from pipeline.ledger import connect
-from pipeline.outputs.consolidated import charts, figure_sheets, record_sheets, status_sheets
+from pipeline.ledger import Decision, connect, period_decisions
+from pipeline.outputs.consolidated import (
+    charts,
+    figure_sheets,
+    glossary_sheet,
+    record_sheets,
+    status_sheets,
+)
 from pipeline.outputs.consolidated.layout import Book, timestamp
 from pipeline.outputs.consolidated.tables import Tables, build_tables, read_values
 from pipeline.outputs.period_data import CATEGORIES, NO_RETURN, load_period
 from pipeline.outputs.tidy_export import write_tidy
+from pipeline.outputs.wording import WORDING, Wording
 from pipeline.workspace import Workspace
 
 FORMATS = ("csv", "parquet")
@@ -35,7 +43,8 @@ def consolidate(
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise NapError(f"unknown export format {unknown[0]}; choose from {', '.join(FORMATS)}")
-    status = period_status(ws, period)
+    status = period_status(ws, ws.check_period(period))
+    check_open(ws, period, f"write the consolidated workbook of {period}")
     if not status.has_returns:
         raise NapError(
             f"no accepted submission for {period} yet, so there is nothing to consolidate; "
@@ -44,37 +53,48 @@ def consolidate(
     with connect(ws.ledger_path) as conn:
         data = load_period(conn, status, ws.settings.late_after_days)
         values = read_values(conn, period, status.plan)
+        decisions = period_decisions(conn, period)
     tables = build_tables(data, values)
     dest = ws.period_dir(period) / f"consolidated_{period}.xlsx"
-    written = [write_workbook(tables, dest)]
+    words = Wording(ws.data_file(WORDING), {"period": period})
+    written = [write_workbook(tables, dest, words, decisions, sample=ws.settings.sample)]
     for fmt in formats:
         written.append(write_tidy(values, dest.with_name(f"consolidated_{period}_values.{fmt}")))
     return written
 
 
-def write_workbook(tables: Tables, dest: Path) -> Path:
-    """Write the workbook whole: a reader never sees half a file."""
+def write_workbook(
+    tables: Tables,
+    dest: Path,
+    words: Wording,
+    decisions: list[Decision],
+    *,
+    sample: bool = False,
+) -> Path:
+    """Write the workbook whole: a reader never sees half a file. Its key figures are named
+    by `words`, as in the reports; a `sample` workbook says SAMPLE in every title."""
     import xlsxwriter
 
     data = tables.data
     with atomic_path(dest, held_by="Excel") as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {**style.TEXT_STAYS_TEXT, "remove_timezone": True})
+        book = Book.start(wb, data.plan.title, data.period, words, sample)
         latest = max(filter(None, (timestamp(f.received) for f in data.files)), default=None)
         wb.set_properties(
             {
-                "title": f"{data.plan.title}: consolidated returns for {data.period}",
+                "title": f"{book.mark}{data.plan.title}: consolidated returns for {data.period}",
                 "subject": f"Returns of the ministries for {data.period}",
                 "author": data.plan.coordinator,
                 # the newest file, not the clock: the same ledger gives the same bytes
                 "created": (latest or dt.datetime(data.period + 1, 1, 1)).replace(tzinfo=None),
             }
         )
-        _write_sheets(Book.start(wb, data.plan.title, data.period), tables)
+        _write_sheets(book, tables, decisions)
         wb.close()
     return dest
 
 
-def _write_sheets(book: Book, tables: Tables) -> None:
+def _write_sheets(book: Book, tables: Tables, decisions: list[Decision]) -> None:
     """The sheets in the order a reader goes through them, each chart after its figures."""
     data = tables.data
     status_sheets.overview(book, data)
@@ -87,5 +107,6 @@ def _write_sheets(book: Book, tables: Tables) -> None:
     *_, shares = figure_sheets.totals(book, tables)
     charts.women_chart(book, shares, data.period)
     record_sheets.issues(book, data)
-    record_sheets.history(book, tables)
+    record_sheets.history(book, tables, decisions)
     record_sheets.files(book, data)
+    glossary_sheet.glossary(book, data.plan)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 TABLE_STYLE = "Report Table"
 FIGURE_WIDTH_CM = 16.0
+CONTENTS_DEPTH = 2  # chapters and their sections; the actions would fill pages
 # Characters XML 1.0 cannot hold; a vertical tab is how some programs write a line break.
 _CONTROL = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -67,9 +68,10 @@ def _element(tag: str, **attributes: str):
     return element
 
 
-def add_field(paragraph: Paragraph, instruction: str, shown: str) -> None:
-    """A Word field; `shown` stands until Word updates it (TOC, SEQ...)."""
-    paragraph.add_run()._r.append(_element("w:fldChar", fldCharType="begin"))
+def add_field(paragraph: Paragraph, instruction: str, shown: str, dirty: bool = False) -> None:
+    """A Word field; `shown` stands until Word updates it, which a `dirty` field asks for."""
+    begin = {"dirty": "true"} if dirty else {}
+    paragraph.add_run()._r.append(_element("w:fldChar", fldCharType="begin", **begin))
     instr = _element("w:instrText", **{"xml:space": "preserve"})
     instr.text = f" {instruction} "
     paragraph.add_run()._r.append(instr)
@@ -79,14 +81,19 @@ def add_field(paragraph: Paragraph, instruction: str, shown: str) -> None:
 
 
 class Builder:
-    """Adds content to a document, resolving each style name once: python-docx looks a style
-    up on every use, and that was half the time of a report."""
+    """Adds content to a document under the rules every report follows: headings listed in
+    the contents, tables whose header row repeats and whose rows never split, charts with
+    their alternative text. Each style name is resolved once: python-docx looks a style up on
+    every use, and that was half the time of a report."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, labels: Mapping[str, str]) -> None:
         self.doc = doc
+        self.labels = labels  # the words before caption numbers: figure, table
         self.ids = {style.name: style.style_id for style in doc.styles}
         self.end = doc.element.body.sectPr  # open_reference keeps it
-        self.figures = 0
+        self.counts = dict.fromkeys(("figure", "table"), 0)
+        self.headings: list[tuple[int, str, str]] = []  # level, text, bookmark
+        self.contents_at: Paragraph | None = None
 
     def _id(self, name: str) -> str:
         try:
@@ -117,17 +124,62 @@ class Builder:
         paragraph.add_run(clean(text))
         return paragraph
 
+    def heading(self, text: str, level: int) -> Paragraph:
+        """A real heading (Heading 1-3, which screen readers and the PDF outline list); levels
+        1 and 2 get a bookmark that their line in the contents points at."""
+        paragraph = self.paragraph(style=f"Heading {level}")
+        if level <= CONTENTS_DEPTH:
+            mark = f"_Toc{len(self.headings) + 1:08d}"  # "_": hidden from Word's bookmark list
+            number = str(len(self.headings) + 1)
+            paragraph._p.append(_element("w:bookmarkStart", id=number, name=mark))
+            paragraph.add_run(clean(text))
+            paragraph._p.append(_element("w:bookmarkEnd", id=number))
+            self.headings.append((level, text, mark))
+        else:
+            paragraph.add_run(clean(text))
+        return paragraph
+
+    def contents(self, title: str) -> None:
+        """The place of the contents: its lines are written by `finish`, once every heading is
+        known."""
+        heading = self.paragraph(title, "TOC Heading")
+        heading.paragraph_format.page_break_before = True
+        self.contents_at = heading
+
+    def finish(self) -> None:
+        """Write the contents: a line per heading, its title a link to it and its page number
+        a PAGEREF field. LibreOffice fills the numbers as it lays the pages out, and so does
+        its PDF; Word when it updates fields, which the fields' dirty mark asks of it."""
+        if self.contents_at is None:
+            return
+        at = self.contents_at._p
+        for level, text, mark in self.headings:
+            line = self.paragraph(style=f"TOC {level}")
+            link = _element("w:hyperlink", anchor=mark, history="1")
+            link.append(_element("w:r"))
+            link[0].append(_element("w:t", **{"xml:space": "preserve"}))
+            link[0][0].text = clean(text)
+            line._p.append(link)
+            line.add_run().add_tab()
+            add_field(line, f"PAGEREF {mark} \\h", "", dirty=True)
+            at.addnext(line._p)
+            at = line._p
+
     def table(
         self,
         header: Sequence[str],
         rows: Iterable[Sequence[str]],
         widths_cm: Sequence[float],
         *,
+        title: str,
+        caption: bool = False,
         fills: Iterable[Sequence[str | None]] | None = None,
         mono: int | None = None,
         together: bool = False,
     ) -> Table:
-        """A table in the reference's table style, its header row repeated on every page.
+        """A table in the reference's table style: its header row repeats on every page, no
+        row splits across two, and `title` names it for screen readers (and above it as a
+        numbered caption if `caption`).
 
         Rows are added one by one and written through `row.cells` (PITFALLS: table.cell(r, c)
         is 16 times slower). `fills` gives each body cell's background (or None); column
@@ -135,21 +187,23 @@ class Builder:
         """
         from docx.shared import Cm
 
+        if caption:
+            self._caption("table", title).paragraph_format.keep_with_next = True
         table = self.doc.add_table(rows=0, cols=len(header))
         table._tbl.tblPr.style = self._id(TABLE_STYLE)
         table.autofit = False
+        table._tbl.tblPr.append(_element("w:tblCaption", val=title))
         widths = [Cm(w) for w in widths_cm]
         for column, width in zip(table.columns, widths, strict=True):
             column.width = width
         text_id, mono_id = self._id("Table Text"), self._id("Checksum")
-        first = table.add_row()
-        first._tr.get_or_add_trPr().append(_element("w:tblHeader"))
+        first = _add_row(table, header=True)
         for cell, text in zip(first.cells, header, strict=True):
             _write_cell(cell, text, self._id("Table Heading"), together)
         fill_rows = iter(fills) if fills is not None else None
         for values in rows:
             row_fills = next(fill_rows) if fill_rows is not None else ()
-            for index, (cell, text) in enumerate(zip(table.add_row().cells, values, strict=True)):
+            for index, (cell, text) in enumerate(zip(_add_row(table).cells, values, strict=True)):
                 _write_cell(cell, text, mono_id if index == mono else text_id, together)
                 if index < len(row_fills) and row_fills[index]:
                     cell._tc.get_or_add_tcPr().append(
@@ -157,20 +211,44 @@ class Builder:
                     )
         return table
 
-    def figure(self, png: bytes, caption: str) -> None:
-        """A chart and its numbered caption, kept on the same page."""
+    def figure(self, png: bytes, caption: str, alt: str) -> None:
+        """A chart, its numbered caption on the same page, and `alt`, the words a screen
+        reader says instead of the picture: what it shows and its key figure."""
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Cm
 
+        if not alt.strip():
+            raise NapError(
+                f"the chart '{caption}' has no alternative text; give it its words in "
+                "wording.toml, under [charts]"
+            )
         picture = self.paragraph()
         picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
         picture.paragraph_format.keep_with_next = True
-        picture.add_run().add_picture(io.BytesIO(png), width=Cm(FIGURE_WIDTH_CM))
-        self.figures += 1
+        shape = picture.add_run().add_picture(io.BytesIO(png), width=Cm(FIGURE_WIDTH_CM))
+        shape._inline.docPr.set("descr", clean(alt))
+        shape._inline.docPr.set("title", clean(caption))
+        self._caption("figure", caption)
+
+    def _caption(self, kind: str, text: str) -> Paragraph:
+        """ "Figure 3. text": the number a SEQ field that Word and LibreOffice renumber."""
+        self.counts[kind] += 1
+        label = self.labels[kind]
         paragraph = self.paragraph(style="Caption")
-        paragraph.add_run("Figure ")
-        add_field(paragraph, "SEQ Figure \\* ARABIC", str(self.figures))
-        paragraph.add_run(f". {caption}")
+        paragraph.add_run(f"{label} ")
+        add_field(paragraph, f"SEQ {kind.title()} \\* ARABIC", str(self.counts[kind]))
+        paragraph.add_run(f". {clean(text)}")
+        return paragraph
+
+
+def _add_row(table: Table, header: bool = False):
+    """A row that never splits across pages; the header row repeats on each page."""
+    row = table.add_row()
+    properties = row._tr.get_or_add_trPr()
+    properties.append(_element("w:cantSplit"))
+    if header:
+        properties.append(_element("w:tblHeader"))
+    return row
 
 
 def _write_cell(cell, text: str, style_id: str, together: bool) -> None:
@@ -192,13 +270,26 @@ def _write_cell(cell, text: str, style_id: str, together: bool) -> None:
             run[-1].text = text
 
 
-def set_properties(doc: Document, title: str, author: str, today: dt.date) -> None:
-    """Fixed properties, so that the same ledger and date give the same file."""
+def set_properties(doc: Document, title: str, author: str, today: dt.date, language: str) -> None:
+    """Fixed properties, so that the same ledger and date give the same file; and the
+    document's language, by which screen readers and spelling checkers read it."""
+    from docx.oxml.ns import qn
+
     moment = dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC)
     props = doc.core_properties
     props.title, props.author, props.last_modified_by = title, author, author
     props.created = props.modified = props.last_printed = moment
     props.revision = 1
+    props.language = language
+    path = "/".join(qn(tag) for tag in ("w:docDefaults", "w:rPrDefault", "w:rPr"))
+    properties = doc.styles.element.find(path)
+    if properties is None:
+        raise NapError("the reference document has no default fonts; run make_reference.py")
+    lang = properties.find(qn("w:lang"))
+    if lang is None:
+        lang = _element("w:lang")
+        properties.append(lang)
+    lang.set(qn("w:val"), language)
 
 
 def save_atomic(doc: Document, dest: Path) -> Path:

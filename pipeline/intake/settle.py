@@ -1,0 +1,132 @@
+"""Apply the valid returns a run recorded, or hold them for the coordinator: each ministry's
+versions in the order the ministry saved them, whatever order they reached the inbox in.
+
+A run records every file first, then settles them here, one ministry and period per
+transaction: a run stopped in between leaves them recorded and not yet settled, and the next
+run settles them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import groupby
+
+from pipeline.intake import holds
+from pipeline.intake.holds import Standing, Version
+from pipeline.ledger import (
+    Connection,
+    Outcome,
+    State,
+    Submission,
+    apply_submission,
+    closing,
+    current_submission,
+    file_submission,
+    record_issues,
+    set_outcome,
+    set_state,
+    submission_values,
+    submissions_in_state,
+    transaction,
+)
+from pipeline.problems import Problem
+from pipeline.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Settled:
+    """What became of one valid return."""
+
+    file_id: int
+    file_name: str
+    ministry: str
+    period: int
+    outcome: Outcome  # accepted or held
+    supersedes: bool = False  # it replaced an earlier accepted return
+    reason: Problem | None = None  # the first reason it is held; all are in the ledger
+    reasons: int = 0  # how many reasons it is held for
+
+
+def apply_or_hold(
+    ws: Workspace, conn: Connection, step: Callable[[str, str], None] = lambda name, what: None
+) -> list[Settled]:
+    """Every return recorded and not yet settled, in the order of their files."""
+    pending = submissions_in_state(conn, State.NEW)
+    settled: list[Settled] = []
+    for _, group in groupby(pending, key=lambda s: (s.period, s.ministry)):
+        subs = list(group)
+        with transaction(conn):
+            done = _settle_versions(ws, conn, subs)
+        for result in done:
+            step(result.file_name, "settled")
+        settled += done
+    return sorted(settled, key=lambda s: s.file_id)
+
+
+def _settle_versions(ws: Workspace, conn: Connection, subs: list[Submission]) -> list[Settled]:
+    """One ministry's versions of one period, in the order it saved them: each is measured
+    against the accepted return, which it becomes when it applies. Values are read one
+    version at a time, so that memory stays flat however many versions came."""
+    first = subs[0]
+    at = standing(ws, conn, first.ministry, first.period)
+    bare = [version_of(conn, s, with_values=False) for s in subs]
+    unordered = holds.order_unknown(bare)
+    by_file = {s.file_id: s for s in subs}
+    done = []
+    for order in holds.in_saved_order(bare):
+        new = version_of(conn, by_file[order.file_id])
+        reasons = unordered.get(new.file_id, []) + holds.hold_reasons(new, at)
+        if reasons:
+            hold(conn, new, reasons)
+            done.append(Settled(*_names(new), Outcome.HELD, False, reasons[0], len(reasons)))
+            continue
+        replaced = apply(conn, new.file_id)
+        done.append(Settled(*_names(new), Outcome.ACCEPTED, supersedes=replaced))
+        at = Standing(new, at.deadline, at.limit, at.closed)
+    return done
+
+
+def _names(v: Version) -> tuple[int, str, str, int]:
+    return v.file_id, v.file_name, v.ministry, v.period
+
+
+def standing(ws: Workspace, conn: Connection, ministry: str, period: int) -> Standing:
+    current = current_submission(conn, ministry, period)
+    return Standing(
+        accepted=version_of(conn, current) if current is not None else None,
+        deadline=ws.settings.deadline_for(period),
+        limit=ws.settings.hold_changes_over,
+        closed=closing(conn, period),
+    )
+
+
+def version_of(conn: Connection, sub: Submission, *, with_values: bool = True) -> Version:
+    """Without values, enough to order the versions of a batch."""
+    values = (
+        {(v.action_id, v.field): v for v in submission_values(conn, sub.id)} if with_values else {}
+    )
+    return Version(
+        sub.file_id, sub.file_name, sub.ministry, sub.period, sub.accepted, sub.saved, values
+    )
+
+
+def hold(conn: Connection, new: Version, reasons: list[Problem]) -> None:
+    """Inside the caller's transaction: the return waits, with every reason recorded."""
+    set_state(conn, _submission_id(conn, new.file_id), State.HELD)
+    set_outcome(conn, new.file_id, Outcome.HELD, reason=reasons[0].message)
+    record_issues(conn, new.file_id, reasons)
+
+
+def apply(conn: Connection, file_id: int) -> bool:
+    """Inside the caller's transaction: the return becomes the ministry's current one; True
+    when it replaces an earlier one."""
+    replaced = apply_submission(conn, _submission_id(conn, file_id))
+    set_outcome(conn, file_id, Outcome.ACCEPTED)
+    return replaced is not None
+
+
+def _submission_id(conn: Connection, file_id: int) -> int:
+    sub = file_submission(conn, file_id)
+    assert sub is not None, f"file {file_id} has no values recorded"
+    return sub.id
