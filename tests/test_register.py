@@ -178,3 +178,21 @@ def test_a_plausibility_that_is_not_a_section_is_named(tmp_path):
     assert plan is None and [(p.cell, p.code) for p in problems] == [
         ("[plausibility]", "register-bad-ceiling")
     ]
+
+
+def test_nap_plan_lists_the_ceilings(tmp_path):
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    section = '[plausibility]\ncount = 50_000\n[plausibility.actions."II.12"]\namount = 2e9\n'
+    path = _with_plausibility(tmp_path, section)
+    shown = CliRunner().invoke(cli, ["--root", str(tmp_path), "plan", "show", "--plan", str(path)])
+    assert shown.exit_code == 0, shown.output
+    lines = [" ".join(line.split()) for line in shown.output.splitlines()]
+    assert lines[-4:] == [
+        "women_men 1 000 000",
+        "count 50 000",
+        "amount 1 000 000 000",
+        "II.12 amount 2 000 000 000",
+    ]
