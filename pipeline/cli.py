@@ -186,6 +186,8 @@ def plan_show_cmd(obj: Invocation) -> None:
 
 
 def _print_plan(plan) -> None:
+    from pipeline.outputs.figures import pooling_lines
+
     click.echo(f"{plan.title} ({plan.id}), periods {plan.first_period}-{plan.last_period}")
     click.echo(f"{len(plan.actions)} actions")
     for pillar in plan.pillars:
@@ -194,6 +196,8 @@ def _print_plan(plan) -> None:
     click.echo("Actions per reporting ministry:")
     for m in plan.ministries:
         click.echo(f"  {m.code:<6} {len(plan.actions_for(m.code)):>3}  {m.name}")
+    for line in pooling_lines(plan):
+        click.echo(line)
     click.echo("Largest plausible figure in one cell ([plausibility] in the plan file):")
     for what, limit in plan.plausibility.listed():
         click.echo(f"  {what:<20} {limit:>17}")
@@ -681,12 +685,14 @@ def mail_confirm_cmd(obj: Invocation, mail_id: int, not_sent: bool, wait: float)
     "formats",
     multiple=True,
     type=click.Choice(["csv", "parquet"]),
-    help="Also write the tidy table of all values (repeatable).",
+    help="Also write the tidy table of every expected value, with its state (repeatable).",
 )
 @click.pass_obj
 def consolidate_cmd(obj: Invocation, period: int, formats: tuple[str, ...]) -> None:
     """Write outbox/<period>/consolidated_<period>.xlsx from the ledger: overview, actions,
-    by pillar, indicators, issues, history and charts.
+    roll-up, by pillar, indicators, women and men, counts, amounts, issues, history, files,
+    definitions, glossary and charts. With --format, also the tidy table: one row per value
+    expected of each action and ministry, with its state (a missing return is never 0).
 
     \b
     Example:

@@ -46,6 +46,11 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         Severity.ERROR,
         "measure '{value}' is unknown; use count, women_men, amount or text",
     ),
+    "register-unknown-head-count": (
+        Severity.ERROR,
+        "head count '{value}' is unknown; use flow (people reached during the year) or stock "
+        "(people in post on a date), or leave it empty",
+    ),
     "register-ministries-mismatch": (
         Severity.ERROR,
         "ministries {value} differ from those of the responsible bodies ({expected})",

@@ -71,7 +71,7 @@ def _edit(tmp_path: Path, action_id: str, **changes: str) -> Path:
         if row["id"] == action_id:
             row.update(changes)
     with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=ACTION_COLUMNS)
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
     return copy / "plan.toml"
@@ -88,6 +88,7 @@ def _edit(tmp_path: Path, action_id: str, **changes: str) -> Path:
         ({"indicator": ""}, "register-missing-field", "line 3, indicator"),
         ({"pillar": "V"}, "register-unknown-pillar", "line 3, pillar"),
         ({"ministries": "MAEE"}, "register-ministries-mismatch", "line 3, ministries"),
+        ({"head_count": "staff"}, "register-unknown-head-count", "line 3, head_count"),
     ],
 )
 def test_each_check_names_the_line_and_field(tmp_path, change, code, cell):
@@ -105,6 +106,41 @@ def test_a_register_with_errors_does_not_load(tmp_path):
 def test_a_missing_plan_file_says_what_to_do(tmp_path):
     with pytest.raises(NapError, match="--plan FILE"):
         load_plan(tmp_path / "nowhere.toml")
+
+
+def test_every_head_count_is_a_flow_or_a_stock(plan):
+    kinds = {a.id: a.head_count for a in plan.actions if "women_men" in a.measures}
+    assert set(kinds.values()) == {"flow", "stock"}
+    assert sorted(a for a, k in kinds.items() if k == "stock") == ["I.02", "I.05", "I.06"]
+    assert all(not a.head_count for a in plan.actions if "women_men" not in a.measures)
+
+
+def test_a_register_without_the_head_count_column_still_loads(plan, tmp_path):
+    """Other plans' registers were written before the column existed."""
+    copy = tmp_path / "plan"
+    shutil.copytree(SHIPPED, copy)
+    path = copy / "actions.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=ACTION_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    older = load_plan(copy / "plan.toml")
+    assert len(older.actions) == 55 and {a.head_count for a in older.actions} == {""}
+    assert c.plan_hash(older, "MAEE") == c.plan_hash(plan, "MAEE")
+
+
+def test_an_unknown_column_is_named_with_the_optional_ones(tmp_path):
+    copy = tmp_path / "plan"
+    shutil.copytree(SHIPPED, copy)
+    path = copy / "actions.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(",head_count", ",kind", 1), encoding="utf-8")
+    plan, problems = read_plan(copy / "plan.toml")
+    assert plan is None
+    assert [p.code for p in problems] == ["register-bad-header"]
+    assert "(then, if used: head_count)" in str(problems[0])
 
 
 # Plausibility: the ceilings of figures, in plan.toml
