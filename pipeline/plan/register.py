@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 from pipeline.failures import NapError
+from pipeline.plan.plausibility import Plausibility, read_plausibility
 from pipeline.problems import Problem, errors, problem
 
 MEASURES = ("count", "women_men", "amount", "text")
@@ -115,6 +116,7 @@ class Plan:
     actions: tuple[Action, ...]
     glossary: tuple[GlossaryEntry, ...]
     path: Path = field(compare=False, default=Path())
+    plausibility: Plausibility = field(default_factory=Plausibility)
 
     @property
     def ministry_codes(self) -> tuple[str, ...]:
@@ -184,10 +186,13 @@ def read_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
     """Load a plan file and its CSV tables, collecting every problem; the plan is None
     when there is any error."""
     path = Path(path)
-    head, ministries, pillars, glossary = _read_plan_file(path)
+    meta, ministries, pillars, glossary = _read_plan_file(path)
+    head = meta["plan"]
     problems: list[Problem] = []
     bodies = _read_bodies(path.parent / head["bodies"], ministries, problems)
     actions = _read_actions(path.parent / head["actions"], ministries, pillars, bodies, problems)
+    ids = {a.id for a in actions}
+    plausibility = read_plausibility(meta.get("plausibility"), path.name, ids, problems)
     if errors(problems):
         return None, problems
     plan = Plan(
@@ -204,6 +209,7 @@ def read_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
         actions=tuple(actions),
         glossary=glossary,
         path=path,
+        plausibility=plausibility,
     )
     return plan, problems
 
@@ -211,7 +217,7 @@ def read_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
 def _read_plan_file(
     path: Path,
 ) -> tuple[dict, tuple[Ministry, ...], tuple[Pillar, ...], tuple[GlossaryEntry, ...]]:
-    """plan.toml: the plan's head, ministries, pillars and glossary; a file that cannot be
+    """plan.toml: the whole file, its ministries, pillars and glossary; a file that cannot be
     read at all stops the command, since nothing else can be checked without it."""
     if not path.is_file():
         raise NapError(f"plan file {path} not found; give --plan FILE or check nap.toml")
@@ -235,7 +241,7 @@ def _read_plan_file(
     for table in tables:
         if not (path.parent / table).is_file():
             raise NapError(f"{path}: the table {table} it names is missing beside it")
-    return head, ministries, pillars, glossary
+    return meta, ministries, pillars, glossary
 
 
 def _read_bodies(

@@ -11,7 +11,10 @@ from pipeline.outputs.consolidated.tables import Tables
 from pipeline.outputs.period_data import CATEGORIES, PeriodData
 from pipeline.template.contract import HEADER_OF
 
-ISSUES_NOTE = "Warnings do not reject a file; each names the cell of the ministry's file."
+ISSUES_NOTE = (
+    "Warnings do not reject a file; each names the cell of the ministry's file. A possible "
+    "double count names the return that repeats another ministry's figures for a shared action."
+)
 ISSUE_COLUMNS = (
     Col("ministry", 9),
     Col("sheet", 10, header="Sheet"),
@@ -26,6 +29,7 @@ def issues(book: Book, data: PeriodData) -> Range | None:
     title = f"{book.words('figures.warnings')}, {data.period}"
     ws = book.sheet("Issues", title, ISSUES_NOTE)
     rows = [[i.ministry, i.sheet, i.cell, i.action_id, i.message] for i in data.issues]
+    rows += [[p.ministry, p.sheet, p.cell, p.action, p.message] for p in data.status.double_counts]
     if rows:
         return book.listing(ws, 3, ISSUE_COLUMNS, rows, frozen_columns=0)
     ws.merge_range(3, 0, 3, len(ISSUE_COLUMNS) - 1, "No warnings.", book.formats.note)
