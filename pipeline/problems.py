@@ -176,6 +176,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "contacts-missing-ministry": (Severity.ERROR, "{value} of the plan has no row; add one"),
     "contacts-empty": (Severity.ERROR, "empty; fill it in"),
     "contacts-bad-email": (Severity.ERROR, "'{value}' is not an email address ({reason})"),
+    "contacts-bad-language": (
+        Severity.ERROR,
+        "'{value}' is not a language of the tool; write one of {expected}, or leave it empty",
+    ),
     # A returned file the safe reader refuses before any rule runs (intake/xlsx_reader.py)
     "file-empty": (
         Severity.ERROR,
@@ -319,6 +323,11 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         "a new template",
     ),
     "meta-unknown-ministry": (Severity.ERROR, "ministry code '{value}' is not in the plan"),
+    "meta-language": (
+        Severity.ERROR,
+        "the template is in the language '{value}', which this version of the tool does not "
+        "read ({expected}); send the return to the coordination, which needs a newer version",
+    ),
     "meta-schema": (
         Severity.ERROR,
         "template schema version {value} is not supported (expected {expected}); "

@@ -33,12 +33,11 @@ from pipeline.ledger import (
     submissions_in_state,
 )
 from pipeline.plan.addresses import parse_mailbox
-from pipeline.plan.contacts import Contact, load_contacts
+from pipeline.plan.contacts import CONTACTS_FILE, Contact, load_contacts
 from pipeline.plan.register import Plan
 from pipeline.problems import Severity
 from pipeline.workspace import DATA_DIR, Workspace, shipped_data_file
 
-CONTACTS_FILE = "contacts.csv"
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 COMMON_FIELDS = frozenset(

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 
 from pipeline.intake.returned import Returned, cell_text
 from pipeline.intake.xlsx_reader import Cell
+from pipeline.language import ENGLISH, LANGUAGES
 from pipeline.plan.register import Action, Plan
+from pipeline.plan.translation import translated
 from pipeline.problems import Problem, Severity, errors, problem
 from pipeline.signing import verify
 from pipeline.template import contract as c
@@ -48,12 +50,14 @@ def check_returned(returned: Returned, plan: Plan, key: bytes, file: str) -> Che
     if meta is None:
         return checked
     checked.meta = meta
-    at = Locator(file, meta["ministry"])
+    language = language_of(meta)
+    at = Locator(file, meta["ministry"], language)
     if returned.report is None:
         checked.problems.append(at.problem("sheet-missing", value=c.REPORT))
         return checked
-    actions = [plan.action(a) for a in meta["action_ids"].split(c.ACTION_ID_SEPARATOR)]
-    sheet = Sheet(returned.report, plan, actions, at)
+    shown = translated(plan, language)
+    actions = [shown.action(a) for a in meta["action_ids"].split(c.ACTION_ID_SEPARATOR)]
+    sheet = Sheet(returned.report, shown, actions, at)
     if not check_structure(sheet, checked.problems):
         return checked
     for offset, action in enumerate(actions):
@@ -66,8 +70,8 @@ def check_returned(returned: Returned, plan: Plan, key: bytes, file: str) -> Che
 class Locator:
     """Places a problem in the file and names the ministry it came from."""
 
-    def __init__(self, file: str, ministry: str) -> None:
-        self.file, self.ministry = file, ministry
+    def __init__(self, file: str, ministry: str, language: str = ENGLISH) -> None:
+        self.file, self.ministry, self.language = file, ministry, language
 
     def problem(
         self, code: str, cell: str = "", action: str = "", sheet: str = c.REPORT, **fields
@@ -113,11 +117,12 @@ def _signed_fields(
     if meta is None:
         found.append(problem("meta-missing", file=file, sheet=c.META))
         return None
-    for name in (*c.META_KEYS, c.SIGNATURE_KEY):
+    keys = c.meta_keys(meta.get("schema_version", ""))
+    for name in (*keys, c.SIGNATURE_KEY):
         if not meta.get(name):
             found.append(problem("meta-incomplete", file=file, sheet=c.META, field=name))
             return None
-    fields = {name: meta[name] for name in c.META_KEYS}
+    fields = {name: meta[name] for name in keys}
     if not verify(key, fields, meta[c.SIGNATURE_KEY]):
         found.append(problem("meta-bad-signature", file=file, sheet=c.META))
         return None
@@ -153,10 +158,25 @@ def plan_unchanged(meta: dict[str, str], plan: Plan, at: Locator) -> Problem | N
     register changes: its rows are compared with the register cell by cell (rows_in_place)."""
     issued_for = c.ACTION_ID_SEPARATOR.join(a.id for a in plan.actions_for(meta["ministry"]))
     version_1 = meta["schema_version"] == "1"
-    shown = version_1 or meta["plan_hash"] == c.plan_hash(plan, meta["ministry"])
+    language = language_of(meta)
+    hashed = c.plan_hash(translated(plan, language), meta["ministry"], language)
+    shown = version_1 or meta["plan_hash"] == hashed
     if shown and meta["action_ids"] == issued_for:
         return None
     return at.problem("meta-plan-changed", sheet=c.META)
+
+
+def language_of(meta: dict[str, str]) -> str:
+    """The language a template was issued in: English before version 3."""
+    return meta.get("language", ENGLISH)
+
+
+def language_known(meta: dict[str, str], plan: Plan, at: Locator) -> Problem | None:
+    if language_of(meta) in LANGUAGES:
+        return None
+    return at.problem(
+        "meta-language", sheet=c.META, value=language_of(meta), expected=", ".join(LANGUAGES)
+    )
 
 
 def period_given(meta: dict[str, str], plan: Plan, at: Locator) -> Problem | None:
@@ -167,6 +187,7 @@ def period_given(meta: dict[str, str], plan: Plan, at: Locator) -> Problem | Non
 
 IDENTITY_RULES: tuple[IdentityRule, ...] = (
     schema_supported,
+    language_known,
     plan_in_use,
     ministry_in_plan,
     plan_unchanged,
@@ -207,14 +228,15 @@ def _same(a: str, b: str) -> bool:
 
 
 def headers_unchanged(sheet: Sheet) -> list[Problem]:
+    """Each header as the template's language wrote it, or its English contract name."""
     found = []
+    shown = c.vocabulary(sheet.at.language).headers
     for index, column in enumerate(c.COLUMNS, start=1):
         ref = f"{c.column_letter(index)}{c.HEADER_ROW}"
         value = sheet.text(ref)
-        if not _same(value, column.header):
-            found.append(
-                sheet.at.problem("header-changed", ref, value=value, expected=column.header)
-            )
+        expected = shown[column.field]
+        if not (_same(value, expected) or _same(value, column.header)):
+            found.append(sheet.at.problem("header-changed", ref, value=value, expected=expected))
     return found
 
 
@@ -235,7 +257,7 @@ def rows_in_place(sheet: Sheet) -> list[Problem]:
             continue
         for name in c.CHECKED_DESCRIPTIONS:
             ref = c.cell_ref(name, row)
-            expected = description(sheet.plan, action, name)
+            expected = description(sheet.plan, action, name, sheet.at.language)
             if not _same(sheet.text(ref), expected):
                 found.append(
                     sheet.at.problem(
@@ -273,7 +295,6 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _CURRENCY = re.compile(r"(?i)^(eur|€)|(eur|€)$")
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d{1,2}$")
 _NUMERIC = ("whole", "decimal")
-_STATUS_OF = {s.casefold(): s for s in c.STATUSES}
 
 
 def parse_number(raw: str | float | bool, currency: bool) -> float | None:
@@ -341,7 +362,7 @@ class Input:
         if text and column.kind in _NUMERIC:
             self.number = parse_number(cell.value, currency=column.kind == "decimal")
         elif text and column.kind == "status":
-            self.status = _STATUS_OF.get(" ".join(text.split()).casefold())
+            self.status = c.status_of(text)
 
     def problem(self, code: str, **fields: object) -> Problem:
         return self.row.at.problem(code, self.ref, self.row.action.id, **fields)
@@ -424,7 +445,8 @@ def input_open(entry: Input) -> Problem | None:
 def status_listed(entry: Input) -> Problem | None:
     if entry.status is not None:
         return None
-    return entry.problem("status-invalid", value=entry.text, expected=", ".join(c.STATUSES))
+    names = c.vocabulary(entry.row.at.language).statuses.values()
+    return entry.problem("status-invalid", value=entry.text, expected=", ".join(names))
 
 
 def number_readable(entry: Input) -> Problem | None:

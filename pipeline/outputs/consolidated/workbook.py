@@ -24,7 +24,7 @@ from pipeline.outputs.consolidated.layout import Book, timestamp
 from pipeline.outputs.consolidated.tables import Tables, build_tables, read_values
 from pipeline.outputs.period_data import CATEGORIES, NO_RETURN, load_period
 from pipeline.outputs.tidy_export import write_tidy
-from pipeline.outputs.wording import WORDING, Wording
+from pipeline.outputs.wording import Wording, words_for
 from pipeline.workspace import Workspace
 
 FORMATS = ("csv", "parquet")
@@ -56,7 +56,7 @@ def consolidate(
         decisions = period_decisions(conn, period)
     tables = build_tables(data, values)
     dest = ws.period_dir(period) / f"consolidated_{period}.xlsx"
-    words = Wording(ws.data_file(WORDING), {"period": period})
+    words = words_for(ws, {"period": period})
     written = [write_workbook(tables, dest, words, decisions, sample=ws.settings.sample)]
     for fmt in formats:
         written.append(write_tidy(values, dest.with_name(f"consolidated_{period}_values.{fmt}")))
