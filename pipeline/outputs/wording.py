@@ -88,11 +88,7 @@ class Wording:
     def date(self, day: dt.date | str) -> str:
         """A date in the long form of the language (30 November 2026, 30 novembre 2026); the
         ledger's ISO times are taken by their day. Every date of the documents is written here."""
-        from babel.dates import format_date
-
-        if isinstance(day, str):
-            day = dt.date.fromisoformat(day[:10])
-        return format_date(day, "long", locale=self.locale)
+        return long_date(day, self.language)
 
     def number(self, value: float) -> str:
         """A figure as the language groups it (1,234 or 1 234), with cents only if it has some."""
@@ -113,6 +109,15 @@ class Wording:
             return "–"
         pattern = "#,##0%" if digits == 0 else "#,##0." + "0" * digits + "%"
         return format_percent(share, pattern, locale=self.locale)
+
+
+def long_date(day: dt.date | str, language: str) -> str:
+    """The long date of a language, for the documents and the messages alike."""
+    from babel.dates import format_date
+
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day[:10])
+    return format_date(day, "long", locale=LOCALES[language])
 
 
 def words_for(ws: Workspace, values: dict[str, object], language: str | None = None) -> Wording:
