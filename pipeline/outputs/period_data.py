@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline import excel_style as style
 from pipeline.intake.status import MinistryStatus, PeriodStatus
+from pipeline.language import ENGLISH
 from pipeline.ledger import (
     Connection,
     Outcome,
@@ -17,6 +18,7 @@ from pipeline.ledger import (
     submission_values,
 )
 from pipeline.plan.register import Plan
+from pipeline.plan.translation import translated
 from pipeline.problems import Severity
 from pipeline.template.contract import STATUSES
 
@@ -148,8 +150,12 @@ class PeriodData:
         return max(0, (accepted - self.status.deadline).days - self.grace_days)
 
 
-def load_period(conn: Connection, status: PeriodStatus, grace_days: int) -> PeriodData:
-    """Read the current returns of a period, their warnings and every file received for it."""
+def load_period(
+    conn: Connection, status: PeriodStatus, grace_days: int, language: str = ENGLISH
+) -> PeriodData:
+    """Read the current returns of a period, their warnings and every file received for it;
+    the plan's texts as a document in `language` shows them."""
+    status = replace(status, plan=translated(status.plan, language))
     data = PeriodData(status, grace_days=grace_days)
     submissions = current_submissions(conn, status.period)
     for sub in submissions:

@@ -81,6 +81,21 @@ class Wording:
         section, name = key.split(".")
         return str(self.data.get(section, {}).get(name, default))
 
+    def status(self, category: str) -> str:
+        """A status (or No status, No return) as the document's language names it: the
+        template's names, so a ministry finds in the report the words it chose from."""
+        from pipeline.template.contract import vocabulary
+
+        return self.get(
+            f"statuses.{category}", vocabulary(self.language).statuses.get(category, category)
+        )
+
+    def header(self, field: str) -> str:
+        """A column of the template as the document's language heads it."""
+        from pipeline.template.contract import vocabulary
+
+        return vocabulary(self.language).headers[field]
+
     def paragraphs(self, key: str) -> list[str]:
         raw = self._raw(key)
         return [self._fill(key, text, {}) for text in ([raw] if isinstance(raw, str) else raw)]

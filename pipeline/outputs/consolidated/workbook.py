@@ -51,7 +51,7 @@ def consolidate(
             "put the ministries' files in inbox/ and run `nap ingest` first"
         )
     with connect(ws.ledger_path) as conn:
-        data = load_period(conn, status, ws.settings.late_after_days)
+        data = load_period(conn, status, ws.settings.late_after_days, ws.language)
         values = read_values(conn, period, status.plan)
         decisions = period_decisions(conn, period)
     tables = build_tables(data, values)

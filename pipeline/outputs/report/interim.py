@@ -11,7 +11,6 @@ from pipeline.outputs.report.sections import (
     glossary,
     key_rows,
     methodology,
-    percent,
     progress_chart,
     short,
     sources,
@@ -52,7 +51,7 @@ def progress(ctx: Context, found: Sequence[PeriodData]) -> None:
             for index, code in enumerate(action.ministries):
                 label = f"{action.id} {short(action.action, 70)}" if index == 0 else ""
                 categories = [d.category(action.id, code) for d in found]
-                rows.append((label, code, *categories))
+                rows.append((label, code, *map(words.status, categories)))
                 fills.append((None, None, *(COLOURS[c] for c in categories)))
         title = words("interim.progress_caption", pillar=pillar.title)
         out.table(header, rows, widths, title=title, caption=True, fills=fills)
@@ -68,7 +67,11 @@ def _return_of(ctx: Context, data: PeriodData, code: str) -> tuple[list[str], st
     outcome = words("interim.late", days=late) if late else words("interim.on_time")
     actions = ctx.plan.actions_for(code)
     counts = [str(sum(data.category(a.id, code) == c for a in actions)) for c in COUNTED]
-    return [outcome, percent(state.completeness), *counts], LATE_FILL if late else ON_TIME_FILL
+    return [
+        outcome,
+        words.percent(state.completeness),
+        *counts,
+    ], LATE_FILL if late else ON_TIME_FILL
 
 
 def ministries(ctx: Context, found: Sequence[PeriodData]) -> None:
@@ -83,7 +86,7 @@ def ministries(ctx: Context, found: Sequence[PeriodData]) -> None:
             rows.append((ministry.code, str(data.period), *cells))
             fills.append((None, None, fill, *([None] * (len(cells) - 1))))
     keys = ("ministry", "year", "outcome", "completeness")
-    header = (*(words(f"interim.{k}") for k in keys), *COUNTED)
+    header = (*(words(f"interim.{k}") for k in keys), *map(words.status, COUNTED))
     widths = (1.5, 1.0, 1.9, 1.6, *([10.6 / len(COUNTED)] * len(COUNTED)))
     title = words("interim.ministries_caption")
     out.table(header, rows, widths, title=title, caption=True, fills=fills)

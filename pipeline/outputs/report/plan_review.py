@@ -14,8 +14,6 @@ from pipeline.outputs.report.sections import (
     glossary,
     key_rows,
     methodology,
-    number,
-    percent,
     progress_chart,
     short,
     sources,
@@ -80,7 +78,10 @@ def final_statuses(ctx: Context, review: PlanReview) -> None:
     _heading(ctx, "final_title", 2, intro="final_intro")
     finals = [review.final_roll_up(a) for a in review.plan.actions]
     total = len(finals)
-    rows = [(c, str(finals.count(c)), percent(finals.count(c) / total)) for c in FINAL_STATUSES]
+    rows = [
+        (words.status(c), str(finals.count(c)), words.percent(finals.count(c) / total))
+        for c in FINAL_STATUSES
+    ]
     fills = [(COLOURS[c], None, None) for c in FINAL_STATUSES]
     header = (
         words("plan_review.header_status"),
@@ -113,7 +114,7 @@ def trajectories(ctx: Context, review: PlanReview) -> None:
         for action in (a for a in review.plan.actions if a.pillar == pillar.id):
             cells = [review.roll_up(action, y) for y in review.years]
             cells.append(review.final_roll_up(action))
-            rows.append((f"{action.id} {short(action.action, 60)}", *cells))
+            rows.append((f"{action.id} {short(action.action, 60)}", *map(words.status, cells)))
             fills.append((None, *(_fill(c) for c in cells)))
         out.table(header, rows, widths, title=pillar.title, fills=fills)
 
@@ -212,13 +213,13 @@ def _women_cells(ctx: Context, review: PlanReview, women: Series, men: Series) -
             cells.append(DASH)
             continue
         w, m = w or 0.0, m or 0.0
-        share = percent(w / (w + m)) if w + m else DASH
+        share = ctx.words.percent(w / (w + m)) if w + m else DASH
         text = ctx.words(
             "plan_review.women_cell",
-            women=number(w),
-            men=number(m),
+            women=ctx.words.number(w),
+            men=ctx.words.number(m),
             share=share,
-            total=number(w + m),
+            total=ctx.words.number(w + m),
         )
         cells.append(text + _partial(ctx, women, year))
     return cells
@@ -239,14 +240,14 @@ def amounts(ctx: Context, review: PlanReview) -> None:
     rows = []
     for action, s in series:
         cells = [
-            DASH if s.values[y] is None else number(s.values[y]) + _partial(ctx, s, y)
+            DASH if s.values[y] is None else words.number(s.values[y]) + _partial(ctx, s, y)
             for y in review.years
         ]
         rows.append((f"{action.id} {short(action.indicator, 70)}", *cells))
     totals = []
     for year in review.years:
         given = [s.values[year] for _, s in series if s.values[year] is not None]
-        totals.append(number(sum(given)) if given else DASH)
+        totals.append(words.number(sum(given)) if given else DASH)
     rows.append((words("plan_review.amounts_total"), *totals))
     header = (words("plan_review.header_indicator"), *(str(y) for y in review.years))
     out.table(header, rows, _series_widths(review), title=words("plan_review.amounts_title"))
@@ -314,7 +315,7 @@ def _return_cell(
     state = next(m for m in data.status.ministries if m.code == code)
     if state.missing:
         return ctx.words("plan_review.cell_missing"), COLOURS[NO_RETURN], False
-    completeness = percent(state.completeness)
+    completeness = ctx.words.percent(state.completeness)
     late = data.late_days(state)
     if late:
         text = ctx.words("plan_review.cell_late", days=late, completeness=completeness)

@@ -12,7 +12,6 @@ from pipeline.outputs.consolidated.layout import Book, Col, Formats, timestamp
 from pipeline.outputs.period_data import CATEGORIES
 from pipeline.outputs.review_data import FINAL_STATUSES, NO_RETURNS, PlanReview
 from pipeline.outputs.wording import Wording
-from pipeline.template.contract import HEADER_OF
 
 KEY = Col("action_id", 9, header="Action ID")
 MINISTRY = Col("ministry", 9, header="Ministry")
@@ -177,7 +176,7 @@ def lessons(book: Book, review: PlanReview, words: Wording) -> None:
         Col("text", 90, "wrap", header="As the ministry wrote it"),
     ]
     rows = [
-        [a.pillar, a.id, e.ministry, HEADER_OF[e.field], ", ".join(map(str, e.years)), e.text]
+        [a.pillar, a.id, e.ministry, words.header(e.field), ", ".join(map(str, e.years)), e.text]
         for a in review.plan.actions
         for e in review.entries(a)
     ]

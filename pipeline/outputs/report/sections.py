@@ -20,10 +20,10 @@ from pipeline.outputs.report import charts
 from pipeline.outputs.report.builder import Builder
 from pipeline.outputs.wording import Wording
 from pipeline.plan.register import Action, Pillar, Plan
-from pipeline.template.contract import HEADER_OF, INPUTS, LETTER, NUMERIC_FIELDS
+from pipeline.template.contract import INPUTS, LETTER, NUMERIC_FIELDS
 
-TEXT_FIELDS = tuple((c.field, c.header) for c in INPUTS if c.kind == "text")
-HEADER_OF_LETTER = {letter: HEADER_OF[field] for field, letter in LETTER.items()}
+TEXT_FIELDS = tuple(c.field for c in INPUTS if c.kind == "text")
+FIELD_OF_LETTER = {letter: field for field, letter in LETTER.items()}
 
 
 @dataclass
@@ -31,14 +31,6 @@ class Context:
     out: Builder
     words: Wording
     plan: Plan
-
-
-def percent(share: float | None) -> str:
-    return "–" if share is None else f"{share:.1%}"
-
-
-def number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
 def short(text: str, limit: int) -> str:
@@ -64,9 +56,9 @@ def key_rows(words: Wording, figures: KeyFigures) -> list[tuple[str, str]]:
     if figures.women_share is not None:
         women = words(
             "figures.women_share_value",
-            share=percent(figures.women_share),
-            women=number(figures.women),
-            men=number(figures.men),
+            share=words.percent(figures.women_share),
+            women=words.number(figures.women),
+            men=words.number(figures.men),
         )
     returns = words("figures.returns_value", count=figures.accepted, total=figures.ministries)
     actions = words("figures.actions_value", count=figures.actions_reported, total=figures.actions)
@@ -76,13 +68,16 @@ def key_rows(words: Wording, figures: KeyFigures) -> list[tuple[str, str]]:
         (words("figures.reports"), str(sum(figures.pairs.values()))),
     ]
     rows += [
-        (f"    {words('figures.reports_of', status=category)}", str(n))
+        (f"    {words('figures.reports_of', status=words.status(category))}", str(n))
         for category, n in figures.pairs.items()
     ]
     rows += [
-        (words("figures.progress"), percent(figures.progress_share)),
+        (words("figures.progress"), words.percent(figures.progress_share)),
         (words("figures.women_share"), women),
-        (words("figures.amount"), words("figures.amount_value", amount=number(figures.amount))),
+        (
+            words("figures.amount"),
+            words("figures.amount_value", amount=words.number(figures.amount)),
+        ),
     ]
     return rows
 
@@ -104,14 +99,14 @@ def summary(ctx: Context, data: PeriodData, history: Sequence[PeriodData]) -> No
 def status_chart(ctx: Context, data: PeriodData) -> None:
     pillars, words = ctx.plan.pillars, ctx.words
     counts = [data.pair_counts(p.id) for p in pillars]
-    series = [(c, [n[c] for n in counts], COLOURS[c]) for c in CATEGORIES]
+    series = [(words.status(c), [n[c] for n in counts], COLOURS[c]) for c in CATEGORIES]
     axes = (words("charts.pillar_axis"), words("charts.status_axis"))
     png = charts.status_by_pillar([p.title for p in pillars], series, axes)
     totals = data.pair_counts()
     alt = words(
         "charts.status_alt",
         total=sum(totals.values()),
-        counts=", ".join(f"{n} {c}" for c, n in totals.items() if n),
+        counts=", ".join(f"{n} {words.status(c)}" for c, n in totals.items() if n),
     )
     ctx.out.figure(png, words("charts.status_caption"), alt)
 
@@ -137,7 +132,12 @@ def women_chart(ctx: Context, data: PeriodData) -> None:
         return
     labels = [f"{a.id} {short(a.indicator, 48)}" for a, _, _ in found]
     values = [
-        words("charts.women_label", share=f"{w / (w + m):.0%}", women=number(w), total=number(t))
+        words(
+            "charts.women_label",
+            share=words.percent(w / (w + m), 0),
+            women=words.number(w),
+            total=words.number(t),
+        )
         for _, w, m in found
         for t in [w + m]
     ]
@@ -148,9 +148,9 @@ def women_chart(ctx: Context, data: PeriodData) -> None:
     alt = words(
         "charts.women_alt",
         count=len(found),
-        lowest=f"{low:.0%}",
+        lowest=words.percent(low, 0),
         lowest_action=low_id,
-        highest=f"{high:.0%}",
+        highest=words.percent(high, 0),
         highest_action=high_id,
         parity=sum(1 for s, _ in shares if s >= 0.5),
     )
@@ -166,7 +166,7 @@ def progress_chart(ctx: Context, series_of: Sequence[PeriodData]) -> None:
     alt = words(
         "charts.progress_alt",
         shares="; ".join(
-            f"{d.period}: {percent(f.progress_share)}"
+            f"{d.period}: {words.percent(f.progress_share)}"
             for d, f in zip(series_of, figures, strict=True)
         ),
     )
@@ -189,7 +189,7 @@ def submissions(ctx: Context, data: PeriodData) -> None:
             outcome = words(f"submissions.{'rejected' if rejected else 'missing'}")
             received = words.date(m.last_received) if m.last_received else ""
             fill = COLOURS[NO_RETURN]
-        completeness = "" if m.missing else percent(m.completeness)
+        completeness = "" if m.missing else words.percent(m.completeness)
         warnings = "" if m.missing else str(m.warnings)
         rows.append((f"{m.code} – {m.name}", received, outcome, completeness, warnings))
         fills.append((None, None, fill, None, None))
@@ -226,7 +226,8 @@ def status_matrix(ctx: Context, data: PeriodData, pillar: Pillar, actions: list[
     rows, fills = [], []
     for action in actions:
         cells = [data.category(action.id, c) if c in action.ministries else "" for c in codes]
-        rows.append((f"{action.id} {short(action.action, 60)}", *cells))
+        named = [ctx.words.status(c) if c else "" for c in cells]
+        rows.append((f"{action.id} {short(action.action, 60)}", *named))
         fills.append((None, *(COLOURS[c] if c else None for c in cells)))
     widths = (16.6 - width * len(codes), *([width] * len(codes)))
     header = (ctx.words("pillars.action"), *codes)
@@ -252,13 +253,13 @@ def action_details(ctx: Context, data: PeriodData, action: Action) -> None:
         category = data.category(action.id, code)
         head = out.paragraph(style="Entry Heading")
         head.add_run(f"{code} – {ctx.plan.ministry(code).name}: ").bold = True
-        head.add_run(category)
+        head.add_run(words.status(category))
         if category == NO_RETURN:
             out.paragraph(words("pillars.no_return"), "Entry")
             continue
         answer = data.answers.get((action.id, code))
         given = answer.texts if answer else {}
-        texts = [(label, given[f]) for f, label in TEXT_FIELDS if f in given]
+        texts = [(words.header(f), given[f]) for f in TEXT_FIELDS if f in given]
         for label, text in texts:
             out.labelled(label, text, "Entry")
         if not texts:
@@ -267,7 +268,7 @@ def action_details(ctx: Context, data: PeriodData, action: Action) -> None:
 
 def figures_table(ctx: Context, data: PeriodData, action: Action) -> None:
     """The action's numbers per ministry, with a total when several ministries report."""
-    columns = [(f, label) for f, label, measure in FIGURES if measure in action.measures]
+    columns = [(f, ctx.words.header(f)) for f, _, measure in FIGURES if measure in action.measures]
     if not columns:
         return
     if "count" in action.measures and action.count_label:
@@ -276,11 +277,14 @@ def figures_table(ctx: Context, data: PeriodData, action: Action) -> None:
     for code in action.ministries:
         answer = data.answers.get((action.id, code))
         numbers = answer.numbers if answer else {}
-        rows.append((code, *(number(numbers[f]) if f in numbers else "–" for f, _ in columns)))
+        shown = (ctx.words.number(numbers[f]) if f in numbers else "–" for f, _ in columns)
+        rows.append((code, *shown))
         for f, _ in columns:
             totals[f] += numbers.get(f, 0.0)
     if len(rows) > 1:
-        rows.append((ctx.words("pillars.total"), *(number(totals[f]) for f, _ in columns)))
+        rows.append(
+            (ctx.words("pillars.total"), *(ctx.words.number(totals[f]) for f, _ in columns))
+        )
     widths = (2.4, *([2.6] * len(columns)))
     header = (ctx.words("pillars.ministry"), *(label for _, label in columns))
     title = ctx.words("pillars.figures_caption", action=action.id)
@@ -354,9 +358,9 @@ def place(words: Wording, issue: IssueRow) -> str:
     """Where to look, as a reader of the workbook says it: the action's row and the
     column's header, not a cell reference."""
     letters = issue.cell.rstrip("0123456789")
-    column = HEADER_OF_LETTER.get(letters) if issue.sheet == "Report" else None
-    if column:
-        return words("annexes.place", action=issue.action_id, column=column)
+    field = FIELD_OF_LETTER.get(letters) if issue.sheet == "Report" else None
+    if field:
+        return words("annexes.place", action=issue.action_id, column=words.header(field))
     return words("annexes.place_row", action=issue.action_id)
 
 

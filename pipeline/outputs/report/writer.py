@@ -36,7 +36,7 @@ def _context(
             "office": ws.settings.office,
             "date": words.date(today),
             "ministries": str(len(plan.ministries)),
-            "statuses": ", ".join(STATUSES),
+            "statuses": ", ".join(map(words.status, STATUSES)),
             "plan_title": plan.title,
             **{k: words.date(v) if isinstance(v, dt.date) else str(v) for k, v in values.items()},
         }
@@ -69,7 +69,7 @@ def _load(ws: Workspace, wanted: list[int]) -> list[PeriodData]:
     if not statuses:
         return []
     with connect(ws.ledger_path) as conn:
-        return [load_period(conn, s, ws.settings.late_after_days) for s in statuses]
+        return [load_period(conn, s, ws.settings.late_after_days, ws.language) for s in statuses]
 
 
 def _earlier(ws: Workspace, period: int) -> list[int]:
