@@ -41,6 +41,14 @@ class DemoResult:
     held: list[int] = field(default_factory=list)  # the ledger's numbers of the held returns
 
 
+# Who signs the documents, in the language they are written in.
+OFFICE_IN = {
+    "fr": 'office = "Ministère des Affaires étrangères et européennes"\n'
+    "[contact]\n"
+    'name = "Coordination du plan d\'action FPS, Direction des affaires politiques"\n',
+}
+
+
 def write_demo_settings(settings: Path, deadline: str = "", language: str = ENGLISH) -> None:
     """Made-up data, said so on every page. Without a `deadline` (MM-DD or a date), the
     returns, which arrive today, years after their period, have one a month away so that
@@ -55,7 +63,7 @@ def write_demo_settings(settings: Path, deadline: str = "", language: str = ENGL
             "# After the deadline, a larger change to a figure waits for the coordinator.\n"
             "hold_changes_over = 50\n"
             "# Made-up data: the reports and the workbook say SAMPLE on every page.\n"
-            "sample = true\n",
+            "sample = true\n" + OFFICE_IN.get(language, ""),
             encoding="utf-8",
         )
 

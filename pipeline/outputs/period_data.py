@@ -155,7 +155,9 @@ def load_period(
 ) -> PeriodData:
     """Read the current returns of a period, their warnings and every file received for it;
     the plan's texts as a document in `language` shows them."""
-    status = replace(status, plan=translated(status.plan, language))
+    plan = translated(status.plan, language)
+    named = [replace(m, name=plan.ministry(m.code).name) for m in status.ministries]
+    status = replace(status, plan=plan, ministries=named)
     data = PeriodData(status, grace_days=grace_days)
     submissions = current_submissions(conn, status.period)
     for sub in submissions:

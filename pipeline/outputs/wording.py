@@ -118,12 +118,14 @@ class Wording:
 
     def percent(self, share: float | None, digits: int = 1) -> str:
         """A share as a percentage (42.5%, 42,5 %); a dash when there is no share to give."""
+        from babel import Locale
         from babel.numbers import format_percent
 
         if share is None:
             return "–"
-        pattern = "#,##0%" if digits == 0 else "#,##0." + "0" * digits + "%"
-        return format_percent(share, pattern, locale=self.locale)
+        pattern = Locale.parse(self.locale).percent_formats[None].pattern
+        decimals = "#,##0." + "0" * digits if digits else "#,##0"
+        return format_percent(share, pattern.replace("#,##0", decimals, 1), locale=self.locale)
 
 
 def long_date(day: dt.date | str, language: str) -> str:
