@@ -175,7 +175,8 @@ def plan_group(ctx: click.Context) -> None:
 @click.pass_obj
 def plan_show_cmd(obj: Invocation) -> None:
     """Check each plan register of the workspace (or the one given) and print its summary:
-    actions per pillar and per ministry; then that no two plans claim the same year.
+    actions per pillar and per ministry, and the ceilings above which a returned figure is
+    refused as a typing error; then that no two plans claim the same year.
 
     \b
     Example:
@@ -202,6 +203,8 @@ def plan_show_cmd(obj: Invocation) -> None:
 
 
 def _print_plan(plan) -> None:
+    from pipeline.outputs.figures import pooling_lines
+
     click.echo(f"{plan.title} ({plan.id}), periods {plan.first_period}-{plan.last_period}")
     click.echo(f"{len(plan.actions)} actions")
     for pillar in plan.pillars:
@@ -210,6 +213,11 @@ def _print_plan(plan) -> None:
     click.echo("Actions per reporting ministry:")
     for m in plan.ministries:
         click.echo(f"  {m.code:<6} {len(plan.actions_for(m.code)):>3}  {m.name}")
+    for line in pooling_lines(plan):
+        click.echo(line)
+    click.echo("Largest plausible figure in one cell ([plausibility] in the plan file):")
+    for what, limit in plan.plausibility.listed():
+        click.echo(f"  {what:<20} {limit:>17}")
 
 
 @plan_group.command("import")
@@ -409,7 +417,8 @@ def _progress(label: str):
 @click.pass_obj
 def status_cmd(obj: Invocation, period: int, changes: bool) -> None:
     """Show, per ministry: template issued, last file received, accepted, held for your
-    decision or rejected, completeness, warnings, and who is still missing.
+    decision or rejected, completeness, warnings, possible double counts on shared actions,
+    and who is still missing.
 
     \b
     Example:
@@ -443,6 +452,8 @@ def status_cmd(obj: Invocation, period: int, changes: bool) -> None:
             click.echo(f"{'':<8}held for your decision: file {held.id}, {held.name} (nap review)")
         if m.accepted_file and m.last_outcome is not Outcome.ACCEPTED:
             click.echo(f"{'':<8}an earlier accepted file stands: {m.accepted_file}")
+        for double in (p for p in st.double_counts if p.ministry == m.code):
+            click.echo(f"{'':<8}{double.place}: {double.message}")
         if m.changes:
             click.echo(f"{'':<8}resubmission changed {len(m.changes)} value(s)")
             if changes:
@@ -693,12 +704,14 @@ def mail_confirm_cmd(obj: Invocation, mail_id: int, not_sent: bool, wait: float)
     "formats",
     multiple=True,
     type=click.Choice(["csv", "parquet"]),
-    help="Also write the tidy table of all values (repeatable).",
+    help="Also write the tidy table of every expected value, with its state (repeatable).",
 )
 @click.pass_obj
 def consolidate_cmd(obj: Invocation, period: int, formats: tuple[str, ...]) -> None:
     """Write outbox/<period>/consolidated_<period>.xlsx from the ledger: overview, actions,
-    by pillar, indicators, issues, history and charts.
+    roll-up, by pillar, indicators, women and men, counts, amounts, issues, history, files,
+    definitions, glossary and charts. With --format, also the tidy table: one row per value
+    expected of each action and ministry, with its state (a missing return is never 0).
 
     \b
     Example:
