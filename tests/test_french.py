@@ -19,9 +19,11 @@ from pipeline.demo import PERIOD, with_language_column
 from pipeline.intake.ingest import ingest
 from pipeline.intake.status import period_status
 from pipeline.ledger import connect, current_submissions, submission_values
+from pipeline.outputs.consolidated.tables import build_tables, read_values
+from pipeline.outputs.consolidated.workbook import write_workbook
 from pipeline.outputs.key_figures import key_figures
 from pipeline.outputs.pdf import office
-from pipeline.outputs.period_data import load_period
+from pipeline.outputs.period_data import load_period, load_periods
 from pipeline.outputs.report.writer import write_report
 from pipeline.outputs.wording import words_for
 from pipeline.plan.translation import translated
@@ -56,6 +58,13 @@ def _cycle(ws: Workspace, statuses: dict[str, str] | None = None) -> None:
                 answers[action_id]["status"] = typed
         fill_template(ws.template_path(YEAR, code), ws.inbox / f"{code}.xlsx", answers)
     assert [o.outcome for o in ingest(ws).outcomes] == ["accepted"] * len(MINISTRIES)
+
+
+def build(ws: Workspace, words):
+    """The tables of the consolidated workbook of YEAR, as `nap consolidate` builds them."""
+    with connect(ws.ledger_path) as conn:
+        values = read_values(conn, YEAR, ws.plan)
+    return build_tables(load_periods(ws, [YEAR]), values, words)
 
 
 def _meta(path: Path) -> dict[str, str]:
@@ -224,3 +233,33 @@ def test_the_french_report_as_pdf_shows_no_english_heading(french_demo, tmp_path
     english = {k: v for k, v in titles("report/wording.toml").items() if v != french[k]}
     assert "Synthèse" in text
     assert [h for h in english.values() if "$" not in h and h in text.splitlines()] == []
+
+
+def test_the_french_workbook_names_its_sheets_columns_and_statuses_in_french(french_demo):
+    book = openpyxl.load_workbook(
+        french_demo / "outbox" / str(PERIOD) / f"consolidated_{PERIOD}.xlsx"
+    )
+    assert book.sheetnames[:4] == ["Vue d'ensemble", "Actions", "Regroupement", "Par pilier"]
+    actions = book["Actions"]
+    header = [cell.value for cell in actions[4]]
+    assert header[:3] == ["N° de l'action", "Pilier", "Objectif"] and "Statut" in header
+    statuses = {
+        row[header.index("Statut")] for row in actions.iter_rows(min_row=5, values_only=True)
+    }
+    assert statuses <= {
+        "Non commencé",
+        "En cours",
+        "Permanent",
+        "Réalisé",
+        "Sans objet",
+        "Sans statut",
+        "Pas de retour",
+    }
+
+
+def test_every_text_of_the_french_workbook_is_translated(tmp_path):
+    ws = _workspace(tmp_path / "fr", "fr")
+    _cycle(ws)
+    words = words_for(ws, {"period": YEAR})
+    consolidated = write_workbook(build(ws, words), tmp_path / "out.xlsx", words, [])
+    assert consolidated.exists() and words.unphrased == set()

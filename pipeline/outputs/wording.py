@@ -51,6 +51,7 @@ class Wording:
             self.path = own
         self.values = {k: str(v) for k, v in values.items()}
         self.locale = LOCALES[language]
+        self.unphrased: set[str] = set()  # workbook texts shown in English for want of one
 
     def _raw(self, key: str) -> str | list[str]:
         section, name = key.split(".")
@@ -89,6 +90,16 @@ class Wording:
         return self.get(
             f"statuses.{category}", vocabulary(self.language).statuses.get(category, category)
         )
+
+    def phrase(self, english: str, **extra: object) -> str:
+        """A fixed text of the consolidated workbook in the document's language: the
+        [workbook] table of a translation gives it, keyed by its English text (as a message
+        catalogue does); its $placeholders are then filled. English where it has none."""
+        table = self.data.get("workbook", {})
+        if english not in table and self.language != ENGLISH:
+            self.unphrased.add(english)
+        text = str(table.get(english, english))
+        return Template(text).safe_substitute(self.values, **{k: str(v) for k, v in extra.items()})
 
     def header(self, field: str) -> str:
         """A column of the template as the document's language heads it."""
