@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
+
+from pipeline.failures import NapError
 
 
 class Severity(StrEnum):
@@ -492,6 +496,23 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
 }
 
 
+PROBLEMS_FILE = "problems.toml"
+
+
+@functools.cache
+def translated_messages(language: str) -> dict[str, str]:
+    """The messages of workbook_templates/problems.<language>.toml, as shipped (a message
+    names cells of the contract, which the shipped file describes)."""
+    from pipeline.language import localised
+    from pipeline.workspace import shipped_data_file
+
+    try:
+        path = shipped_data_file(localised(PROBLEMS_FILE, language))
+    except NapError:
+        return {}
+    return {k: str(v) for k, v in tomllib.loads(path.read_text("utf-8"))["messages"].items()}
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     code: str
@@ -528,10 +549,16 @@ def problem(
     action: str = "",
     ministry: str = "",
     typed: str = "",
+    language: str = "en",
     **fields: object,
 ) -> Problem:
-    """Make a `Problem` from the catalogue; `fields` fill the message's placeholders."""
+    """Make a `Problem` from the catalogue; `fields` fill the message's placeholders. A
+    problem of a returned template is told in the template's `language`, so the ministry
+    reads it in its feedback and reminders as it reads the template; English where the
+    translated catalogue lacks the code."""
     severity, template = CATALOGUE[code]
+    if language != "en":
+        template = translated_messages(language).get(code, template)
     message = template.format(action=action, **fields)
     return Problem(code, severity, message, file, sheet, cell, action, ministry, typed)
 

@@ -263,3 +263,39 @@ def test_every_text_of_the_french_workbook_is_translated(tmp_path):
     words = words_for(ws, {"period": YEAR})
     consolidated = write_workbook(build(ws, words), tmp_path / "out.xlsx", words, [])
     assert consolidated.exists() and words.unphrased == set()
+
+
+def test_a_french_return_is_answered_in_french(workspace):
+    (workspace.root / "nap.toml").write_text('language = "fr"\n', encoding="utf-8")
+    ws = Workspace.open(workspace.root)
+    issue_templates(ws, YEAR, ministries=["MEGA"])
+    answers = sample_answers(ws.plan, "MEGA", YEAR)
+    first = next(a for a in ws.plan.actions_for("MEGA") if "women_men" in a.measures).id
+    answers[first]["women"] = "une vingtaine"
+    fill_template(ws.template_path(YEAR, "MEGA"), ws.inbox / "MEGA.xlsx", answers)
+    (outcome,) = ingest(ws).outcomes
+    assert outcome.outcome == "rejected"
+    book = openpyxl.load_workbook(ws.root / outcome.feedback_path)
+    assert book.sheetnames[0] == "Erreurs"
+    rows = list(book["Erreurs"].iter_rows(min_row=3, values_only=True))
+    assert rows[0] == ("Gravité", "Feuille", "Cellule", "Action", "Vous avez saisi", "Problème")
+    assert rows[1][0] == "erreur" and rows[1][4] == "une vingtaine"
+    assert rows[1][5] == (
+        f"{first} : 'une vingtaine' dans Femmes n'est pas un nombre ; "
+        "saisissez le nombre de femmes en chiffres, par exemple 12"
+    )
+
+
+def test_every_message_a_ministry_reads_is_in_french():
+    """Every problem of an identified return: those of a file that cannot be read come before
+    its language is known, and those of the coordinator's own files are not the ministry's."""
+    from pipeline.problems import CATALOGUE, translated_messages
+
+    unread = ("file-", "zip-", "xml-", "part-", "too-", "sheet-part", "sheet-too", "data-far")
+    unread += ("cell-invalid", "cell-too-long", "meta-language")
+    coordinator = ("register-", "contacts-", "import-", "held-", "plan", "carry", "ministries-")
+    french = translated_messages("fr")
+    codes = [code for code in CATALOGUE if not code.startswith((*unread, *coordinator))]
+    assert [code for code in codes if code not in french] == []
+    words = ("noun-", "example-", "feedback-", "error", "warning", "hold")
+    assert [k for k in french if k not in CATALOGUE and not k.startswith(words)] == []

@@ -13,7 +13,7 @@ from pipeline.intake.returned import cell_text
 from pipeline.intake.xlsx_reader import Cell
 from pipeline.plan.plausibility import FIGURE_MEASURES, Plausibility
 from pipeline.plan.register import Action
-from pipeline.problems import Problem, Severity
+from pipeline.problems import Problem, Severity, translated_messages
 from pipeline.template import contract as c
 
 if TYPE_CHECKING:
@@ -125,9 +125,11 @@ class Input:
         """A problem of a figure, in the words of the catalogue's number messages."""
         return self.problem(
             code,
-            field=self.column.header,
-            what=noun(self.column.field, self.row.action),
-            example=_EXAMPLES[self.column.measure],
+            field=shown_header(self.row, self.column.field),
+            what=noun(self.column.field, self.row.action, self.row.reading.at.language),
+            example=_said(
+                self.row, f"example-{self.column.measure}", _EXAMPLES[self.column.measure]
+            ),
             **{"value": self.typed, **fields},
         )
 
@@ -143,16 +145,33 @@ class Input:
         return Value(self.row.action.id, self.column.field, text, number, c.REPORT, self.ref)
 
 
-def noun(name: str, action: Action) -> str:
-    """What a figure column counts, for the fix at the end of a message."""
+def noun(name: str, action: Action, language: str = "en") -> str:
+    """What a figure column counts, for the fix at the end of a message; in the template's
+    language, from the translated problem catalogue (noun-... keys)."""
+    words = translated_messages(language) if language != "en" else {}
     if name in ("women", "men"):
-        return f"number of {name}"
+        return words.get(f"noun-{name}", f"number of {name}")
     if name == "amount":
-        return "amount in euros"
+        return words.get("noun-amount", "amount in euros")
     label = action.count_label
     if not label:
-        return "number"
-    return f"number of {label[0].lower() + label[1:] if label[1:2].islower() else label}"
+        return words.get("noun-number", "number")
+    label = label[0].lower() + label[1:] if label[1:2].islower() else label
+    return words.get("noun-number-of", "number of {label}").format(label=label)
+
+
+def shown_header(row: Row, field: str) -> str:
+    """A column as the row's template heads it."""
+    return c.vocabulary(row.reading.at.language).headers[field]
+
+
+def shown_status(row: Row, status: str) -> str:
+    return c.vocabulary(row.reading.at.language).statuses.get(status, status)
+
+
+def _said(row: Row, key: str, english: str) -> str:
+    language = row.reading.at.language
+    return translated_messages(language).get(key, english) if language != "en" else english
 
 
 CellRule = Callable[[Input], Problem | None]
@@ -219,7 +238,8 @@ def input_open(entry: Input) -> Problem | None:
     action = entry.row.action
     if c.is_open(entry.column, action.measures):
         return None
-    return entry.problem("input-unused", field=entry.column.header, expected=action.indicator)
+    field = shown_header(entry.row, entry.column.field)
+    return entry.problem("input-unused", field=field, expected=action.indicator)
 
 
 def status_listed(entry: Input) -> Problem | None:
@@ -257,7 +277,10 @@ def text_within_limit(entry: Input) -> Problem | None:
     if len(entry.text) <= c.MAX_TEXT:
         return None
     return entry.problem(
-        "text-too-long", field=entry.column.header, value=len(entry.text), expected=c.MAX_TEXT
+        "text-too-long",
+        field=shown_header(entry.row, entry.column.field),
+        value=len(entry.text),
+        expected=c.MAX_TEXT,
     )
 
 
@@ -283,7 +306,7 @@ def not_applicable_without_figures(row: Row) -> Problem | None:
     if row.text("status") != "Not applicable":
         return None
     names = [name for name in c.NUMERIC_FIELDS if row.figure(name)]
-    given = [f"{c.HEADER_OF[name]} {row.text(name)}" for name in names]
+    given = [f"{shown_header(row, name)} {row.text(name)}" for name in names]
     if not given:
         return None
     return row.problem("not-applicable-with-figures", "status", value=", ".join(given))
@@ -292,14 +315,16 @@ def not_applicable_without_figures(row: Row) -> Problem | None:
 def something_reported(row: Row) -> Problem | None:
     if not row.says_only_status:
         return None
-    expected = c.what_to_report(row.action.measures, row.action.count_label)
-    return row.problem("no-figures", "status", value=row.text("status"), expected=expected)
+    language = row.reading.at.language
+    expected = c.what_to_report(row.action.measures, row.action.count_label, language)
+    status = shown_status(row, row.text("status"))
+    return row.problem("no-figures", "status", value=status, expected=expected)
 
 
 def activities_described(row: Row) -> Problem | None:
     status = row.text("status")
     if status in c.PROGRESS_STATUSES and not row.text("activities") and not row.says_only_status:
-        return row.problem("no-activities", "activities", value=status)
+        return row.problem("no-activities", "activities", value=shown_status(row, status))
     return None
 
 

@@ -93,6 +93,7 @@ class Locator:
     ) -> Problem:
         return problem(
             code,
+            language=self.language,
             file=self.file,
             sheet=sheet,
             cell=cell,
@@ -116,7 +117,7 @@ def identify(
     fields = _signed_fields(returned.meta, key, file, found)
     if fields is None:
         return None
-    at = Locator(file, fields["ministry"])
+    at = Locator(file, fields["ministry"], language_of(fields))
     for rule in IDENTITY_RULES:
         refused = rule(fields, plan, at)
         if refused is not None:
