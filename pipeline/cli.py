@@ -14,6 +14,7 @@ import click
 
 from pipeline import __version__
 from pipeline.failures import NapError, UsageError
+from pipeline.language import LANGUAGES
 from pipeline.problems import errors
 
 
@@ -24,12 +25,13 @@ class Invocation:
     def __init__(self, root: Path, debug: bool) -> None:
         self.root, self.debug = root, debug
         self.plan: str | None = None
+        self.language: str | None = None
 
     def workspace(self, *, create: bool = False, period: int | None = None):
         """The workspace, working on the plan given with --plan, else on the period's."""
         from pipeline.workspace import Workspace
 
-        ws = Workspace.open(self.root, create=create, plan=self.plan)
+        ws = Workspace.open(self.root, create=create, plan=self.plan).speaking(self.language)
         return ws if period is None else ws.for_period(period)
 
 
@@ -82,6 +84,21 @@ plan_option = click.option(
     expose_value=False,
     callback=_remember_plan,
     help="A plan of the workspace (its id) or a plan file, instead of the plan of the period.",
+)
+
+
+def _remember_language(ctx: click.Context, _: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.find_object(Invocation).language = value
+
+
+language_option = click.option(
+    "--language",
+    type=click.Choice(LANGUAGES, case_sensitive=False),
+    expose_value=False,
+    callback=_remember_language,
+    help="Write the documents in this language (en or fr), whatever nap.toml and the "
+    "ministries' language column in contacts.csv say.",
 )
 
 
@@ -276,6 +293,7 @@ def _print_import(done, root: Path) -> None:
 
 @cli.command("templates")
 @period_option
+@language_option
 @click.option(
     "--ministry",
     "ministries",
@@ -492,7 +510,7 @@ resend_option = click.option(
 def mail_options(command):
     """The options both mail commands take."""
     options = (period_option, ministry_option, plan_option, send_option, resend_option)
-    for option in reversed((*options, wait_option)):
+    for option in reversed((*options, language_option, wait_option)):
         command = option(command)
     return command
 
@@ -679,6 +697,7 @@ def mail_confirm_cmd(obj: Invocation, mail_id: int, not_sent: bool, wait: float)
 
 @cli.command("consolidate")
 @period_option
+@language_option
 @plan_option
 @click.option(
     "--format",
@@ -707,6 +726,7 @@ def consolidate_cmd(obj: Invocation, period: int, formats: tuple[str, ...]) -> N
 
 
 @cli.command("report")
+@language_option
 @click.option(
     "--period", type=click.IntRange(1900, 2999), help="Reporting year of the annual report."
 )
@@ -833,6 +853,7 @@ def accessibility_cmd(documents: tuple[Path, ...]) -> None:
 
 @cli.command("run")
 @period_option
+@language_option
 @plan_option
 @wait_option
 @click.pass_obj
@@ -1084,6 +1105,7 @@ def reprocess_cmd(obj: Invocation, file_ids: tuple[int, ...], rejected: bool, wa
 
 
 @cli.command("demo")
+@language_option
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--plan-review",
@@ -1102,6 +1124,7 @@ def demo_cmd(obj: Invocation, folder: Path | None, plan_review: bool) -> None:
       nap demo
       nap demo /tmp/wps-demo
       nap demo --plan-review /tmp/wps-review
+      nap demo --language fr demo-fr
     """
     from pipeline.demo import PERIOD, run_demo
     from pipeline.demo_review import run_plan_review_demo
@@ -1113,7 +1136,7 @@ def demo_cmd(obj: Invocation, folder: Path | None, plan_review: bool) -> None:
             f"{root} already holds a ledger; give the demo a new folder, e.g. nap demo demo2"
         )
     run = run_plan_review_demo if plan_review else run_demo
-    result = run(root, say=lambda line: click.echo(f"- {line}"))
+    result = run(root, say=lambda line: click.echo(f"- {line}"), language=obj.language)
     for report in result.ingests:
         _print_ingest(report)
     click.echo(f"\nThe demo workspace is {result.root}")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.failures import NapError
+from pipeline.language import ENGLISH, check_language
 from pipeline.plan.addresses import AddressError, Mailbox, parse_mailbox
 
 DEFAULT_PLAN = "plans/lu-wps-2018-2023/plan.toml"
@@ -39,6 +40,7 @@ class Settings:
     contact_phone: str = ""
     office: str = "Ministry of Foreign and European Affairs"
     late_after_days: int = 0
+    language: str = ENGLISH  # of the documents, unless a ministry's contact or --language says
     sample: bool = False  # a workspace of made-up data (`nap demo`): its documents say SAMPLE
     # After the deadline, a return that changes a figure by more than this share waits for
     # the coordinator's decision (nap.toml: hold_changes_over = 50, in percent).
@@ -69,7 +71,15 @@ def load_settings(path: Path) -> Settings:
         raise NapError(f"{path}: not valid TOML: {exc}") from exc
     contact = data.pop("contact", {})
     smtp = data.pop("smtp", {})
-    known = {"plan", "deadline", "office", "late_after_days", "sample", "hold_changes_over"}
+    known = {
+        "plan",
+        "deadline",
+        "language",
+        "office",
+        "late_after_days",
+        "sample",
+        "hold_changes_over",
+    }
     unknown = (set(data) - known) | {
         f"contact.{k}" for k in set(contact) - {"name", "email", "phone"}
     }
@@ -86,6 +96,7 @@ def load_settings(path: Path) -> Settings:
             office=str(data.get("office", Settings.office)),
             late_after_days=int(data.get("late_after_days", 0)),
             hold_changes_over=_percent(data.get("hold_changes_over", 50)),
+            language=check_language(str(data.get("language", ENGLISH)), "language"),
             sample=_flag(data.get("sample", False), "sample"),
             contact_name=str(contact.get("name", Settings.contact_name)),
             contact_email=_address(path, "contact.email", contact, Settings.contact_email).address,

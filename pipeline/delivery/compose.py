@@ -32,13 +32,14 @@ from pipeline.ledger import (
     last_file,
     submissions_in_state,
 )
+from pipeline.outputs.wording import Wording, long_date
 from pipeline.plan.addresses import parse_mailbox
-from pipeline.plan.contacts import Contact, load_contacts
+from pipeline.plan.contacts import CONTACTS_FILE, Contact, load_contacts
 from pipeline.plan.register import Plan
+from pipeline.plan.translation import translated
 from pipeline.problems import Severity
 from pipeline.workspace import DATA_DIR, Workspace, shipped_data_file
 
-CONTACTS_FILE = "contacts.csv"
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 COMMON_FIELDS = frozenset(
@@ -64,6 +65,7 @@ WORDING_FIELDS = {
     "reminder_rejected.txt": COMMON_FIELDS | {"file_name", "received", "reasons"},
 }
 WITH_SUBJECT = ("templates.txt", "reminder.txt")
+DEADLINE_NOTES = "mail/deadline.toml"
 UNFOLDED = frozenset({"from", "to", "cc", "reply-to", "message-id", "references"})
 
 
@@ -158,12 +160,13 @@ def compose_templates(
     """One message per ministry with its issued template attached."""
     plan, codes, contacts = _prepare(ws, period, ministries)
     now = now or dt.datetime.now().astimezone()
-    wording = _wording(ws, "templates.txt")
     templates = _issued_templates(ws, period, codes)
     messages = []
     for code in codes:
+        language = ws.language_for(contacts[code].language)
         attachment = Attachment.of(templates[code], f"{plan.id}_{period}_{code}.xlsx")
         fields = _fields(ws, plan, contacts[code], period, attachment)
+        wording = _wording(ws, "templates.txt", language)
         messages.append(
             _message(ws, "templates", period, contacts[code], wording, fields, attachment, now)
         )
@@ -186,7 +189,6 @@ def compose_reminders(
     for code in codes:  # a draft reminder to a ministry that has since answered is not due
         if code not in pending:
             (ws.mail_dir(period) / f"reminder_{code}.eml").unlink(missing_ok=True)
-    wording = _wording(ws, "reminder.txt")
     templates = _issued_templates(
         ws, period, [c for c, r in pending.items() if not r or not r.feedback]
     )
@@ -196,9 +198,11 @@ def compose_reminders(
             attachment = Attachment.of(rejection.feedback)
         else:
             attachment = Attachment.of(templates[code], f"{plan.id}_{period}_{code}.xlsx")
+        language = ws.language_for(contacts[code].language)
         fields = _fields(ws, plan, contacts[code], period, attachment)
-        fields["situation"] = _situation(ws, fields, rejection)
-        fields |= _lateness(ws.settings.deadline_for(period), now.date())
+        fields["situation"] = _situation(ws, fields, rejection, language)
+        fields |= _lateness(ws, ws.settings.deadline_for(period), now.date(), language)
+        wording = _wording(ws, "reminder.txt", language)
         messages.append(
             _message(ws, "reminder", period, contacts[code], wording, fields, attachment, now)
         )
@@ -250,13 +254,16 @@ def _issued_templates(ws: Workspace, period: int, codes: Sequence[str]) -> dict[
 def _fields(
     ws: Workspace, plan: Plan, contact: Contact, period: int, attachment: Attachment
 ) -> dict[str, str]:
+    """The placeholders of one ministry's message, in its language."""
     s = ws.settings
+    language = ws.language_for(contact.language)
+    plan = translated(plan, language)
     return {
         "ministry": contact.ministry,
         "ministry_name": plan.ministry(contact.ministry).name,
         "focal_point": contact.focal_point,
         "period": str(period),
-        "deadline": _date_text(s.deadline_for(period)),
+        "deadline": long_date(s.deadline_for(period), language),
         "contact_name": s.contact_name,
         "contact_email": s.contact_email,
         "contact_phone": f"({s.contact_phone})" if s.contact_phone else "",
@@ -266,29 +273,26 @@ def _fields(
     }
 
 
-def _date_text(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def _situation(ws: Workspace, fields: dict[str, str], rejection: Rejection | None) -> str:
+def _situation(
+    ws: Workspace, fields: dict[str, str], rejection: Rejection | None, language: str
+) -> str:
     if rejection is None:
-        return _render(_wording(ws, "reminder_missing.txt"), fields)
-    received = _date_text(dt.datetime.fromisoformat(rejection.received).date())
+        return _render(_wording(ws, "reminder_missing.txt", language), fields)
+    received = long_date(rejection.received, language)
     reasons = "\n".join(f"- {reason}" for reason in rejection.reasons)
     return _render(
-        _wording(ws, "reminder_rejected.txt"),
+        _wording(ws, "reminder_rejected.txt", language),
         fields | {"file_name": rejection.file_name, "received": received, "reasons": reasons},
     )
 
 
-def _lateness(deadline: dt.date, today: dt.date) -> dict[str, str]:
+def _lateness(ws: Workspace, deadline: dt.date, today: dt.date, language: str) -> dict[str, str]:
+    """The sentence on the deadline, from mail/deadline.toml in the ministry's language."""
+    english, own = ws.data_file(DEADLINE_NOTES), ws.data_file_in(DEADLINE_NOTES, language)
+    words = Wording(english, {}, language, own if own != english else None)
     days = (today - deadline).days
-    if days > 0:
-        note = f"The deadline was {_date_text(deadline)}, {days} day{'s' * (days > 1)} ago."
-    elif days == 0:
-        note = f"The deadline is today, {_date_text(deadline)}."
-    else:
-        note = f"The deadline is {_date_text(deadline)}."
+    key = "passed_one" if days == 1 else "passed" if days > 0 else "today" if days == 0 else "due"
+    note = words(f"deadline.{key}", deadline=words.date(deadline), days=days)
     return {"deadline_note": note, "days_late": str(max(days, 0))}
 
 
@@ -323,10 +327,11 @@ def _last_rejection(ws: Workspace, conn: Connection, code: str, period: int) -> 
 # Wording
 
 
-def _wording(ws: Workspace, name: str) -> string.Template:
-    """A wording file of workbook_templates/mail/, checked so that a typo in a placeholder
-    stops the run instead of reaching a ministry as '$ministy_name'."""
-    path = ws.data_file(f"mail/{name}")
+def _wording(ws: Workspace, name: str, language: str) -> string.Template:
+    """A wording file of workbook_templates/mail/ in the ministry's language (English where
+    it has no translation), checked so that a typo in a placeholder stops the run instead of
+    reaching a ministry as '$ministy_name'."""
+    path = ws.data_file_in(f"mail/{name}", language)
     template = string.Template(path.read_text(encoding="utf-8"))
     allowed = WORDING_FIELDS[name]
     if name in WITH_SUBJECT and not template.template.startswith("Subject:"):

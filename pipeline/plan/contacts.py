@@ -8,11 +8,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.failures import NapError
+from pipeline.language import LANGUAGES, check_language
 from pipeline.plan.addresses import AddressError, Mailbox, parse_mailbox, parse_mailboxes
 from pipeline.plan.register import Plan
 from pipeline.problems import Problem, problem
 
+CONTACTS_FILE = "contacts.csv"
 COLUMNS = ("ministry", "focal_point", "email", "cc")
+# A column a list written before it existed may lack: the ministry's working language.
+LANGUAGE = "language"
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,7 @@ class Contact:
     email: Mailbox  # named after the focal point unless typed with a name of its own
     cc: tuple[Mailbox, ...] = ()
     line: int = 0  # of contacts.csv, to name where an address refused by a server is
+    language: str = ""  # of its templates and messages; "" as nap.toml says
 
 
 def _problem(file: str, where: str, code: str, **fields: object) -> Problem:
@@ -45,6 +50,19 @@ def _check_row(file: str, line: int, row: dict, codes: tuple[str, ...]) -> list[
         found.append(_problem(file, f"line {line}, focal_point", "contacts-empty"))
     if not row["email"]:
         found.append(_problem(file, f"line {line}, email", "contacts-empty"))
+    if row.get(LANGUAGE):
+        try:
+            check_language(row[LANGUAGE], LANGUAGE)
+        except ValueError:
+            found.append(
+                _problem(
+                    file,
+                    f"line {line}, {LANGUAGE}",
+                    "contacts-bad-language",
+                    value=row[LANGUAGE],
+                    expected=", ".join(LANGUAGES),
+                )
+            )
     return found
 
 
@@ -67,8 +85,14 @@ def _contact(file: str, line: int, row: dict, problems: list[Problem]) -> Contac
     if len(parsed) < 2 or not parsed["email"]:
         return None
     (email,) = parsed["email"]
+    language = row.get(LANGUAGE, "").lower()
     return Contact(
-        row["ministry"], row["focal_point"], email.named(row["focal_point"]), parsed["cc"], line
+        row["ministry"],
+        row["focal_point"],
+        email.named(row["focal_point"]),
+        parsed["cc"],
+        line,
+        language if language in LANGUAGES else "",
     )
 
 
@@ -78,7 +102,8 @@ def _rows(path: Path, problems: list[Problem]) -> list[tuple[int, dict]] | None:
     try:
         with path.open(encoding="utf-8-sig", newline="") as f:
             reader = csv.DictReader(f)
-            if tuple(reader.fieldnames or ()) != COLUMNS:
+            header = tuple(reader.fieldnames or ())
+            if header not in (COLUMNS, (*COLUMNS, LANGUAGE)):
                 problems.append(
                     _problem(path.name, "line 1", "contacts-bad-header", expected=",".join(COLUMNS))
                 )
@@ -89,7 +114,7 @@ def _rows(path: Path, problems: list[Problem]) -> list[tuple[int, dict]] | None:
                     problems.append(
                         _problem(path.name, f"line {reader.line_num}", "contacts-extra-fields")
                     )
-                values = {k: (row[k] or "").strip() for k in COLUMNS}
+                values = {k: (row[k] or "").strip() for k in header}
                 if any(values.values()):
                     rows.append((reader.line_num, values))
             return rows
