@@ -159,11 +159,49 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         "'{value}' is no earlier plan beside this one; give the id of the plan the action "
         "continues",
     ),
+    # An address reserved for examples where a real one is needed (placeholders.py)
+    "placeholder-address": (
+        Severity.ERROR,
+        "'{value}' is a placeholder ({domain} is reserved for examples); put the real address "
+        "here before templates or messages go out",
+    ),
+    # The settings (nap.toml)
+    "settings-not-utf8": (
+        Severity.ERROR,
+        "not UTF-8 text; save it again with the encoding UTF-8 (Notepad: Save as, Encoding)",
+    ),
+    "settings-not-toml": (
+        Severity.ERROR,
+        "not a valid settings file: {reason}; a text needs double quotes, e.g. "
+        'office = "Ministry of Foreign and European Affairs"',
+    ),
+    "settings-unknown": (
+        Severity.ERROR,
+        "unknown setting; {hint}the settings are listed in docs/coordinator-guide.md",
+    ),
+    "settings-bad-value": (Severity.ERROR, "{value} is not {expected}; e.g. {example}"),
     # The contacts list (workbook_templates/contacts.csv)
-    "contacts-bad-header": (Severity.ERROR, "the header must be: {expected}"),
+    "contacts-bad-header": (
+        Severity.ERROR,
+        "the header must be: {expected} (name, role, cc and language may be left out)",
+    ),
+    "contacts-old-columns": (
+        Severity.WARNING,
+        "the columns of an earlier version: focal_point is read as the role; to greet each "
+        "focal point by name, rename it role and add the columns name and language",
+    ),
+    "contacts-not-utf8": (
+        Severity.ERROR,
+        "not UTF-8 text; in Excel, save it as 'CSV UTF-8 (Comma delimited)'",
+    ),
     "contacts-extra-fields": (
         Severity.ERROR,
-        "more fields than the header; put quotes around a value with a comma",
+        "more fields than the header; put quotes around a value with a comma (or a semicolon, "
+        "in a list saved with semicolons)",
+    ),
+    "contacts-bad-language": (
+        Severity.ERROR,
+        "'{value}' is not a language of the messages; write {expected} (empty: en)",
     ),
     "contacts-unknown-ministry": (
         Severity.ERROR,

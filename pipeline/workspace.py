@@ -62,7 +62,7 @@ class Workspace:
             raise UsageError(
                 f"{root} is not a workspace: expected the folders inbox/ and outbox/ there. "
                 "Run the command in the workspace folder or give --root DIR "
-                "(`nap templates` creates a workspace)"
+                "(`nap init DIR` makes a new workspace)"
             )
         ws = cls(root, load_settings(root / SETTINGS_FILE))
         return ws.choose(plan) if plan else ws

@@ -1,4 +1,4 @@
-"""Fixtures: a workspace in a temporary folder, with a signing key of its own."""
+"""Fixtures: a workspace in a temporary folder, with a signing key and addresses of its own."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from pipeline.plan.register import Plan, load_plan
 from pipeline.settings import DEFAULT_PLAN
 from pipeline.workspace import Workspace, shipped_data_file
+from tests.office import new_workspace
 
 TEST_KEY = "test-signing-key-0123456789abcdef"
 
@@ -21,7 +22,7 @@ def signing_key_env(monkeypatch: pytest.MonkeyPatch) -> str:
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Workspace:
-    return Workspace.open(tmp_path / "ws", create=True)
+    return new_workspace(tmp_path / "ws")
 
 
 @pytest.fixture(scope="session")

@@ -31,6 +31,7 @@ from pipeline.template.issue import issue_templates
 from pipeline.workspace import Workspace, shipped_data_file
 from tests.conftest import TEST_KEY
 from tests.filling import fill_template, sample_answers
+from tests.office import new_workspace
 
 TODAY = dt.date(2020, 4, 20)
 MISSING = "ME"
@@ -87,7 +88,7 @@ class Cycle:
 def cycle(tmp_path_factory: pytest.TempPathFactory, plan: Plan) -> Iterator[Cycle]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("NAP_SIGNING_KEY", TEST_KEY)
-        ws = Workspace.open(tmp_path_factory.mktemp("report") / "ws", create=True)
+        ws = new_workspace(tmp_path_factory.mktemp("report") / "ws")
         _cycle(ws, plan)
         path = write_report(ws, 2019, today=TODAY)
         yield Cycle(ws, plan, path, docx.Document(str(path)), path.read_bytes())

@@ -8,7 +8,14 @@ from pathlib import Path
 import click
 
 from pipeline.cli.app import Invocation, NapSubgroup
-from pipeline.cli.options import ministry_option, period_option, plan_option, rel, wait_option
+from pipeline.cli.options import (
+    allow_placeholders_option,
+    ministry_option,
+    period_option,
+    plan_option,
+    rel,
+    wait_option,
+)
 from pipeline.failures import NapError, UsageError
 
 
@@ -45,7 +52,7 @@ resend_option = click.option(
 def mail_options(command):
     """The options both mail commands take."""
     options = (period_option, ministry_option, plan_option, send_option, resend_option)
-    for option in reversed((*options, wait_option)):
+    for option in reversed((*options, allow_placeholders_option, wait_option)):
         command = option(command)
     return command
 
@@ -95,6 +102,7 @@ def _mail(
     ministries: tuple[str, ...],
     send: bool,
     resend: bool,
+    allow_placeholders: bool,
     wait: float,
 ) -> None:
     """Compose, write (and send), then one line per message, a summary, the addresses
@@ -105,7 +113,7 @@ def _mail(
         raise UsageError("--resend only applies with --send")
     ws = obj.workspace(period=period)
     codes = list(dict.fromkeys(m.upper() for m in ministries))
-    messages = compose(ws, period, ministries=codes)
+    messages = compose(ws, period, ministries=codes, allow_placeholders=allow_placeholders)
     if not messages:
         who = f"{', '.join(codes)} {'have' if len(codes) > 1 else 'has'}" if codes else ""
         click.echo(f"0 messages: {who or 'every ministry has'} an accepted file for {period}")

@@ -48,6 +48,14 @@ ministry_option = click.option(
 )
 
 
+allow_placeholders_option = click.option(
+    "--allow-placeholders",
+    is_flag=True,
+    help="Let example addresses (example.org) through, for a trial run: nothing that goes "
+    "out with them reaches anyone.",
+)
+
+
 def rel(path: Path, root: Path) -> str:
     """The path as the user sees it from the workspace, when it is inside."""
     try:

@@ -19,6 +19,8 @@ from email.policy import EmailPolicy
 from email.utils import format_datetime
 from pathlib import Path
 
+from pipeline import placeholders
+from pipeline.delivery.mail_wording import date_text, greeting, lateness, phrases, render, wording
 from pipeline.failures import NapError
 from pipeline.intake.returned import read_meta
 from pipeline.ledger import (
@@ -41,29 +43,6 @@ from pipeline.workspace import DATA_DIR, Workspace, shipped_data_file
 CONTACTS_FILE = "contacts.csv"
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
-COMMON_FIELDS = frozenset(
-    {
-        "ministry",
-        "ministry_name",
-        "focal_point",
-        "period",
-        "deadline",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-        "office",
-        "plan_title",
-        "attachment",
-    }
-)
-# Each wording file in workbook_templates/mail/ and the placeholders it may use.
-WORDING_FIELDS = {
-    "templates.txt": COMMON_FIELDS,
-    "reminder.txt": COMMON_FIELDS | {"situation", "deadline_note", "days_late"},
-    "reminder_missing.txt": COMMON_FIELDS,
-    "reminder_rejected.txt": COMMON_FIELDS | {"file_name", "received", "reasons"},
-}
-WITH_SUBJECT = ("templates.txt", "reminder.txt")
 UNFOLDED = frozenset({"from", "to", "cc", "reply-to", "message-id", "references"})
 
 
@@ -154,18 +133,20 @@ def compose_templates(
     *,
     ministries: Sequence[str] = (),
     now: dt.datetime | None = None,
+    allow_placeholders: bool = False,
 ) -> list[Message]:
     """One message per ministry with its issued template attached."""
-    plan, codes, contacts = _prepare(ws, period, ministries)
-    now = now or dt.datetime.now().astimezone()
-    wording = _wording(ws, "templates.txt")
+    plan, codes, contacts = _prepare(ws, period, ministries, allow_placeholders)
+    now = now or ws.settings.now()
+    text = wording(ws, "templates.txt")
+    said = phrases(ws)
     templates = _issued_templates(ws, period, codes)
     messages = []
     for code in codes:
         attachment = Attachment.of(templates[code], f"{plan.id}_{period}_{code}.xlsx")
-        fields = _fields(ws, plan, contacts[code], period, attachment)
+        fields = _fields(ws, plan, contacts[code], period, attachment, said)
         messages.append(
-            _message(ws, "templates", period, contacts[code], wording, fields, attachment, now)
+            _message(ws, "templates", period, contacts[code], text, fields, attachment, now)
         )
     return messages
 
@@ -176,17 +157,18 @@ def compose_reminders(
     *,
     ministries: Sequence[str] = (),
     now: dt.datetime | None = None,
+    allow_placeholders: bool = False,
 ) -> list[Message]:
     """A reminder to every ministry with no accepted file for the period. One whose last file
     was rejected gets its feedback workbook and every reason; the others their template again.
     The draft reminder (.eml) of a ministry that has since answered is removed."""
-    plan, codes, contacts = _prepare(ws, period, ministries)
-    now = now or dt.datetime.now().astimezone()
+    plan, codes, contacts = _prepare(ws, period, ministries, allow_placeholders)
+    now = now or ws.settings.now()
     pending = _pending(ws, period, codes)
     for code in codes:  # a draft reminder to a ministry that has since answered is not due
         if code not in pending:
             (ws.mail_dir(period) / f"reminder_{code}.eml").unlink(missing_ok=True)
-    wording = _wording(ws, "reminder.txt")
+    text, said = wording(ws, "reminder.txt"), phrases(ws)
     templates = _issued_templates(
         ws, period, [c for c, r in pending.items() if not r or not r.feedback]
     )
@@ -196,22 +178,29 @@ def compose_reminders(
             attachment = Attachment.of(rejection.feedback)
         else:
             attachment = Attachment.of(templates[code], f"{plan.id}_{period}_{code}.xlsx")
-        fields = _fields(ws, plan, contacts[code], period, attachment)
+        fields = _fields(ws, plan, contacts[code], period, attachment, said)
         fields["situation"] = _situation(ws, fields, rejection)
-        fields |= _lateness(ws.settings.deadline_for(period), now.date())
+        fields |= lateness(said, ws.settings.deadline_for(period), now.date())
         messages.append(
-            _message(ws, "reminder", period, contacts[code], wording, fields, attachment, now)
+            _message(ws, "reminder", period, contacts[code], text, fields, attachment, now)
         )
     return messages
 
 
 def _prepare(
-    ws: Workspace, period: int, ministries: Sequence[str]
+    ws: Workspace, period: int, ministries: Sequence[str], allow_placeholders: bool
 ) -> tuple[Plan, list[str], dict[str, Contact]]:
+    """The plan, the ministries asked for and their contacts; no message is composed with an
+    address reserved for examples, unless allowed."""
     plan = ws.plan
     ws.check_period(period)
     codes = ws.check_ministries(ministries)
-    contacts = load_contacts(contacts_path(ws), plan, others=ws.ministry_codes)
+    path = contacts_path(ws)
+    contacts = load_contacts(path, plan, others=ws.ministry_codes)
+    if not allow_placeholders:
+        found = placeholders.in_settings(ws, mail=True)
+        found += placeholders.in_contacts(path, [contacts[code] for code in codes])
+        placeholders.refuse(ws, found, "the messages")
     return plan, codes, contacts
 
 
@@ -248,15 +237,23 @@ def _issued_templates(ws: Workspace, period: int, codes: Sequence[str]) -> dict[
 
 
 def _fields(
-    ws: Workspace, plan: Plan, contact: Contact, period: int, attachment: Attachment
+    ws: Workspace,
+    plan: Plan,
+    contact: Contact,
+    period: int,
+    attachment: Attachment,
+    said: Mapping[str, string.Template],
 ) -> dict[str, str]:
     s = ws.settings
     return {
         "ministry": contact.ministry,
         "ministry_name": plan.ministry(contact.ministry).name,
-        "focal_point": contact.focal_point,
+        "greeting": greeting(said, contact.name),
+        "name": contact.name,
+        "role": contact.role,
+        "focal_point": contact.name or contact.role,
         "period": str(period),
-        "deadline": _date_text(s.deadline_for(period)),
+        "deadline": date_text(s.deadline_for(period)),
         "contact_name": s.contact_name,
         "contact_email": s.contact_email,
         "contact_phone": f"({s.contact_phone})" if s.contact_phone else "",
@@ -266,30 +263,15 @@ def _fields(
     }
 
 
-def _date_text(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def _situation(ws: Workspace, fields: dict[str, str], rejection: Rejection | None) -> str:
     if rejection is None:
-        return _render(_wording(ws, "reminder_missing.txt"), fields)
-    received = _date_text(dt.datetime.fromisoformat(rejection.received).date())
+        return render(wording(ws, "reminder_missing.txt"), fields)
+    received = date_text(dt.datetime.fromisoformat(rejection.received).date())
     reasons = "\n".join(f"- {reason}" for reason in rejection.reasons)
-    return _render(
-        _wording(ws, "reminder_rejected.txt"),
+    return render(
+        wording(ws, "reminder_rejected.txt"),
         fields | {"file_name": rejection.file_name, "received": received, "reasons": reasons},
     )
-
-
-def _lateness(deadline: dt.date, today: dt.date) -> dict[str, str]:
-    days = (today - deadline).days
-    if days > 0:
-        note = f"The deadline was {_date_text(deadline)}, {days} day{'s' * (days > 1)} ago."
-    elif days == 0:
-        note = f"The deadline is today, {_date_text(deadline)}."
-    else:
-        note = f"The deadline is {_date_text(deadline)}."
-    return {"deadline_note": note, "days_late": str(max(days, 0))}
 
 
 def _pending(ws: Workspace, period: int, codes: Sequence[str]) -> dict[str, Rejection | None]:
@@ -320,34 +302,6 @@ def _last_rejection(ws: Workspace, conn: Connection, code: str, period: int) -> 
     return Rejection(last.name, last.received, feedback, reasons)
 
 
-# Wording
-
-
-def _wording(ws: Workspace, name: str) -> string.Template:
-    """A wording file of workbook_templates/mail/, checked so that a typo in a placeholder
-    stops the run instead of reaching a ministry as '$ministy_name'."""
-    path = ws.data_file(f"mail/{name}")
-    template = string.Template(path.read_text(encoding="utf-8"))
-    allowed = WORDING_FIELDS[name]
-    if name in WITH_SUBJECT and not template.template.startswith("Subject:"):
-        raise NapError(f"{path}: the first line must be 'Subject: ...', then a blank line")
-    if not template.is_valid():
-        raise NapError(f"{path}: a '$' that starts no placeholder; write $$ for a dollar sign")
-    unknown = sorted(set(template.get_identifiers()) - allowed)
-    if unknown:
-        raise NapError(
-            f"{path}: unknown placeholder ${', $'.join(unknown)}; "
-            f"the placeholders are ${', $'.join(sorted(allowed))}"
-        )
-    return template
-
-
-def _render(template: string.Template, fields: Mapping[str, str]) -> str:
-    """The text with its placeholders filled and no trailing spaces (an empty phone number)."""
-    text = template.substitute(fields)
-    return "\n".join(line.rstrip() for line in text.strip().splitlines())
-
-
 def _message(
     ws: Workspace,
     kind: str,
@@ -358,11 +312,11 @@ def _message(
     attachment: Attachment,
     now: dt.datetime,
 ) -> Message:
-    head, _, body = _render(wording, fields).partition("\n")
+    head, _, body = render(wording, fields).partition("\n")
     sender = ws.settings.smtp.sender
     day = now.date().isoformat() if kind == "reminder" else ""
     email = EmailMessage(policy=MAIL_POLICY)
-    email["From"] = sender.header
+    email["From"] = sender.named(ws.settings.office).header
     email["To"] = contact.email.header
     if contact.cc:
         email["Cc"] = [mailbox.header for mailbox in contact.cc]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.atomic import atomic_path
-from pipeline.plan.contacts import COLUMNS as CONTACT_COLUMNS
+from pipeline.plan.contacts import missing_rows
 from pipeline.plan.draft import Draft
 from pipeline.plan.register import ACTION_COLUMNS, ALL
 from pipeline.problems import Problem, Severity, problem
@@ -117,15 +117,13 @@ def add_contacts(
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ws.data_file(CONTACTS_FILE), dest)
     text = dest.read_text(encoding="utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
-    known = {row[0].strip() for row in rows[1:] if row}
-    new = [code for code in codes if code not in known]
+    new, added = missing_rows(text, codes)
     if not new:
         return dest, []
     ending = "" if text.endswith("\n") or not text else "\n"
-    blanks = [""] * (len(CONTACT_COLUMNS) - 1)
-    _write_text(dest, text + ending + _csv((code, *blanks) for code in new))
-    for index, code in enumerate(new, start=len(rows) + 1):
+    _write_text(dest, text + ending + added)
+    lines = len(text.splitlines())
+    for index, code in enumerate(new, start=lines + 1):
         found.append(
             problem("import-contact-added", file=CONTACTS_FILE, cell=f"line {index}", value=code)
         )
