@@ -22,24 +22,25 @@ RESERVED = ("example.com", "example.net", "example.org")
 SHOWN = 3  # placeholders named in a refusal; `nap check` lists them all
 
 
-def is_placeholder(mailbox: Mailbox) -> bool:
+def reserved_domain(mailbox: Mailbox) -> str:
+    """The example domain the address is in ("example.org"), or "" for a real address."""
     domain = mailbox.domain.lower()
-    return any(domain == d or domain.endswith("." + d) for d in RESERVED)
+    return next((d for d in RESERVED if domain == d or domain.endswith("." + d)), "")
 
 
 def in_settings(ws: Workspace, *, mail: bool) -> list[Problem]:
     """The office's contact address, printed in templates and messages; with `mail`, the
-    sender of the messages too."""
+    sender of the messages too, when it is not that same address."""
     settings = ws.settings
-    found = []
-    for table, key, mailbox in (
-        ("contact", "email", _mailbox(settings.contact_email)),
-        ("smtp", "sender", settings.smtp.sender),
-    ):
-        if (key == "email" or mail) and is_placeholder(mailbox):
-            where = setting_place(ws.root / SETTINGS_FILE, table, key)
-            found.append(_found(SETTINGS_FILE, where, mailbox))
-    return found
+    contact, sender = _mailbox(settings.contact_email), settings.smtp.sender
+    given = [("contact", "email", contact)]
+    if mail and not sender.same_address(settings.contact_email):
+        given.append(("smtp", "sender", sender))
+    return [
+        _found(SETTINGS_FILE, setting_place(ws.root / SETTINGS_FILE, table, key), mailbox)
+        for table, key, mailbox in given
+        if reserved_domain(mailbox)
+    ]
 
 
 def in_contacts(path: Path, contacts: Iterable[Contact]) -> list[Problem]:
@@ -50,7 +51,7 @@ def in_contacts(path: Path, contacts: Iterable[Contact]) -> list[Problem]:
             found += [
                 _found(path.name, f"line {contact.line}, {column}", m)
                 for m in mailboxes
-                if is_placeholder(m)
+                if reserved_domain(m)
             ]
     return found
 
@@ -68,8 +69,9 @@ def refuse(ws: Workspace, found: list[Problem], what: str) -> None:
 
 
 def _found(file: str, where: str, mailbox: Mailbox) -> Problem:
+    domain = reserved_domain(mailbox)
     return problem(
-        "placeholder-address", file=file, cell=where, value=mailbox.address, domain=mailbox.domain
+        "placeholder-address", file=file, cell=where, value=mailbox.address, domain=domain
     )
 
 

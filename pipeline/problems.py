@@ -162,9 +162,43 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     # An address reserved for examples where a real one is needed (placeholders.py)
     "placeholder-address": (
         Severity.ERROR,
-        "'{value}' is a placeholder ({domain} is reserved for examples); put the real address "
-        "here before templates or messages go out",
+        "'{value}' is an example address ({domain}); put the real one here before templates or "
+        "messages go out",
     ),
+    # What nap check finds in a workspace (check.py)
+    "check-unreadable": (Severity.ERROR, "{reason}"),
+    "check-folder-read-only": (
+        Severity.ERROR,
+        "this user may not write here; give it write access (and the nightly job's user too)",
+    ),
+    "check-no-contacts": (
+        Severity.ERROR,
+        "the workspace has no contacts list of its own; copy {shipped} here (nap init does) "
+        "and fill in each ministry's focal point",
+    ),
+    "check-no-key": (
+        Severity.ERROR,
+        "no signing key yet; nap init makes it, and says where to keep a copy",
+    ),
+    "check-key-missing": (
+        Severity.ERROR,
+        "the signing key that signed the templates (fingerprint {fingerprint}) is missing; put "
+        "the office's copy back here, or set NAP_SIGNING_KEY",
+    ),
+    "check-key-wrong": (
+        Severity.ERROR,
+        "this key (fingerprint {found}) did not sign the workspace's templates (fingerprint "
+        "{expected}); put the office's key back",
+    ),
+    "check-key-shared": (
+        Severity.WARNING,
+        "other users of the machine may read the key; make the file private (chmod 600)",
+    ),
+    "check-ledger-damaged": (
+        Severity.ERROR,
+        "the ledger is damaged ({reason}); restore it from the last backup (see the guide)",
+    ),
+    "check-smtp": (Severity.ERROR, "{reason}"),
     # The settings (nap.toml)
     "settings-not-utf8": (
         Severity.ERROR,

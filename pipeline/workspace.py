@@ -29,6 +29,7 @@ SETTINGS_FILE = "nap.toml"
 DATA_DIR = "workbook_templates"
 PLANS_DIR = "plans"
 LEDGER_FILE = "ledger.sqlite"
+CONTACTS_FILE = "contacts.csv"
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ class Workspace:
     key_path = property(lambda self: self.root / ".nap-signing-key")
     lock_path = property(lambda self: self.root / "nap.lock")
     logs = property(lambda self: self.outbox / "logs")
+    # the workspace's own contacts list: the shipped one holds example addresses only
+    contacts_path = property(lambda self: self.root / DATA_DIR / CONTACTS_FILE)
 
     def period_dir(self, period: int) -> Path:
         return self.outbox / str(period)

@@ -4,10 +4,22 @@ One module per group of commands; this one puts them together under `nap`."""
 
 from __future__ import annotations
 
-from pipeline.cli import decisions, demo, intake, mail, nightly, outputs, plan, templates
+from pipeline.cli import (
+    decisions,
+    demo,
+    intake,
+    mail,
+    nightly,
+    outputs,
+    plan,
+    setup,
+    templates,
+)
 from pipeline.cli.app import cli
 
 COMMANDS = (
+    setup.init_cmd,
+    setup.check_cmd,
     plan.plan_group,
     templates.templates_cmd,
     mail.mail_group,
@@ -24,6 +36,7 @@ COMMANDS = (
     decisions.close_cmd,
     decisions.reopen_cmd,
     nightly.run_cmd,
+    setup.backup_cmd,
     demo.demo_cmd,
 )
 for command in COMMANDS:

@@ -38,9 +38,8 @@ from pipeline.plan.addresses import parse_mailbox
 from pipeline.plan.contacts import Contact, load_contacts
 from pipeline.plan.register import Plan
 from pipeline.problems import Severity
-from pipeline.workspace import DATA_DIR, Workspace, shipped_data_file
+from pipeline.workspace import CONTACTS_FILE, Workspace, shipped_data_file
 
-CONTACTS_FILE = "contacts.csv"
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 UNFOLDED = frozenset({"from", "to", "cc", "reply-to", "message-id", "references"})
@@ -207,7 +206,7 @@ def _prepare(
 def contacts_path(ws: Workspace) -> Path:
     """The workspace's own contacts list: the shipped one holds example addresses, which no
     message may go to."""
-    own = ws.root / DATA_DIR / CONTACTS_FILE
+    own = ws.contacts_path
     if not own.is_file():
         raise NapError(
             f"this workspace has no contacts list of its own ({own}); copy "

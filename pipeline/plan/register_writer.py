@@ -17,7 +17,7 @@ from pipeline.plan.contacts import missing_rows
 from pipeline.plan.draft import Draft
 from pipeline.plan.register import ACTION_COLUMNS, ALL
 from pipeline.problems import Problem, Severity, problem
-from pipeline.workspace import DATA_DIR
+from pipeline.workspace import CONTACTS_FILE
 
 if TYPE_CHECKING:
     from pipeline.workspace import Workspace
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 ACTIONS_FILE = "actions.csv"
 BODIES_FILE = "bodies.csv"
 REVIEW_FILE = "review.csv"
-CONTACTS_FILE = "contacts.csv"
 REVIEW_COLUMNS = ("to_do", "action", "actions_csv_line", "file", "sheet", "cell", "finding")
 TO_DO = {Severity.ERROR: "correct", Severity.WARNING: "check"}
 
@@ -112,7 +111,7 @@ def add_contacts(
 ) -> tuple[Path, list[str]]:
     """The workspace's contacts.csv gains an empty row for each ministry it lacks, which the
     coordinator fills in; the shipped list is copied in first when it has none."""
-    dest = ws.root / DATA_DIR / CONTACTS_FILE
+    dest = ws.contacts_path
     if not dest.exists():
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ws.data_file(CONTACTS_FILE), dest)
