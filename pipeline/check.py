@@ -16,7 +16,7 @@ from pipeline import placeholders
 from pipeline.failures import NapError
 from pipeline.problems import Problem, errors, problem
 from pipeline.settings import read_settings
-from pipeline.workspace import SETTINGS_FILE, Workspace, shipped_data_file
+from pipeline.workspace import SETTINGS_FILE, Workspace, shipped_data_file, workspace_root
 
 
 @dataclass
@@ -45,7 +45,9 @@ class Checked:
 def check_workspace(root: Path, *, smtp: bool = False, plan: str | None = None) -> Checked:
     """Every part, in the order a coordinator sets them up; the mail server only with `smtp`
     (it needs NAP_SMTP_PASSWORD and the network)."""
-    ws = Workspace.open(root, plan=plan)
+    root = workspace_root(root)
+    ws = Workspace(root, read_settings(root / SETTINGS_FILE)[0])  # its mistakes: a part below
+    ws = ws.choose(plan) if plan else ws
     checks: list[Callable[[Workspace], Part]] = [
         _folders,
         _ledger,
@@ -102,9 +104,9 @@ def _settings(ws: Workspace) -> Part:
 def _plans(ws: Workspace) -> Part:
     """The checks of `nap plan`: each register in full with its carried-over actions, and the
     years two plans claim."""
-    from pipeline.plan.checking import check_plans
+    from pipeline.plan.checking import check_workspace_plans
 
-    checked = check_plans(ws.root, str(ws.plan_file) if ws.chosen else None)
+    checked = check_workspace_plans(ws)
     loaded = [c.plan for c in checked.plans if c.plan is not None]
     part = Part("plans", ", ".join(f"{p.id} ({p.first_period}-{p.last_period})" for p in loaded))
     for check in checked.plans:
@@ -129,7 +131,6 @@ def _contacts(ws: Workspace) -> Part:
     """The workspace's own list, read against every plan of the workspace, as `nap mail`
     reads it for each."""
     from pipeline.plan.contacts import read_contacts
-    from pipeline.plan.register import load_plan
 
     path = ws.contacts_path
     part = Part(str(path.relative_to(ws.root)))
@@ -140,11 +141,7 @@ def _contacts(ws: Workspace) -> Part:
     seen: dict[tuple[str, str], Problem] = {}
     found = {}
     for head in ws.heads_in_use:
-        try:
-            plan = load_plan(head.path)
-        except NapError:
-            continue  # a register that does not load: its problems are the plans' part
-        contacts, problems = read_contacts(path, plan, others=ws.ministry_codes)
+        contacts, problems = read_contacts(path, head, others=ws.ministry_codes)
         found |= contacts
         seen |= {(p.cell, p.message): p for p in problems}
     part.summary = f"{len(found)} ministries"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pipeline.failures import NapError
 from pipeline.plan.addresses import AddressError, Mailbox, parse_mailbox, parse_mailboxes
+from pipeline.plan.periods import PlanHead
 from pipeline.plan.register import Plan
 from pipeline.problems import Problem, errors, problem
 
@@ -165,7 +166,7 @@ def _rows(path: Path, problems: list[Problem]) -> list[tuple[int, dict]] | None:
 
 
 def read_contacts(
-    path: Path, plan: Plan, *, others: Collection[str] = ()
+    path: Path, plan: Plan | PlanHead, *, others: Collection[str] = ()
 ) -> tuple[dict[str, Contact], list[Problem]]:
     """The contacts by ministry code, and every problem found (the dict is partial then).
     Rows of `others`, the ministries of the workspace's other plans, are left unread: one
