@@ -199,7 +199,7 @@ def load_settings(path: Path) -> Settings:
     """The settings, or one NapError naming every mistake, so the file is corrected once."""
     settings, problems = read_settings(path)
     if problems:
-        listed = "; ".join(f"{p.cell}: {p.message}" for p in problems)
+        listed = "; ".join(p.describe(with_file=False).replace("error: ", "", 1) for p in problems)
         raise NapError(f"{path.name}: {listed} (correct {path})")
     return settings
 

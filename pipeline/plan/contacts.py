@@ -213,6 +213,6 @@ def load_contacts(path: Path, plan: Plan, *, others: Collection[str] = ()) -> di
     contacts, problems = read_contacts(path, plan, others=others)
     found = errors(problems)
     if found:
-        listed = "; ".join(f"{p.cell}: {p.message}" for p in found)
+        listed = "; ".join(p.describe(with_file=False).replace("error: ", "", 1) for p in found)
         raise NapError(f"{Path(path).name}: {listed} (correct {path})")
     return contacts
