@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 from pipeline.intake.closing import check_open, close_period, closed, closed_note
 from pipeline.intake.ingest import IngestReport, ingest
 from pipeline.intake.status import PeriodStatus, period_status
+from pipeline.interruption import StopRequest, stop_requests
 from pipeline.ledger import Decision
 from pipeline.locking import DEFAULT_WAIT, workspace_lock
 from pipeline.workspace import Workspace
@@ -26,6 +28,27 @@ class RunSummary:
     status: PeriodStatus | None = None
     outputs: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    stop: StopRequest | None = None  # the stop asked for, when the run ended early
+
+    def line(self) -> str:
+        """The run in one line, for the log and for cron: what was read, where the period
+        stands, what was written."""
+        read = Counter(str(o.outcome) for o in self.ingest.outcomes)
+        counts = ", ".join(f"{n} {what}" for what, n in read.items()) or "no file"
+        parts = [f"period {self.period}: read {counts}"]
+        if self.ingest.skipped:
+            parts.append(f"{len(self.ingest.skipped)} left alone in inbox/")
+        if self.stop is not None:
+            parts.append(
+                f"stopped by {self.stop.said}, {len(self.ingest.left)} file(s) left for the "
+                "next run"
+            )
+        st = self.status
+        if st is not None:
+            accepted = len(st.ministries) - len(st.missing)
+            parts.append(f"{accepted} of {len(st.ministries)} ministries accepted")
+        parts.append(f"wrote {len(self.outputs)} output(s)" if self.outputs else "wrote nothing")
+        return "; ".join(parts)
 
 
 def run_cycle(
@@ -37,31 +60,49 @@ def run_cycle(
 ) -> RunSummary:
     """Idempotent: with nothing new in the inbox, a run rewrites the same outputs. It never
     decides for the coordinator: held returns stay held, and a closed period's outputs are
-    not rewritten."""
-    from pipeline.outputs.consolidated.workbook import consolidate
-    from pipeline.outputs.report.writer import write_report
-
+    not rewritten. A stop asked for (Ctrl-C, SIGTERM) ends it after the file or output in
+    hand."""
     ws.check_period(period)
-    with workspace_lock(ws, wait):
+    with stop_requests() as stop, workspace_lock(ws, wait, stop):
         log.info("run for period %s in %s", period, ws.root)
-        summary = RunSummary(period, ingest(ws, progress=progress, wait=wait))
+        summary = RunSummary(period, ingest(ws, progress=progress, wait=wait, stop=stop))
         for o in summary.ingest.outcomes:
             log.info("%s %s %s %s", o.outcome, o.name, o.ministry, o.period or "")
         for name, why in summary.ingest.skipped:
             log.info("skipped %s: %s", name, why)
-        summary.status = period_status(ws, period)
-        why_not = _nothing_to_write(ws, summary.status)
-        if why_not:
-            summary.notes.append(why_not)
-            log.info(why_not)
-            return summary
-        summary.outputs = [
-            *consolidate(ws, period),
-            write_report(ws, period),
-        ]
-        for path in summary.outputs:
-            log.info("wrote %s", path)
+        if not stop.requested:
+            summary.status = period_status(ws, period)
+            _write_outputs(ws, summary, stop)
+    if stop.requested:
+        summary.stop = stop
+        log.warning("interrupted by %s", stop.said)
+    log.info("run ended: %s", summary.line())
     return summary
+
+
+def _write_outputs(ws: Workspace, summary: RunSummary, stop: StopRequest) -> None:
+    """The workbook, then the report, each written whole; a stop asked for meanwhile ends the
+    run after the one in hand."""
+    from pipeline.outputs.consolidated.workbook import consolidate
+
+    assert summary.status is not None
+    why_not = _nothing_to_write(ws, summary.status)
+    if why_not:
+        summary.notes.append(why_not)
+        log.info(why_not)
+        return
+    for write in (consolidate, _report):
+        if stop.requested:
+            return
+        for path in write(ws, summary.period):
+            summary.outputs.append(path)
+            log.info("wrote %s", path)
+
+
+def _report(ws: Workspace, period: int) -> list[Path]:
+    from pipeline.outputs.report.writer import write_report
+
+    return [write_report(ws, period)]
 
 
 def _nothing_to_write(ws: Workspace, status: PeriodStatus) -> str:

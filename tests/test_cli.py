@@ -153,7 +153,8 @@ def test_one_cycle_from_the_command_line(tmp_path, plan):
     result = nap("status", "--period", "2019", root=root)
     assert result.exit_code == 0
     assert "Accepted: 1 of 8." in result.output
-    assert "Missing: MAEE, MSI, MENJE, MEGA, MIFA, MISA, ME" in result.output
+    assert "Rejected, a corrected file awaited: MSI" in result.output
+    assert "Missing, nothing received: MAEE, MENJE, MEGA, MIFA, MISA, ME" in result.output
     assert "first reason: status 'Finished'" in result.output
 
 

@@ -13,6 +13,7 @@ import click
 
 from pipeline import __version__
 from pipeline.failures import NapError, UsageError
+from pipeline.interruption import Stopped
 
 ROOT_HELP = "Workspace folder holding inbox/ and outbox/."
 DEBUG_HELP = "Show tracebacks of errors."
@@ -84,6 +85,8 @@ class NapGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted: nothing is half done; run the command again", err=True)
             ctx.exit(130)
+        except Stopped as exc:
+            _fail(ctx, exc, exc.exit_code)
         except UsageError as exc:
             _fail(ctx, exc, 2)
         except NapError as exc:
