@@ -47,30 +47,17 @@ def _problem(file: str, where: str, code: str, **fields: object) -> Problem:
 
 def _check_row(file: str, line: int, row: dict, codes: tuple[str, ...]) -> list[Problem]:
     """Every problem of one row but its addresses'; all rules run."""
-    found = []
-    if row["ministry"] not in codes:
-        found.append(
-            _problem(
-                file,
-                f"line {line}, ministry",
-                "contacts-unknown-ministry",
-                value=row["ministry"],
-                expected=", ".join(codes),
-            )
-        )
-    if not row["email"]:
-        found.append(_problem(file, f"line {line}, email", "contacts-empty"))
-    if row["language"].lower() not in ("", *LANGUAGES):
-        found.append(
-            _problem(
-                file,
-                f"line {line}, language",
-                "contacts-bad-language",
-                value=row["language"],
-                expected=" or ".join(LANGUAGES),
-            )
-        )
-    return found
+    known_language = row["language"].lower() in ("", *LANGUAGES)
+    rules = (
+        ("ministry", row["ministry"] not in codes, "contacts-unknown-ministry", ", ".join(codes)),
+        ("email", not row["email"], "contacts-empty", ""),
+        ("language", not known_language, "contacts-bad-language", " or ".join(LANGUAGES)),
+    )
+    return [
+        _problem(file, f"line {line}, {column}", code, value=row[column], expected=expected)
+        for column, wrong, code, expected in rules
+        if wrong
+    ]
 
 
 def _contact(file: str, line: int, row: dict, problems: list[Problem]) -> Contact | None:
