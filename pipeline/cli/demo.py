@@ -8,7 +8,7 @@ import click
 
 from pipeline.cli.app import Invocation, NapCommand
 from pipeline.cli.intake import print_ingest
-from pipeline.cli.options import rel
+from pipeline.cli.options import invoked_as, rel
 from pipeline.failures import UsageError
 
 
@@ -51,10 +51,11 @@ def demo_cmd(obj: Invocation, folder: Path | None, plan_review: bool) -> None:
         if paths:
             _print_paths(label, paths)
     where = rel(result.root, Path.cwd())
+    nap = invoked_as()
     if plan_review:
-        click.echo(f"Next: nap --root {where} report --plan-review --final")
+        click.echo(f"Next: {nap} --root {where} report --plan-review --final")
     else:
-        click.echo(f"Next: nap --root {where} status --period {PERIOD}")
+        click.echo(f"Next: {nap} --root {where} status --period {PERIOD}")
 
 
 DEMO_LABELS = {

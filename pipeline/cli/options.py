@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -54,6 +55,16 @@ allow_placeholders_option = click.option(
     help="Let example addresses (example.org) through, for a trial run: nothing that goes "
     "out with them reaches anyone.",
 )
+
+
+def invoked_as() -> str:
+    """How to type nap again from here: `nap` when the shell finds this very one, else the
+    path it was started by (its virtual environment is not activated)."""
+    started = Path(sys.argv[0])
+    found = shutil.which("nap")
+    if started.name != "nap" or (found and Path(found).resolve() == started.resolve()):
+        return "nap"
+    return str(started)
 
 
 def rel(path: Path, root: Path) -> str:

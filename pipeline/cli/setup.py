@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.app import Invocation, NapCommand
-from pipeline.cli.options import plan_option, rel, wait_option
+from pipeline.cli.options import invoked_as, plan_option, rel, wait_option
 from pipeline.failures import NapError
 
 
@@ -42,7 +42,7 @@ def init_cmd(obj: Invocation, folder: Path | None) -> None:
     click.echo(f"  1. {rel(done.settings, done.root)}: the office, your name and address, the "
                "deadline, the mail server")  # fmt: skip
     click.echo(f"  2. {rel(done.contacts, done.root)}: each ministry's focal point")
-    click.echo(f"  3. then check everything: nap{where} check")
+    click.echo(f"  3. then check everything: {invoked_as()}{where} check")
 
 
 @click.command("check", cls=NapCommand)
