@@ -227,3 +227,30 @@ def test_quick_commands_do_not_import_the_heavy_libraries(tmp_path, args):
         capture_output=True, text=True, check=True, cwd=REPO,
     )  # fmt: skip
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_global_options_are_taken_after_the_command_too(tmp_path):
+    root = new_workspace(tmp_path / "ws").root
+
+    after = CliRunner().invoke(cli, ["status", "--period", "2019", "--root", str(root)])
+    nested = CliRunner().invoke(cli, ["mail", "pending", "--root", str(root)])
+    debug = CliRunner().invoke(
+        cli, ["templates", "--period", "2035", "--root", str(root), "--debug"]
+    )
+
+    assert after.exit_code == 0 and after.output.startswith("Period 2019 of the plan")
+    assert nested.exit_code == 0 and nested.output == "No sending is pending.\n"
+    assert debug.exit_code == 2 and "Traceback" in debug.output
+
+
+def test_two_different_workspaces_in_one_command_are_refused(tmp_path):
+    one, two = (new_workspace(tmp_path / name).root for name in ("one", "two"))
+
+    result = CliRunner().invoke(
+        cli, ["--root", str(one), "status", "--period", "2019", "--root", str(two)]
+    )
+
+    assert result.exit_code == 2
+    assert f"the workspace is already {one} (--root before the command); give --root once" in (
+        result.output
+    )
