@@ -45,14 +45,13 @@ def run_cmd(obj: Invocation, period: int, wait: float, quiet: bool) -> None:
     except Exception as exc:
         log.error("run failed: %s", exc)
         raise
-    if summary.stop is not None:
+    log_name = rel(log_path, ws.root)
+    if not quiet or summary.stop is not None:  # a stopped run says what it did, even quietly
         print_ingest(summary.ingest)
-        print_stop(summary.stop, summary.ingest.left, f"log: {rel(log_path, ws.root)}")
-    if quiet:
-        return
-    print_ingest(summary.ingest)
-    for note in summary.notes:
-        click.echo(note)
-    for path in summary.outputs:
-        click.echo(f"wrote {rel(path, ws.root)}")
-    click.echo(f"{summary.line()}; log: {rel(log_path, ws.root)}")
+        for note in summary.notes:
+            click.echo(note)
+        for path in summary.outputs:
+            click.echo(f"wrote {rel(path, ws.root)}")
+        click.echo(f"{summary.line()}; log: {log_name}")
+    if summary.stop is not None:
+        print_stop(summary.stop, summary.ingest.left, f"log: {log_name}")
