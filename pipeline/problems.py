@@ -46,11 +46,24 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         Severity.ERROR,
         "measure '{value}' is unknown; use count, women_men, amount or text",
     ),
+    "register-unknown-head-count": (
+        Severity.ERROR,
+        "head count '{value}' is unknown; use flow (people reached during the year) or stock "
+        "(people in post on a date), or leave it empty",
+    ),
     "register-ministries-mismatch": (
         Severity.ERROR,
         "ministries {value} differ from those of the responsible bodies ({expected})",
     ),
     "register-bad-header": (Severity.ERROR, "the header must be: {expected}"),
+    "register-bad-ceiling": (
+        Severity.ERROR,
+        "'{value}' is not a ceiling: give a number above 0 for women_men, count or amount",
+    ),
+    "register-unknown-action": (
+        Severity.ERROR,
+        "no action of the actions table has this id; correct it or remove the entry",
+    ),
     # The plans of a workspace (workbook_templates/plans/*/plan.toml)
     "plans-overlap": (
         Severity.ERROR,
@@ -344,6 +357,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         "too much text in the workbook (over {count} distinct texts or {chars} characters): "
         f"not a normal report; {_RESAVE}",
     ),
+    "too-many-styles": (
+        Severity.ERROR,
+        f"more than {{limit}} cell styles in the workbook: not a normal report; {_RESAVE}",
+    ),
     "sheet-part-missing": (
         Severity.ERROR,
         "damaged file: the workbook lists sheet {sheet_name} but its part {part} is missing; "
@@ -420,10 +437,40 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         Severity.ERROR,
         "status '{value}' is not one of: {expected}",
     ),
-    "number-not-numeric": (Severity.ERROR, "'{value}' in {field} is not a number"),
-    "number-negative": (Severity.ERROR, "{value} in {field} is negative"),
-    "number-fractional": (Severity.ERROR, "{value} in {field} must be a whole number"),
-    "number-too-large": (Severity.ERROR, "{value} in {field} is implausibly large"),
+    "number-not-numeric": (
+        Severity.ERROR,
+        "{action}: '{value}' in {field} is not a number; type the {what} in digits, e.g. {example}",
+    ),
+    "number-ambiguous": (
+        Severity.ERROR,
+        "{action}: '{value}' in {field} could be {whole} or {fraction}; type {whole} or "
+        "{fraction} without a thousands separator",
+    ),
+    "number-date-format": (
+        Severity.ERROR,
+        "{action}: {field} shows {value}, a {kind}, not a number; format the cell as Number "
+        "and type the {what}, e.g. {example}",
+    ),
+    "number-like-date": (
+        Severity.ERROR,
+        "{action}: {value} in {field} is how a spreadsheet stores the date {date}: was a date "
+        "such as 1/2 or 02.01 typed? Type the {what}, e.g. {example}; if {value} is right, "
+        "type it with an apostrophe first: '{value}",
+    ),
+    "number-negative": (
+        Severity.ERROR,
+        "{action}: '{value}' in {field} is negative; type the {what}, 0 or more",
+    ),
+    "number-fractional": (
+        Severity.ERROR,
+        "{action}: '{value}' in {field} is not a whole number; type the {what} as a whole number",
+    ),
+    "number-too-large": (
+        Severity.ERROR,
+        "{action}: '{value}' in {field} is above the plausible ceiling of {ceiling} (set in the "
+        "plan register: {where}); check the figure, and if it is right, ask the coordination "
+        "to raise the ceiling",
+    ),
     "input-unused": (
         Severity.ERROR,
         "{field} is not reported for action {action} (its indicator is {expected}); clear the cell",
@@ -438,15 +485,39 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         "the cell holds a formula with no computed value; type the value itself",
     ),
     "error-value": (Severity.ERROR, "the cell holds the error {value}; type the value itself"),
+    # Rows, and the report as a whole
+    "status-missing": (
+        Severity.ERROR,
+        "{action}: figures or text given but no status; choose one of: {expected}",
+    ),
+    "not-applicable-with-figures": (
+        Severity.ERROR,
+        "{action} is Not applicable but gives figures ({value}); clear them, or choose the "
+        "status that applies",
+    ),
+    "nothing-filled": (
+        Severity.ERROR,
+        "nothing was filled in: every Status, figure and text cell of the Report sheet is "
+        "empty; fill in the report and send it again",
+    ),
     # Warnings: accepted, shown in the reports
     "not-reported": (Severity.WARNING, "action {action} has no status: counted as not reported"),
     "no-activities": (
         Severity.WARNING,
         "action {action} is '{value}' but no activities are described",
     ),
+    "no-figures": (
+        Severity.WARNING,
+        "{action} is {value} but gives no figure and no text; report {expected}",
+    ),
     "completed-no-figures": (
         Severity.WARNING,
         "action {action} is Completed but reports zero women and zero men",
+    ),
+    "possible-double-count": (
+        Severity.WARNING,
+        "possible double count: {action} gives exactly the figures {other} gave for it "
+        "({value}); ask both ministries whose they are before the totals add them up",
     ),
     "formula-value-used": (
         Severity.WARNING,
@@ -494,6 +565,7 @@ class Problem:
     cell: str = ""
     action: str = ""
     ministry: str = ""
+    typed: str = ""  # what the cell held, as the person who filled it in sees it
 
     @property
     def place(self) -> str:
@@ -518,12 +590,13 @@ def problem(
     cell: str = "",
     action: str = "",
     ministry: str = "",
+    typed: str = "",
     **fields: object,
 ) -> Problem:
     """Make a `Problem` from the catalogue; `fields` fill the message's placeholders."""
     severity, template = CATALOGUE[code]
     message = template.format(action=action, **fields)
-    return Problem(code, severity, message, file, sheet, cell, action, ministry)
+    return Problem(code, severity, message, file, sheet, cell, action, ministry, typed)
 
 
 def errors(problems: list[Problem]) -> list[Problem]:

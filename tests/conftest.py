@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,3 +30,12 @@ def workspace(tmp_path: Path) -> Workspace:
 @pytest.fixture(scope="session")
 def plan() -> Plan:
     return load_plan(shipped_data_file(DEFAULT_PLAN))
+
+
+@contextmanager
+def signed_workspace(factory: pytest.TempPathFactory, name: str) -> Iterator[Workspace]:
+    """A workspace for a module's fixture, with the signing key set while the module runs
+    (the key of the autouse fixture is set per test)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NAP_SIGNING_KEY", TEST_KEY)
+        yield new_workspace(factory.mktemp(name) / "ws")

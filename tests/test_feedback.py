@@ -52,11 +52,12 @@ def fill_of(cell) -> str:
 def test_the_errors_sheet_comes_first_and_lists_errors_then_warnings_in_reading_order(
     issued, tmp_path
 ):
+    negative = {"field": "Women", "what": "number of women"}
     problems = [
         found("not-reported", "I6"),
-        found("number-negative", "J12", value="-1", field="Women"),
-        found("number-negative", "J5", value="-3", field="Women"),
-        found("status-invalid", "I5", value="Done", expected=", ".join(c.STATUSES)),
+        found("number-negative", "J12", value="-1", typed="-1", **negative),
+        found("number-negative", "J5", value="-3", typed=" -3", **negative),
+        found("status-invalid", "I5", value="Done", typed="Done", expected=", ".join(c.STATUSES)),
     ]
     dest = tmp_path / "feedback.xlsx"
     write_feedback(template(issued), dest, problems)
@@ -65,19 +66,41 @@ def test_the_errors_sheet_comes_first_and_lists_errors_then_warnings_in_reading_
     assert [ws.title for ws in wb.worksheets if ws.sheet_view.tabSelected] == [ERRORS_SHEET]
     assert wb[c.META].sheet_state == "veryHidden"
     assert wb[ERRORS_SHEET]["A1"].value.startswith("This file was not accepted.")
+    statuses = ", ".join(c.STATUSES)
     assert listed(dest) == [
-        ["Severity", "Sheet", "Cell", "Action", "Problem"],
-        ["error", "Report", "I5", "II.01", "status 'Done' is not one of: " + ", ".join(c.STATUSES)],
-        ["error", "Report", "J5", "II.01", "-3 in Women is negative"],
-        ["error", "Report", "J12", "II.01", "-1 in Women is negative"],
-        ["warning", "Report", "I6", "II.01", "action II.01 has no status: counted as not reported"],
+        ["Severity", "Sheet", "Cell", "Action", "You typed", "Problem"],
+        ["error", "Report", "I5", "II.01", "Done", f"status 'Done' is not one of: {statuses}"],
+        [
+            "error",
+            "Report",
+            "J5",
+            "II.01",
+            " -3",
+            "II.01: '-3' in Women is negative; type the number of women, 0 or more",
+        ],
+        [
+            "error",
+            "Report",
+            "J12",
+            "II.01",
+            "-1",
+            "II.01: '-1' in Women is negative; type the number of women, 0 or more",
+        ],
+        [
+            "warning",
+            "Report",
+            "I6",
+            "II.01",
+            None,
+            "action II.01 has no status: counted as not reported",
+        ],
     ]
 
 
 def test_each_faulty_cell_is_filled_and_commented_with_all_its_problems(issued, tmp_path):
     problems = [
         found("formula-value-used", "J5", value="4"),
-        found("number-fractional", "J5", value="2.5", field="Women"),
+        found("number-fractional", "J5", value="2.5", field="Women", what="number of women"),
         found("no-activities", "N6", value="Ongoing"),
     ]
     dest = tmp_path / "feedback.xlsx"
@@ -88,7 +111,8 @@ def test_each_faulty_cell_is_filled_and_commented_with_all_its_problems(issued, 
     assert fill_of(report["K5"]) == fill_of(as_issued["K5"])
     assert report["J5"].comment.text == (
         "warning: the cell holds a formula; its computed value 4 was used\n"
-        "error: 2.5 in Women must be a whole number"
+        "error: II.01: '2.5' in Women is not a whole number; type the number of women as a "
+        "whole number"
     )
     assert report["J5"].comment.author == "Coordination"
     assert report["K5"].comment is None
@@ -110,7 +134,7 @@ def test_what_the_ministry_typed_comes_back_as_text_never_as_a_formula(issued, t
     typed = found("extra-data", "C200", value='=HYPERLINK("http://x")')
     dest = tmp_path / "feedback.xlsx"
     write_feedback(template(issued), dest, [typed])
-    cell = openpyxl.load_workbook(dest)[ERRORS_SHEET]["E4"]
+    cell = openpyxl.load_workbook(dest)[ERRORS_SHEET]["F4"]
     assert cell.data_type == "s" and cell.value.startswith("unexpected content '=HYPERLINK(")
 
 
@@ -139,10 +163,14 @@ def test_the_source_is_only_read_and_the_errors_sheet_prints_on_pages_one_wide(i
 
 
 def unmodellable(path: Path) -> Path:
-    """The file with a styles part that openpyxl cannot parse; the safe reader never reads it."""
+    """The file with a styles part that openpyxl cannot model; the safe reader reads it as
+    General formats (a style id that is not a number)."""
     with zipfile.ZipFile(path) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
-    parts["xl/styles.xml"] = b"<styleSheet"
+    parts["xl/styles.xml"] = (
+        b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<cellXfs count="1"><xf numFmtId="none"/></cellXfs></styleSheet>'
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
@@ -178,5 +206,8 @@ def test_the_command_line_prints_the_note_under_the_rejection(issued, plan):
     result = CliRunner().invoke(cli, ["--root", str(issued.root), "ingest"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "rejected  MJ.xlsx: Report!L5: error: 'many' in Count is not a number"
+    assert lines[0] == (
+        "rejected  MJ.xlsx: Report!L5: error: II.01: 'many' in Count is not a number; type the "
+        "number of statements, press releases and charters in digits, e.g. 3"
+    )
     assert lines[1].startswith("          note: no feedback workbook could be written")

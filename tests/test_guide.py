@@ -160,7 +160,7 @@ def first_returns(year: Year) -> None:
         answers = sample_answers(plan, code, 2019)
         if code == "MEGA":
             for action in list(answers)[:7]:
-                answers[action]["status"] = ""
+                answers[action] = {}  # rows left empty: warnings
         if code == "MSI":
             answers[next(iter(answers))]["status"] = "Finished"
         _return(year, code, f"{code} report 2019.xlsx", answers)
@@ -270,7 +270,8 @@ def test_every_command_of_the_guide_runs_in_order_on_a_new_workspace(year, monke
 
 
 def test_the_settings_of_the_guide_read_without_a_mistake(tmp_path):
-    (block,) = re.findall(r"```toml\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.S)
+    blocks = re.findall(r"```toml\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.S)
+    (block,) = [b for b in blocks if "[contact]" in b]  # the others are of plan.toml
     path = tmp_path / "nap.toml"
     path.write_text(block, encoding="utf-8")
 

@@ -71,7 +71,7 @@ def _edit(tmp_path: Path, action_id: str, **changes: str) -> Path:
         if row["id"] == action_id:
             row.update(changes)
     with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=ACTION_COLUMNS)
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
     return copy / "plan.toml"
@@ -88,6 +88,7 @@ def _edit(tmp_path: Path, action_id: str, **changes: str) -> Path:
         ({"indicator": ""}, "register-missing-field", "line 3, indicator"),
         ({"pillar": "V"}, "register-unknown-pillar", "line 3, pillar"),
         ({"ministries": "MAEE"}, "register-ministries-mismatch", "line 3, ministries"),
+        ({"head_count": "staff"}, "register-unknown-head-count", "line 3, head_count"),
     ],
 )
 def test_each_check_names_the_line_and_field(tmp_path, change, code, cell):
@@ -105,3 +106,129 @@ def test_a_register_with_errors_does_not_load(tmp_path):
 def test_a_missing_plan_file_says_what_to_do(tmp_path):
     with pytest.raises(NapError, match="--plan FILE"):
         load_plan(tmp_path / "nowhere.toml")
+
+
+def test_every_head_count_is_a_flow_or_a_stock(plan):
+    kinds = {a.id: a.head_count for a in plan.actions if "women_men" in a.measures}
+    assert set(kinds.values()) == {"flow", "stock"}
+    assert sorted(a for a, k in kinds.items() if k == "stock") == ["I.02", "I.05", "I.06"]
+    assert all(not a.head_count for a in plan.actions if "women_men" not in a.measures)
+
+
+def test_a_register_without_the_head_count_column_still_loads(plan, tmp_path):
+    """Other plans' registers were written before the column existed."""
+    copy = tmp_path / "plan"
+    shutil.copytree(SHIPPED, copy)
+    path = copy / "actions.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=ACTION_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    older = load_plan(copy / "plan.toml")
+    assert len(older.actions) == 55 and {a.head_count for a in older.actions} == {""}
+    assert c.plan_hash(older, "MAEE") == c.plan_hash(plan, "MAEE")
+
+
+def test_an_unknown_column_is_named_with_the_optional_ones(tmp_path):
+    copy = tmp_path / "plan"
+    shutil.copytree(SHIPPED, copy)
+    path = copy / "actions.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(",head_count", ",kind", 1), encoding="utf-8")
+    plan, problems = read_plan(copy / "plan.toml")
+    assert plan is None
+    assert [p.code for p in problems] == ["register-bad-header"]
+    assert "(then, if used: head_count)" in str(problems[0])
+
+
+# Plausibility: the ceilings of figures, in plan.toml
+
+
+def _with_plausibility(tmp_path: Path, section: str) -> Path:
+    """A copy of the shipped register whose [plausibility] section is replaced by `section`."""
+    copy = tmp_path / "plan"
+    shutil.copytree(SHIPPED, copy)
+    path = copy / "plan.toml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("[plausibility]")
+    end = text.index("# Reporting ministries.")
+    path.write_text(text[:start] + section + "\n" + text[end:], encoding="utf-8")
+    return path
+
+
+def test_the_shipped_ceilings_say_where_they_are_set(plan):
+    count = plan.plausibility.ceiling("I.03", "count")
+    assert (count.limit, count.where) == (1_000_000, "plan.toml [plausibility] count")
+    assert plan.plausibility.ceiling("II.12", "amount").limit == 1_000_000_000
+    assert plan.plausibility.ceiling("I.02", "women_men").limit == 1_000_000
+
+
+def test_an_action_may_have_its_own_ceiling(tmp_path):
+    section = '[plausibility]\namount = 5_000_000\n[plausibility.actions."II.12"]\namount = 9e9\n'
+    plan = load_plan(_with_plausibility(tmp_path, section))
+    own = plan.plausibility.ceiling("II.12", "amount")
+    assert (own.limit, own.where) == (9e9, 'plan.toml [plausibility.actions."II.12"] amount')
+    assert plan.plausibility.ceiling("II.02", "amount").limit == 5_000_000
+    assert plan.plausibility.ceiling("II.12", "count").limit == 1_000_000  # not declared: default
+    assert ("II.12 amount", "9 000 000 000") in plan.plausibility.listed()
+
+
+def test_a_register_without_the_section_still_loads_with_the_defaults(tmp_path):
+    plan = load_plan(_with_plausibility(tmp_path, ""))
+    ceiling = plan.plausibility.ceiling("I.03", "count")
+    assert ceiling.limit == 1_000_000 and "default" in ceiling.where
+
+
+@pytest.mark.parametrize(
+    ("section", "cell", "code"),
+    [
+        ("[plausibility]\ncount = -5", "[plausibility] count", "register-bad-ceiling"),
+        ("[plausibility]\ncount = 'many'", "[plausibility] count", "register-bad-ceiling"),
+        ("[plausibility]\ncount = 0", "[plausibility] count", "register-bad-ceiling"),
+        ("[plausibility]\nwomen = 10", "[plausibility] women", "register-bad-ceiling"),
+        ("[plausibility]\ncount = true", "[plausibility] count", "register-bad-ceiling"),
+        (
+            '[plausibility.actions."IX.99"]\ncount = 10',
+            '[plausibility.actions."IX.99"]',
+            "register-unknown-action",
+        ),
+        (
+            '[plausibility.actions."I.03"]\ncount = -1',
+            '[plausibility.actions."I.03"] count',
+            "register-bad-ceiling",
+        ),
+    ],
+)
+def test_each_bad_ceiling_is_named_with_its_place(tmp_path, section, cell, code):
+    plan, problems = read_plan(_with_plausibility(tmp_path, section))
+    assert plan is None
+    assert [(p.file, p.cell, p.code) for p in problems] == [("plan.toml", cell, code)]
+
+
+def test_a_plausibility_that_is_not_a_section_is_named(tmp_path):
+    path = _with_plausibility(tmp_path, "")
+    path.write_text("plausibility = 5\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    plan, problems = read_plan(path)
+    assert plan is None and [(p.cell, p.code) for p in problems] == [
+        ("[plausibility]", "register-bad-ceiling")
+    ]
+
+
+def test_nap_plan_lists_the_ceilings(tmp_path):
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    section = '[plausibility]\ncount = 50_000\n[plausibility.actions."II.12"]\namount = 2e9\n'
+    path = _with_plausibility(tmp_path, section)
+    shown = CliRunner().invoke(cli, ["--root", str(tmp_path), "plan", "show", "--plan", str(path)])
+    assert shown.exit_code == 0, shown.output
+    lines = [" ".join(line.split()) for line in shown.output.splitlines()]
+    assert lines[-4:] == [
+        "women_men 1 000 000",
+        "count 50 000",
+        "amount 1 000 000 000",
+        "II.12 amount 2 000 000 000",
+    ]

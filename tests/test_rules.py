@@ -12,16 +12,8 @@ import pytest
 
 from pipeline.intake.ingest import check_file
 from pipeline.intake.returned import Returned, read_returned
-from pipeline.intake.rules import (
-    HOLDING_RULES,
-    IDENTITY_RULES,
-    ROW_RULES,
-    STRUCTURE_RULES,
-    VALUE_RULES,
-    Checked,
-    check_returned,
-    parse_number,
-)
+from pipeline.intake.row_rules import HOLDING_RULES, ROW_RULES, VALUE_RULES
+from pipeline.intake.rules import IDENTITY_RULES, STRUCTURE_RULES, Checked, check_returned
 from pipeline.intake.xlsx_reader import Cell, UnsafeWorkbook
 from pipeline.plan.register import Plan
 from pipeline.problems import CATALOGUE, Severity
@@ -156,6 +148,7 @@ def test_a_template_filled_in_as_asked_is_accepted_with_every_answer_kept(plan):
         ("II.12", "amount", "12 345,50", ("12345.5", 12345.5)),
         ("II.12", "amount", "€ 1 000", ("1000", 1000.0)),
         ("II.12", "amount", "250 EUR", ("250", 250.0)),
+        ("I.03", "count", "1.200,00", ("1200", 1200.0)),
         ("II.12", "amount", 0, ("0", 0.0)),
         ("II.18", "activities", "=2+2", ("=2+2", None)),
     ],
@@ -180,8 +173,9 @@ def test_answers_as_people_and_other_applications_type_them_are_kept_canonical(
         ("I.01", "men", -3, "number-negative"),
         ("I.03", "count", 2.5, "number-fractional"),
         ("I.03", "count", -2.5, "number-negative"),  # not also fractional
-        ("I.03", "count", "1.200,00", "number-not-numeric"),  # not read at another magnitude
-        ("I.03", "count", 2e12, "number-too-large"),
+        ("I.03", "count", "1.200", "number-ambiguous"),  # not read at another magnitude
+        ("I.03", "count", 2e6, "number-too-large"),
+        ("I.03", "count", 1e6, None),  # the ceiling itself is plausible
         ("II.12", "amount", "-5", "number-negative"),
         ("II.12", "amount", "about 100", "number-not-numeric"),
         ("II.12", "amount", 0.25, None),  # an amount may have cents
@@ -210,6 +204,7 @@ def test_every_cell_and_every_row_is_checked_and_all_problems_are_collected(plan
             (ref(plan, "I.01", "status"), "status-invalid"),
             (ref(plan, "I.01", "women"), "number-not-numeric"),
             (ref(plan, "I.01", "men"), "number-negative"),
+            (ref(plan, "I.03", "status"), "status-missing"),
             (ref(plan, "I.03", "count"), "number-fractional"),
             (ref(plan, "I.03", "women"), "input-unused"),
             (ref(plan, "II.05", "activities"), "text-too-long"),
@@ -240,31 +235,102 @@ def test_error_values_and_formulas_in_an_input(plan, held, errors, warnings, kep
     assert stored(checked).get(("I.01", "women")) == kept
 
 
-# The row rules: warnings about what a row says as a whole
+# The row rules: what a row says as a whole
+
+ANSWERED = {"I.02": {"status": "Not started"}}  # another row, so that the file says something
 
 
 @pytest.mark.parametrize(
-    ("row", "warnings"),
+    ("action", "row", "warnings"),
     [
-        ({}, [("status", "not-reported")]),
-        ({"activities": "Training"}, [("status", "not-reported")]),
-        ({"status": "Not started"}, []),
-        ({"status": "In progress"}, [("activities", "no-activities")]),
-        ({"status": "Ongoing", "activities": "Training"}, []),
+        ("I.01", {}, [("status", "not-reported")]),
+        ("I.01", {"status": "Not started"}, []),
+        ("I.01", {"status": "In progress"}, [("activities", "no-activities")]),
+        ("I.01", {"status": "Ongoing", "activities": "Training"}, []),
         (
+            "I.01",
             {"status": "Completed", "women": 0, "men": 0, "activities": "Done"},
             [("women", "completed-no-figures")],
         ),
-        ({"status": "Completed", "activities": "Done"}, [("women", "completed-no-figures")]),
-        ({"status": "Completed", "women": 0, "men": 2, "activities": "Done"}, []),
+        (
+            "I.01",
+            {"status": "Completed", "activities": "Done"},
+            [("women", "completed-no-figures")],
+        ),
+        ("I.01", {"status": "Completed", "women": 0, "men": 2, "activities": "Done"}, []),
+        # Completed or Ongoing and nothing else, where the indicator asks for figures: one
+        # warning that says so, not also the two it implies
+        ("I.01", {"status": "Completed"}, [("status", "no-figures")]),
+        ("I.03", {"status": "Ongoing"}, [("status", "no-figures")]),
+        ("I.03", {"status": "Ongoing", "evidence": "Register"}, [("activities", "no-activities")]),
+        ("I.03", {"status": "Ongoing", "count": 0}, [("activities", "no-activities")]),
+        ("II.18", {"status": "Completed"}, [("activities", "no-activities")]),  # text only
+        ("I.03", {"status": "Not applicable", "count": 0}, []),  # a 0 says nothing
+        ("I.03", {"status": "Not applicable", "challenges": "Not ours"}, []),
     ],
 )
-def test_each_row_rule_warns_and_the_file_is_still_accepted(plan, row, warnings):
-    checked = check(plan, {"I.01": row})
+def test_each_row_rule_warns_and_the_file_is_still_accepted(plan, action, row, warnings):
+    checked = check(plan, {**ANSWERED, action: row})
     assert checked.accepted
-    assert table(checked, Severity.WARNING, "I.01") == sorted(
-        (ref(plan, "I.01", field), code) for field, code in warnings
+    assert table(checked, Severity.WARNING, action) == sorted(
+        (ref(plan, action, field), code) for field, code in warnings
     )
+
+
+@pytest.mark.parametrize(
+    ("action", "row", "code"),
+    [
+        ("I.01", {"activities": "Training"}, "status-missing"),
+        ("I.01", {"women": 3}, "status-missing"),
+        ("I.03", {"count": 0}, "status-missing"),
+        ("I.03", {"status": "Not applicable", "count": 2}, "not-applicable-with-figures"),
+        ("I.01", {"status": "Not applicable", "women": 0, "men": 4}, "not-applicable-with-figures"),
+    ],
+)
+def test_a_row_whose_figures_cannot_be_counted_under_its_status_is_refused(plan, action, row, code):
+    checked = check(plan, {**ANSWERED, action: row})
+    assert table(checked) == [(ref(plan, action, "status"), code)]
+    assert table(checked, Severity.WARNING, action) == []
+
+
+def test_row_messages_name_the_action_and_what_to_do(plan):
+    checked = check(
+        plan,
+        {
+            "I.01": {"women": 3},
+            "I.03": {"status": "Not applicable", "count": "2"},
+            "I.02": {"status": "Ongoing"},
+        },
+    )
+    assert [p.message for p in checked.problems if p.code != "not-reported"] == [
+        "I.01: figures or text given but no status; choose one of: Not started, In progress, "
+        "Ongoing, Completed, Not applicable",
+        "I.02 is Ongoing but gives no figure and no text; report Women and Men: number of each",
+        "I.03 is Not applicable but gives figures (Count 2); clear them, or choose the status "
+        "that applies",
+    ]
+
+
+# A return must say something
+
+
+def test_a_template_sent_back_untouched_is_refused_with_one_reason(plan):
+    checked = check(plan)
+    assert [(p.sheet, p.cell, p.code) for p in checked.problems] == [
+        (c.REPORT, "", "nothing-filled")
+    ]
+    assert checked.problems[0].message.startswith("nothing was filled in")
+    assert not checked.accepted and checked.values == []
+
+
+@pytest.mark.parametrize(
+    "held",
+    ["Not started", "x", Held(error="#N/A"), Held(formula="1+1"), 0],
+)
+def test_any_input_filled_in_makes_it_a_return_to_judge(plan, held):
+    field = "count" if held == 0 else "status"
+    checked = check(plan, {"I.03": {field: held}})
+    assert "nothing-filled" not in {p.code for p in checked.problems}
 
 
 def test_a_refused_status_is_not_also_said_to_be_missing(plan):
@@ -308,7 +374,8 @@ def test_a_file_not_identified_gives_one_reason_and_no_other_rule_runs(plan, met
 
 
 def test_a_template_of_another_ministry_is_identified_by_its_meta_not_its_name(plan):
-    checked = check_returned(Returned(signed(plan, "MSI"), issued(plan, "MSI")), plan, KEY, FILE)
+    report = issued(plan, "MSI") | {"I5": cell_at("I5", "Ongoing")}
+    checked = check_returned(Returned(signed(plan, "MSI"), report), plan, KEY, FILE)
     assert checked.accepted and checked.meta is not None and checked.meta["ministry"] == "MSI"
 
 
@@ -335,11 +402,11 @@ def test_a_missing_report_sheet_is_the_one_reason(plan):
     ],
 )
 def test_each_structure_rule_names_its_cell(plan, cells, expected):
-    assert table(check(plan, cells=cells)) == expected
+    assert table(check(plan, ANSWERED, cells)) == expected
 
 
 def test_moved_rows_or_columns_stop_the_input_rules_but_changed_descriptions_do_not(plan):
-    bad_input = {"I.01": {"women": "ten"}}
+    bad_input = {"I.01": {"status": "Ongoing", "women": "ten"}}
     women = ref(plan, "I.01", "women")
     moved = check(plan, bad_input, {"A6": "I.99"})
     assert table(moved) == [("A6", "rows-changed")]
@@ -366,28 +433,6 @@ def test_every_rule_is_listed_once_and_every_code_is_in_the_catalogue(plan):
         {"C200": "x"},
     )
     assert {p.code for p in everything.problems} <= set(CATALOGUE)
-
-
-@pytest.mark.parametrize(
-    ("typed", "currency", "number"),
-    [
-        ("12", False, 12.0),
-        (" 1 200 ", False, 1200.0),
-        ("3,5", False, 3.5),
-        ("3,505", False, None),  # a thousands comma or three decimals: not guessed
-        ("€12", True, 12.0),
-        ("€12", False, None),
-        ("12 eur", True, 12.0),
-        ("nan", False, None),
-        ("inf", False, None),
-        (True, False, None),
-        (7.0, False, 7.0),
-    ],
-)
-def test_parse_number_reads_what_people_type_and_refuses_what_it_would_guess(
-    typed, currency, number
-):
-    assert parse_number(typed, currency) == number
 
 
 # Before any rule: a file the reader refuses is a problem with the reader's own code

@@ -85,7 +85,7 @@ def test_a_rejected_file_alone_leaves_the_ministry_missing_with_the_reason(issue
     mj = of(issued, "MJ")
     assert mj.missing and mj.accepted_file == ""
     assert (mj.last_file, mj.last_outcome) == ("MJ_bad.xlsx", "rejected")
-    assert mj.first_reason == "'many' in Count is not a number"
+    assert mj.first_reason.startswith("II.01: 'many' in Count is not a number; type the number")
 
 
 def test_a_rejection_after_an_accepted_file_keeps_the_accepted_one(issued, plan):

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from pipeline.intake.ingest import ingest
-from pipeline.plan.register import ACTION_COLUMNS
 from pipeline.template import contract as c
 from pipeline.template.issue import issue_templates
 from pipeline.workspace import Workspace, shipped_data_file
@@ -70,7 +69,7 @@ def _edit_action(ws: Workspace, action_id: str, **changes: str) -> None:
         if row["id"] == action_id:
             row.update(changes)
     with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=ACTION_COLUMNS)
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
 

@@ -1,5 +1,6 @@
 """The .xlsx reader returns values, formulas and errors, and refuses hostile files in one line."""
 
+import datetime as dt
 import shutil
 import struct
 import subprocess
@@ -126,6 +127,73 @@ def test_xlsxwriter_workbook_reads_back_shared_strings_and_cached_formula_values
         "G1": Cell("G1", 1, 7, "plain bold end", None, None),
         "A2": Cell("A2", 2, 1, "Action ID", None, None),
     }
+
+
+def test_a_number_comes_with_its_format_code_builtin_custom_or_general(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Report"
+    for ref, value, number_format in (
+        ("A1", 46024, "DD/MM/YY"),  # custom: in numFmts
+        ("A2", 0.5, "0%"),  # built in: id 9
+        ("A3", 12, "#,##0"),
+        ("A4", dt.date(2026, 1, 2), "yyyy-mm-dd"),
+        ("A5", "text", "0%"),  # text has no number format
+        ("A6", 3, "General"),
+    ):
+        sheet[ref] = value
+        sheet[ref].number_format = number_format
+    book.save(tmp_path / "formats.xlsx")
+
+    report = read_cells(tmp_path / "formats.xlsx", ["Report"])["Report"]
+
+    assert {ref: (cell.value, cell.number_format) for ref, cell in report.items()} == {
+        "A1": (46024.0, "DD/MM/YY"),
+        "A2": (0.5, "0%"),
+        "A3": (12.0, "#,##0"),
+        "A4": (46024.0, "yyyy-mm-dd"),
+        "A5": ("text", ""),
+        "A6": (3.0, ""),
+    }
+
+
+STYLES_PART = "xl/styles.xml"
+
+
+def styles_xml(xfs: str, num_fmts: str = "") -> bytes:
+    return (
+        f'<styleSheet xmlns="{MAIN_NS}"><numFmts>{num_fmts}</numFmts>'
+        f'<cellStyleXfs><xf numFmtId="14"/></cellStyleXfs><cellXfs>{xfs}</cellXfs></styleSheet>'
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("styles", "style", "number_format"),
+    [
+        (styles_xml('<xf numFmtId="0"/><xf numFmtId="14"/>'), "1", "mm-dd-yy"),
+        (styles_xml('<xf numFmtId="0"/><xf numFmtId="31"/>'), "1", "yyyy-mm-dd"),  # East Asian
+        (styles_xml('<xf numFmtId="0"/><xf numFmtId="170"/>'), "1", ""),  # undefined id
+        (styles_xml('<xf numFmtId="0"/><xf numFmtId="x"/>'), "1", ""),
+        (styles_xml('<xf numFmtId="0"/>'), "7", ""),  # a style the workbook lacks
+        (styles_xml('<xf numFmtId="0"/>'), "0", ""),  # cellStyleXfs are not cell styles
+        (
+            styles_xml('<xf/><xf numFmtId="164"/>', '<numFmt numFmtId="164" formatCode="0.0%"/>'),
+            "1",
+            "0.0%",
+        ),
+    ],
+)
+def test_a_cell_style_gives_its_number_format(tmp_path, styles, style, number_format):
+    members = with_report(sheet_xml(f'<row r="1"><c r="A1" s="{style}"><v>7</v></c></row>'))
+    members[STYLES_PART] = styles
+    cell = read_cells(save(tmp_path, members), ["Report"])["Report"]["A1"]
+    assert (cell.value, cell.number_format) == (7.0, number_format)
+
+
+def test_more_cell_styles_than_excel_allows_are_refused(tmp_path):
+    members = base_members()
+    members[STYLES_PART] = styles_xml('<xf numFmtId="0"/>' * 11)
+    assert "more than 10 cell styles" in refusal(save(tmp_path, members), Limits(max_styles=10))
 
 
 def test_only_named_sheets_that_exist_are_returned_and_sheet_names_lists_all(tmp_path):
@@ -482,7 +550,7 @@ def test_a_workbook_resaved_by_libreoffice_reads_back_the_same_values(tmp_path):
     sheet.write_string(0, 0, "Action ID")
     sheet.write_string(1, 0, "II.07")
     sheet.write_number(1, 1, 12)
-    sheet.write_number(1, 2, 1234.5)
+    sheet.write_number(1, 2, 1234.5, book.add_format({"num_format": "0.00%"}))
     sheet.write_boolean(1, 3, True)
     sheet.write_formula(1, 4, "=B2*2", None, 24)
     sheet.write_formula(1, 5, "=1/0", None, "#DIV/0!")
@@ -513,3 +581,4 @@ def test_a_workbook_resaved_by_libreoffice_reads_back_the_same_values(tmp_path):
             ref: (c.value, c.error) for ref, c in before[name].items()
         }
     assert after["Report"]["E2"].formula == "B2*2"
+    assert after["Report"]["C2"].number_format == before["Report"]["C2"].number_format == "0.00%"

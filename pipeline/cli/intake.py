@@ -123,7 +123,8 @@ def _next_steps(o) -> list[str]:
 @click.pass_obj
 def status_cmd(obj: Invocation, period: int, changes: bool) -> None:
     """Show, per ministry: template issued, last file received, accepted, held for your
-    decision or rejected, completeness, warnings, and who is still missing.
+    decision or rejected, completeness, warnings, possible double counts on shared actions,
+    and who is still missing.
 
     \b
     Example:
@@ -141,7 +142,8 @@ def status_cmd(obj: Invocation, period: int, changes: bool) -> None:
         f"{'Outcome':<10}{'Complete':>9}{'Warn':>6}"
     )
     for m in st.ministries:
-        for line in _ministry_lines(m, changes):
+        doubles = [p for p in st.double_counts if p.ministry == m.code]
+        for line in _ministry_lines(m, doubles, changes):
             click.echo(line)
     for name, received, reason in st.unidentified:
         click.echo(f"unidentified file {name} ({received[:10]}): {reason}")
@@ -149,7 +151,7 @@ def status_cmd(obj: Invocation, period: int, changes: bool) -> None:
         click.echo(line)
 
 
-def _ministry_lines(m, changes: bool) -> list[str]:
+def _ministry_lines(m, doubles: list, changes: bool) -> list[str]:
     from pipeline.ledger import Outcome
 
     last = f"{clip(m.last_file, 24)} {m.last_received[:10]}" if m.last_file else "-"
@@ -164,6 +166,7 @@ def _ministry_lines(m, changes: bool) -> list[str]:
         lines.append(f"{'':<8}held for your decision: file {held.id}, {held.name} (nap review)")
     if m.accepted_file and m.last_outcome is not Outcome.ACCEPTED:
         lines.append(f"{'':<8}an earlier accepted file stands: {m.accepted_file}")
+    lines += [f"{'':<8}{double.place}: {double.message}" for double in doubles]
     if m.changes:
         lines.append(f"{'':<8}resubmission changed {len(m.changes)} value(s)")
     for ch in m.changes if changes else ():

@@ -19,12 +19,14 @@ from pipeline.failures import NapError, UsageError
     "formats",
     multiple=True,
     type=click.Choice(["csv", "parquet"]),
-    help="Also write the tidy table of all values (repeatable).",
+    help="Also write the tidy table of every expected value, with its state (repeatable).",
 )
 @click.pass_obj
 def consolidate_cmd(obj: Invocation, period: int, formats: tuple[str, ...]) -> None:
     """Write outbox/<period>/consolidated_<period>.xlsx from the ledger: overview, actions,
-    by pillar, indicators, issues, history and charts.
+    roll-up, by pillar, indicators, women and men, counts, amounts, issues, history, files,
+    definitions, glossary and charts. With --format, also the tidy table: one row per value
+    expected of each action and ministry, with its state (a missing return is never 0).
 
     \b
     Example:

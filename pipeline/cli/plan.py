@@ -33,7 +33,8 @@ def plan_group(ctx: click.Context) -> None:
 @click.pass_obj
 def plan_show_cmd(obj: Invocation) -> None:
     """Check each plan register of the workspace (or the one given) and print its summary:
-    actions per pillar and per ministry; then that no two plans claim the same year.
+    actions per pillar and per ministry, and the ceilings above which a returned figure is
+    refused as a typing error; then that no two plans claim the same year.
 
     \b
     Example:
@@ -60,6 +61,8 @@ def plan_show_cmd(obj: Invocation) -> None:
 
 
 def _print_plan(plan) -> None:
+    from pipeline.outputs.figures import pooling_lines
+
     click.echo(f"{plan.title} ({plan.id}), periods {plan.first_period}-{plan.last_period}")
     click.echo(f"{len(plan.actions)} actions")
     for pillar in plan.pillars:
@@ -68,6 +71,11 @@ def _print_plan(plan) -> None:
     click.echo("Actions per reporting ministry:")
     for m in plan.ministries:
         click.echo(f"  {m.code:<6} {len(plan.actions_for(m.code)):>3}  {m.name}")
+    for line in pooling_lines(plan):
+        click.echo(line)
+    click.echo("Largest plausible figure in one cell ([plausibility] in the plan file):")
+    for what, limit in plan.plausibility.listed():
+        click.echo(f"  {what:<20} {limit:>17}")
 
 
 @plan_group.command("import")

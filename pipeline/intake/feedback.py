@@ -17,8 +17,10 @@ INTRODUCTION = (
     "This file was not accepted. Correct the cells listed below (marked in red in the Report "
     "sheet), save, and send the file again."
 )
-HEADERS = ("Severity", "Sheet", "Cell", "Action", "Problem")
+HEADERS = ("Severity", "Sheet", "Cell", "Action", "You typed", "Problem")
+WIDTHS = (10, 10, 7, 8, 18, 80)
 FIRST_PROBLEM_ROW = 4
+TYPED_SHOWN = 60  # characters of a long text shown beside its problem
 
 
 def write_feedback(source: Path, dest: Path, problems: list[Problem]) -> None:
@@ -71,15 +73,17 @@ def _list_problems(ws, problems: list[Problem]) -> None:
         problems, key=lambda p: (p.severity is not Severity.ERROR, p.sheet, _row_col(p.cell))
     )
     for row, p in enumerate(ordered, start=FIRST_PROBLEM_ROW):
+        typed = p.typed if len(p.typed) <= TYPED_SHOWN else p.typed[:TYPED_SHOWN] + "…"
         for col, value in enumerate(
-            (str(p.severity), p.sheet, p.cell, p.action, p.message), start=1
+            (str(p.severity), p.sheet, p.cell, p.action, typed, p.message), start=1
         ):
             _text_cell(ws, row, col, value)
-    for letter, width in zip("ABCDE", (10, 10, 7, 8, 90), strict=True):
+    for letter, width in zip("ABCDEF", WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
+    wrapped = Alignment(wrap_text=True, vertical="top")
     for row in range(FIRST_PROBLEM_ROW, ws.max_row + 1):
-        ws.cell(row=row, column=5).alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
+        ws.cell(row=row, column=5).alignment = ws.cell(row=row, column=6).alignment = wrapped
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
     _print_setup(ws)
 
 

@@ -4,27 +4,19 @@ a table below; every rule runs and the problems are collected."""
 
 from __future__ import annotations
 
-import re
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from pipeline.intake.numbers import DateSpan
 from pipeline.intake.returned import Returned, cell_text
+from pipeline.intake.row_rules import Reading, Row, Value, check_row
 from pipeline.intake.xlsx_reader import Cell
 from pipeline.plan.register import Action, Plan
-from pipeline.problems import Problem, Severity, errors, problem
+from pipeline.problems import Problem, errors, problem
 from pipeline.signing import verify
 from pipeline.template import contract as c
 from pipeline.template.contract import description
-
-
-@dataclass(frozen=True)
-class Value:
-    action_id: str
-    field: str
-    value: str
-    number: float | None
-    sheet: str
-    cell: str
 
 
 @dataclass
@@ -56,11 +48,34 @@ def check_returned(returned: Returned, plan: Plan, key: bytes, file: str) -> Che
     sheet = Sheet(returned.report, plan, actions, at)
     if not check_structure(sheet, checked.problems):
         return checked
-    for offset, action in enumerate(actions):
-        row = check_row(sheet.cells, action, c.FIRST_DATA_ROW + offset, at)
+    reading = Reading(at, plan.plausibility, _typing_dates(meta))
+    rows = [
+        check_row(sheet.cells, action, c.FIRST_DATA_ROW + offset, reading)
+        for offset, action in enumerate(actions)
+    ]
+    said_nothing = nothing_filled(rows, at)
+    if said_nothing is not None:
+        checked.problems.append(said_nothing)
+        return checked
+    for row in rows:
         checked.problems += row.problems
         checked.values += row.values.values()
     return checked
+
+
+def nothing_filled(rows: list[Row], at: Locator) -> Problem | None:
+    """A template sent back untouched is no return: accepted, it would stop the reminders
+    and report a ministry as having answered. Its rows' own warnings would only repeat it."""
+    return None if any(row.filled for row in rows) else at.problem("nothing-filled")
+
+
+def _typing_dates(meta: dict[str, str]) -> DateSpan:
+    """When the template can have been filled in: from its period to the year after today."""
+    try:
+        issued = dt.date.fromisoformat(meta["issued"])
+    except ValueError:
+        issued = dt.date(int(meta["period"]) + 1, 1, 1)
+    return DateSpan.of(int(meta["period"]), max(issued, dt.date.today()))
 
 
 class Locator:
@@ -264,233 +279,3 @@ def nothing_outside(sheet: Sheet) -> list[Problem]:
 
 STRUCTURE_RULES: tuple[StructureRule, ...] = (headers_unchanged, rows_in_place, nothing_outside)
 _MOVED = frozenset({"header-changed", "rows-changed"})
-
-
-# Input cells and rows: does each answer say something the ledger can hold?
-
-
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
-_CURRENCY = re.compile(r"(?i)^(eur|€)|(eur|€)$")
-_DECIMAL_COMMA = re.compile(r"^-?\d+,\d{1,2}$")
-_NUMERIC = ("whole", "decimal")
-_STATUS_OF = {s.casefold(): s for s in c.STATUSES}
-
-
-def parse_number(raw: str | float | bool, currency: bool) -> float | None:
-    """A number as people type it: stray and thousands spaces, a decimal comma, a euro sign."""
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, float):
-        return raw
-    text = _SPACES.sub("", raw)
-    if currency:
-        text = _CURRENCY.sub("", text)
-    if _DECIMAL_COMMA.match(text):
-        text = text.replace(",", ".")
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    return number if number == number and abs(number) != float("inf") else None
-
-
-def _canonical(number: float) -> str:
-    return str(int(number)) if number.is_integer() else repr(number)
-
-
-@dataclass(slots=True)
-class Row:
-    """One action's row of the Report sheet: the row rules see it once its cells are read."""
-
-    action: Action
-    number: int
-    at: Locator
-    values: dict[str, Value] = field(default_factory=dict)  # inputs that passed, by field
-    problems: list[Problem] = field(default_factory=list)
-
-    def ref(self, name: str) -> str:
-        return c.cell_ref(name, self.number)
-
-    def problem(self, code: str, name: str, **fields: object) -> Problem:
-        return self.at.problem(code, self.ref(name), self.action.id, **fields)
-
-    def text(self, name: str) -> str:
-        value = self.values.get(name)
-        return value.value if value is not None else ""
-
-    def figure(self, name: str) -> float:
-        value = self.values.get(name)
-        return value.number if value is not None and value.number is not None else 0.0
-
-    def refused(self, name: str) -> bool:
-        ref = self.ref(name)
-        return any(p.cell == ref and p.severity is Severity.ERROR for p in self.problems)
-
-
-class Input:
-    """One input cell of a row as the cell rules see it: `text` is what a person reads in it,
-    `number` and `status` what it says when its column holds one and it can be read."""
-
-    __slots__ = ("cell", "column", "number", "ref", "row", "status", "text")
-
-    def __init__(self, row: Row, column: c.Column, ref: str, cell: Cell) -> None:
-        self.row, self.column, self.ref, self.cell = row, column, ref, cell
-        self.text = text = cell_text(cell)
-        self.number: float | None = None
-        self.status: str | None = None
-        if text and column.kind in _NUMERIC:
-            self.number = parse_number(cell.value, currency=column.kind == "decimal")
-        elif text and column.kind == "status":
-            self.status = _STATUS_OF.get(" ".join(text.split()).casefold())
-
-    def problem(self, code: str, **fields: object) -> Problem:
-        return self.row.at.problem(code, self.ref, self.row.action.id, **fields)
-
-    def value(self) -> Value:
-        """The answer as the ledger keeps it: a status spelt as listed, a number as digits."""
-        if self.status is not None:
-            text = self.status
-        elif self.number is not None:
-            text = _canonical(self.number)
-        else:
-            text = self.text
-        return Value(self.row.action.id, self.column.field, text, self.number, c.REPORT, self.ref)
-
-
-CellRule = Callable[[Input], Problem | None]
-RowRule = Callable[[Row], Problem | None]
-
-
-def check_row(cells: dict[str, Cell], action: Action, number: int, at: Locator) -> Row:
-    """Each input cell through its rules, then the row rules on what was read."""
-    row = Row(action, number, at)
-    for column in c.INPUTS:
-        ref = c.cell_ref(column.field, number)
-        cell = cells.get(ref)
-        if cell is not None:
-            _check_input(Input(row, column, ref, cell))
-    for rule in ROW_RULES:
-        found = rule(row)
-        if found is not None:
-            row.problems.append(found)
-    return row
-
-
-def _check_input(entry: Input) -> None:
-    """A blank cell is no answer, and has nothing more to check once it holds no error."""
-    rules = VALUE_RULES[entry.column.kind]
-    if _passes(HOLDING_RULES, entry) and entry.text and _passes(rules, entry):
-        entry.row.values[entry.column.field] = entry.value()
-
-
-def _passes(rules: tuple[CellRule, ...], entry: Input) -> bool:
-    """A cell's rules stop at its first error: a value that is not a number is not also
-    said to be negative."""
-    for rule in rules:
-        found = rule(entry)
-        if found is not None:
-            entry.row.problems.append(found)
-            if found.severity is Severity.ERROR:
-                return False
-    return True
-
-
-def error_value(entry: Input) -> Problem | None:
-    return entry.problem("error-value", value=entry.cell.error) if entry.cell.error else None
-
-
-def formula_without_value(entry: Input) -> Problem | None:
-    """A formula nobody recalculated (openpyxl, some converters) has no value to read."""
-    cell = entry.cell
-    if cell.formula is not None and (cell.value is None or cell.value == ""):
-        return entry.problem("formula-no-value")
-    return None
-
-
-def formula_value_used(entry: Input) -> Problem | None:
-    if entry.cell.formula is None:
-        return None
-    return entry.problem("formula-value-used", value=entry.text)
-
-
-def input_open(entry: Input) -> Problem | None:
-    """A figure the action's indicator does not measure would be counted nowhere."""
-    action = entry.row.action
-    if c.is_open(entry.column, action.measures):
-        return None
-    return entry.problem("input-unused", field=entry.column.header, expected=action.indicator)
-
-
-def status_listed(entry: Input) -> Problem | None:
-    if entry.status is not None:
-        return None
-    return entry.problem("status-invalid", value=entry.text, expected=", ".join(c.STATUSES))
-
-
-def number_readable(entry: Input) -> Problem | None:
-    if entry.number is not None:
-        return None
-    return entry.problem("number-not-numeric", value=entry.text, field=entry.column.header)
-
-
-def number_not_negative(entry: Input) -> Problem | None:
-    return _number_problem(entry, "number-negative") if entry.number < 0 else None
-
-
-def number_whole(entry: Input) -> Problem | None:
-    return None if entry.number.is_integer() else _number_problem(entry, "number-fractional")
-
-
-def number_plausible(entry: Input) -> Problem | None:
-    return _number_problem(entry, "number-too-large") if entry.number > c.MAX_NUMBER else None
-
-
-def _number_problem(entry: Input, code: str) -> Problem:
-    return entry.problem(code, value=_canonical(entry.number), field=entry.column.header)
-
-
-def text_within_limit(entry: Input) -> Problem | None:
-    if len(entry.text) <= c.MAX_TEXT:
-        return None
-    return entry.problem(
-        "text-too-long", field=entry.column.header, value=len(entry.text), expected=c.MAX_TEXT
-    )
-
-
-def status_given(row: Row) -> Problem | None:
-    """No status counts as not reported; a refused status already has its own error."""
-    if "status" in row.values or row.refused("status"):
-        return None
-    return row.problem("not-reported", "status")
-
-
-def activities_described(row: Row) -> Problem | None:
-    status = row.text("status")
-    if status in c.PROGRESS_STATUSES and not row.text("activities"):
-        return row.problem("no-activities", "activities", value=status)
-    return None
-
-
-def completed_with_figures(row: Row) -> Problem | None:
-    """Completed with zero women and zero men is more often figures forgotten than true."""
-    if (
-        row.text("status") == "Completed"
-        and "women_men" in row.action.measures
-        and row.figure("women") == 0
-        and row.figure("men") == 0
-    ):
-        return row.problem("completed-no-figures", "women")
-    return None
-
-
-# What the cell holds, whatever its column: Excel's error values and formulas.
-HOLDING_RULES: tuple[CellRule, ...] = (error_value, formula_without_value, formula_value_used)
-# What a non-blank cell says, by the kind of its column. They are tried in order, each on
-# what the ones before let through: the number rules after number_readable see a number.
-VALUE_RULES: dict[str, tuple[CellRule, ...]] = {
-    "status": (input_open, status_listed),
-    "whole": (input_open, number_readable, number_not_negative, number_whole, number_plausible),
-    "decimal": (input_open, number_readable, number_not_negative, number_plausible),
-    "text": (input_open, text_within_limit),
-}
-ROW_RULES: tuple[RowRule, ...] = (status_given, activities_described, completed_with_figures)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from pipeline.intake.double_counts import double_counts
 from pipeline.intake.returned import read_meta
 from pipeline.ledger import (
+    CellValue,
     Change,
     Connection,
     FileRecord,
@@ -22,7 +24,7 @@ from pipeline.ledger import (
     unidentified_rejections,
 )
 from pipeline.plan.register import Plan
-from pipeline.problems import Severity
+from pipeline.problems import Problem, Severity
 from pipeline.workspace import Workspace
 
 
@@ -74,6 +76,7 @@ class PeriodStatus:
     deadline: dt.date
     ministries: list[MinistryStatus]
     unidentified: list[tuple[str, str, str]]  # (file, received, reason) rejected with no ministry
+    double_counts: list[Problem] = field(default_factory=list)  # across the current returns
 
     @property
     def missing(self) -> list[str]:
@@ -126,15 +129,20 @@ def _read_ledger(conn: Connection, result: PeriodStatus) -> None:
             status.last_id = received.id
             if received.outcome is Outcome.HELD:
                 status.held.append(received)
+    returns = []
     for sub in current_submissions(conn, result.period):
         status = by_code.get(sub.ministry)
         if status is not None:
-            _read_submission(conn, status, sub)
+            returns.append((sub, _read_submission(conn, status, sub)))
+    result.double_counts = double_counts(result.plan, returns)
     result.unidentified = [(f.name, f.received, f.reason) for f in unidentified_rejections(conn)]
 
 
-def _read_submission(conn: Connection, status: MinistryStatus, sub: Submission) -> None:
+def _read_submission(conn: Connection, status: MinistryStatus, sub: Submission) -> list[CellValue]:
+    """Fills the ministry's standing from its current return; the return's values."""
+    values = submission_values(conn, sub.id)
     status.accepted_file, status.accepted_on = sub.file_name, sub.accepted
-    status.with_status = sum(v.field == "status" for v in submission_values(conn, sub.id))
+    status.with_status = sum(v.field == "status" for v in values)
     status.warnings = len(file_issues(conn, [sub.file_id], Severity.WARNING))
     status.changes = submission_changes(conn, sub.id)
+    return values

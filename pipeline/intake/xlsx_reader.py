@@ -44,6 +44,7 @@ class Cell:
     value: str | float | bool | None  # text -> str, numbers -> float, booleans -> bool
     formula: str | None  # without the leading "="
     error: str | None  # "#N/A", "#DIV/0!"...; value is None then
+    number_format: str = ""  # of a number: its format code ("DD/MM/YY", "0%"); "" = General
 
 
 class _CellDraft:
@@ -70,6 +71,7 @@ class Limits:
     max_shared_strings: int = 200_000
     max_shared_chars: int = 20_000_000  # all shared strings together
     max_merges: int = 1000  # merged ranges on one sheet
+    max_styles: int = 64000  # cell styles of the workbook, as many as Excel allows
 
 
 _DEFAULT_LIMITS = Limits()
@@ -111,6 +113,43 @@ _CODES = {
     )
 }
 _SHEET = {ns + "sheet" for ns in _MAIN}
+_NUM_FMT = {ns + "numFmt" for ns in _MAIN}
+_CELL_XFS = {ns + "cellXfs" for ns in _MAIN}
+_XF = {ns + "xf" for ns in _MAIN}
+
+# The number formats Excel knows by id alone (ECMA-376 Part 1, 18.8.30). Ids 27-36 and 50-58
+# are dates written the way of an East Asian locale: a date format stands for them.
+_BUILTIN_FORMATS = {
+    0: "",
+    1: "0",
+    2: "0.00",
+    3: "#,##0",
+    4: "#,##0.00",
+    9: "0%",
+    10: "0.00%",
+    11: "0.00E+00",
+    12: "# ?/?",
+    13: "# ??/??",
+    14: "mm-dd-yy",
+    15: "d-mmm-yy",
+    16: "d-mmm",
+    17: "mmm-yy",
+    18: "h:mm AM/PM",
+    19: "h:mm:ss AM/PM",
+    20: "h:mm",
+    21: "h:mm:ss",
+    22: "m/d/yy h:mm",
+    37: "#,##0 ;(#,##0)",
+    38: "#,##0 ;[Red](#,##0)",
+    39: "#,##0.00;(#,##0.00)",
+    40: "#,##0.00;[Red](#,##0.00)",
+    45: "mm:ss",
+    46: "[h]:mm:ss",
+    47: "mmss.0",
+    48: "##0.0E+0",
+    49: "@",
+    **{number: "yyyy-mm-dd" for number in (*range(27, 37), *range(50, 59))},
+}
 
 _REF = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -170,6 +209,11 @@ def _shift_formula(text: str, rows: int, cols: int) -> str:
     parts = _QUOTED.split(text)
     parts[::2] = [_A1.sub(move, part) for part in parts[::2]]
     return "".join(parts)
+
+
+def _format_id(attrs: dict[str, str]) -> int:
+    number = attrs.get("numFmtId", "0")
+    return int(number) if number.isdigit() else -1
 
 
 def _mib(size: float) -> str:
@@ -512,9 +556,40 @@ class _Package:
         self.parse(member, start, end, data)
         return strings
 
-    def cells(self, sheet: str, member: str, strings: list[str]) -> dict[str, Cell]:
+    def number_formats(self, member: str) -> list[str]:
+        """The number format code of each cell style, by style index.
+
+        A number means what its format makes of it: 46024 formatted DD/MM/YY is a date that
+        someone typed as 1/2. An id the part does not define reads as General.
+        """
+        codes = dict(_BUILTIN_FORMATS)
+        formats: list[str] = []
+        inside = False
+
+        def start(name: str, attrs: dict[str, str]) -> None:
+            nonlocal inside
+            if name in _NUM_FMT:
+                codes[_format_id(attrs)] = attrs.get("formatCode", "")
+            elif name in _CELL_XFS:
+                inside = True
+            elif inside and name in _XF:
+                if len(formats) >= self.limits.max_styles:
+                    raise UnsafeWorkbook("too-many-styles", limit=self.limits.max_styles)
+                formats.append(codes.get(_format_id(attrs), ""))
+
+        def end(name: str) -> None:
+            nonlocal inside
+            if name in _CELL_XFS:
+                inside = False
+
+        self.parse(member, start, end)
+        return formats
+
+    def cells(
+        self, sheet: str, member: str, strings: list[str], formats: list[str]
+    ) -> dict[str, Cell]:
         """The non-empty cells of one worksheet part; memory stays flat as it streams."""
-        reader = _SheetReader(_shown(sheet)[1:-1], strings, self.limits)
+        reader = _SheetReader(_shown(sheet)[1:-1], strings, formats, self.limits)
         self.parse(member, reader.start, reader.end, reader.data)
         return reader.cells
 
@@ -535,6 +610,7 @@ class _SheetReader:
         "col",
         "count",
         "ctype",
+        "formats",
         "formula",
         "in_inline",
         "inline",
@@ -549,12 +625,16 @@ class _SheetReader:
         "shared_id",
         "sheet_name",
         "strings",
+        "style",
         "text",
         "value_text",
     )
 
-    def __init__(self, sheet_name: str, strings: list[str], limits: Limits) -> None:
+    def __init__(
+        self, sheet_name: str, strings: list[str], formats: list[str], limits: Limits
+    ) -> None:
         self.sheet_name, self.strings, self.limits = sheet_name, strings, limits
+        self.formats = formats
         self.count = len(strings)
         self.max_rows, self.max_cols = limits.max_rows, limits.max_cols
         self.max_chars = limits.max_cell_chars
@@ -562,6 +642,7 @@ class _SheetReader:
         self.anchors: dict[str, tuple[str, int, int]] = {}  # shared formula id -> text, row, col
         self.row = self.col = self.cell_row = self.merges = 0
         self.ref = self.ctype = ""
+        self.style: str | None = None
         self.text: str | None = None
         self.value_text: str | None = None
         self.formula: str | None = None
@@ -581,6 +662,7 @@ class _SheetReader:
                 self.ref = ref
                 self.cell_row, self.col = _split_ref(ref)
             self.ctype = attrs.get("t", "n")
+            self.style = attrs.get("s")
             self.value_text = self.formula = self.inline = self.shared_id = None
         elif code is _V:
             self.text = ""
@@ -667,6 +749,7 @@ class _SheetReader:
         cell = _CellDraft()
         cell.ref, cell.row, cell.col = ref, row, col
         cell.value, cell.formula, cell.error = value, formula, error
+        cell.number_format = self.number_format() if value.__class__ is float else ""
         cell.__class__ = Cell
         self.cells[ref] = cell
 
@@ -676,6 +759,13 @@ class _SheetReader:
             self.text = text = text + chunk
             if len(text) > self.max_chars:
                 raise self.too_long()
+
+    def number_format(self) -> str:
+        """The format of the cell's style; a style the workbook lacks reads as General."""
+        style, formats = self.style, self.formats
+        if not style or not style.isdigit() or int(style) >= len(formats):
+            return ""
+        return formats[int(style)]
 
     def share_formula(self, formula: str | None) -> str | None:
         """The anchor's formula is kept; a dependent cell gets it moved to its own place."""
@@ -752,8 +842,12 @@ def _sheet_cells(package: _Package, sheet_names: Sequence[str]) -> dict[str, dic
         (part for kind, part in rels.values() if kind.endswith("/sharedStrings")),
         "xl/sharedStrings.xml",
     )
+    styles_part = next(
+        (part for kind, part in rels.values() if kind.endswith("/styles")), "xl/styles.xml"
+    )
     names = package.zip.NameToInfo
     strings = package.shared_strings(strings_part) if strings_part in names else []
+    formats = package.number_formats(styles_part) if styles_part in names else []
     result: dict[str, dict[str, Cell]] = {}
     for name in wanted:
         part = rels.get(sheets[name], ("", ""))[1]
@@ -761,7 +855,7 @@ def _sheet_cells(package: _Package, sheet_names: Sequence[str]) -> dict[str, dic
             raise UnsafeWorkbook(
                 "sheet-part-missing", sheet_name=_shown(name)[1:-1], part=_shown(part)
             )
-        result[name] = package.cells(name, part, strings)
+        result[name] = package.cells(name, part, strings, formats)
     return result
 
 

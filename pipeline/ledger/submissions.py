@@ -73,6 +73,17 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Revision:
+    """A value that a later file of the same ministry and period changed."""
+
+    ministry: str
+    action_id: str
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
 class PeriodValue:
     """One value of a current submission, with the file and cell it came from."""
 
@@ -251,6 +262,23 @@ def submission_changes(conn: sqlite3.Connection, submission_id: int) -> list[Cha
     return [Change(*r) for r in rows]
 
 
+def period_revisions(conn: sqlite3.Connection, period: int) -> list[Revision]:
+    """Every value that a later file changed, along the chain of returns that led to each
+    ministry's current one (each superseding the one before), oldest change first."""
+    rows = conn.execute(
+        """WITH RECURSIVE chain(id, ministry) AS (
+               SELECT id, ministry FROM submissions WHERE period = ? AND current = 1
+               UNION ALL
+               SELECT s.supersedes, chain.ministry FROM submissions s
+               JOIN chain ON s.id = chain.id WHERE s.supersedes IS NOT NULL)
+           SELECT chain.ministry, c.action_id, c.field, c.old, c.new
+           FROM chain JOIN changes c ON c.submission_id = chain.id
+           ORDER BY chain.ministry, chain.id, c.action_id, c.field""",
+        (period,),
+    )
+    return [Revision(*r) for r in rows]
+
+
 # Action ids are a plan's own: "I.01" of one plan is not "I.01" of the next. Readers that
 # span periods take the plan's id, so that a history never mixes two plans.
 _OF_PLAN = "(? IS NULL OR s.plan_id = ?)"
@@ -283,6 +311,19 @@ def periods(conn: sqlite3.Connection, *, plan_id: str | None = None) -> list[int
         (State.APPLIED, plan_id, plan_id),
     )
     return [r[0] for r in rows]
+
+
+def period_statuses(conn: sqlite3.Connection, ministry: str, period: int) -> dict[str, str] | None:
+    """Each action's status in the ministry's current return for the period (an action with
+    no status given is absent); None when no return of the ministry is applied for it."""
+    current = current_submission(conn, ministry, period)
+    if current is None:
+        return None
+    rows = conn.execute(
+        "SELECT action_id, value FROM cell_values WHERE submission_id = ? AND field = 'status'",
+        (current.id,),
+    )
+    return {r["action_id"]: r["value"] for r in rows}
 
 
 def last_statuses(

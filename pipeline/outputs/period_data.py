@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pipeline import excel_style as style
-from pipeline.intake.status import MinistryStatus, PeriodStatus
+from pipeline.intake.status import MinistryStatus, PeriodStatus, period_status
 from pipeline.ledger import (
     Connection,
     Outcome,
+    Revision,
+    connect,
     current_submissions,
     file_issues,
     files_of_period,
+    period_revisions,
+    periods,
     submission_values,
 )
 from pipeline.plan.register import Plan
 from pipeline.problems import Severity
 from pipeline.template.contract import STATUSES
+from pipeline.workspace import Workspace
 
 NO_STATUS = "No status"  # an accepted return left the status empty
 NO_RETURN = "No return"  # no return of the ministry was accepted
@@ -30,6 +36,19 @@ COLOURS = {
     NO_RETURN: style.NO_RETURN_COLOUR,
 }
 DONE = ("Completed", "Ongoing")
+# Where a ministry's return stands, said where its figures would be: only an accepted return
+# has figures. "held" is a return waiting for the coordinator's decision.
+ACCEPTED, NOT_RETURNED, REJECTED, HELD = "accepted", "no_return", "rejected", "held"
+
+
+def return_state(ministry: MinistryStatus) -> str:
+    """ACCEPTED, or why the ministry has no figures: its last file was rejected or is held,
+    or nothing was accepted from it."""
+    if not ministry.missing:
+        return ACCEPTED
+    if ministry.held:
+        return HELD
+    return REJECTED if ministry.last_outcome == REJECTED else NOT_RETURNED
 
 
 @dataclass(frozen=True)
@@ -58,34 +77,6 @@ class FileRow:
     sha256: str
 
 
-@dataclass(frozen=True)
-class KeyFigures:
-    accepted: int
-    ministries: int
-    actions_reported: int
-    actions: int
-    pairs: dict[str, int]  # category -> (action, ministry) pairs, in CATEGORIES order
-    women: float
-    men: float
-    amount: float
-
-    def share(self, *categories: str) -> float | None:
-        """Share of the pairs with an applicable status (not Not applicable) in `categories`."""
-        applicable = sum(
-            n for s, n in self.pairs.items() if s in STATUSES and s != "Not applicable"
-        )
-        return sum(self.pairs[s] for s in categories) / applicable if applicable else None
-
-    @property
-    def progress_share(self) -> float | None:
-        return self.share(*DONE)
-
-    @property
-    def women_share(self) -> float | None:
-        total = self.women + self.men
-        return self.women / total if total else None
-
-
 @dataclass
 class PeriodData:
     """Everything the reports show about one period."""
@@ -94,6 +85,7 @@ class PeriodData:
     answers: dict[tuple[str, str], Answer] = field(default_factory=dict)  # (action, ministry)
     issues: list[IssueRow] = field(default_factory=list)
     files: list[FileRow] = field(default_factory=list)
+    revisions: list[Revision] = field(default_factory=list)
     grace_days: int = 0
 
     @property
@@ -108,8 +100,15 @@ class PeriodData:
     def accepted(self) -> list[str]:
         return [m.code for m in self.status.ministries if not m.missing]
 
+    def ministry(self, code: str) -> MinistryStatus:
+        return next(m for m in self.status.ministries if m.code == code)
+
+    def state(self, ministry: str) -> str:
+        """Where the ministry's return stands (return_state)."""
+        return return_state(self.ministry(ministry))
+
     def category(self, action_id: str, ministry: str) -> str:
-        """The status of a pair, or why there is none."""
+        """The status of an action report, or why there is none."""
         if ministry not in self.accepted:
             return NO_RETURN
         answer = self.answers.get((action_id, ministry))
@@ -124,21 +123,8 @@ class PeriodData:
         )
         return {c: counts[c] for c in CATEGORIES}
 
-    def total(self, name: str) -> float:
-        return sum(a.numbers.get(name, 0.0) for a in self.answers.values())
-
-    def key_figures(self) -> KeyFigures:
-        reported = {a for (a, _), answer in self.answers.items() if answer.texts.get("status")}
-        return KeyFigures(
-            accepted=len(self.accepted),
-            ministries=len(self.plan.ministries),
-            actions_reported=len(reported),
-            actions=len(self.plan.actions),
-            pairs=self.pair_counts(),
-            women=self.total("women"),
-            men=self.total("men"),
-            amount=self.total("amount"),
-        )
+    def revised(self, action_id: str, ministry: str) -> list[Revision]:
+        return [r for r in self.revisions if (r.action_id, r.ministry) == (action_id, ministry)]
 
     def late_days(self, ministry: MinistryStatus) -> int:
         """Days after the deadline (and its grace) that the return was accepted; 0 if on time."""
@@ -158,6 +144,7 @@ def load_period(conn: Connection, status: PeriodStatus, grace_days: int) -> Peri
             answer.texts[value.field] = value.value
             if value.number is not None:
                 answer.numbers[value.field] = value.number
+    data.revisions = period_revisions(conn, status.period)
     order = {code: i for i, code in enumerate(status.plan.ministry_codes)}
     files_of = {sub.file_id: sub.ministry for sub in submissions}
     data.issues = sorted(
@@ -175,6 +162,24 @@ def load_period(conn: Connection, status: PeriodStatus, grace_days: int) -> Peri
         key=lambda f: (order.get(f.ministry, 99), f.received, f.sha256),
     )
     return data
+
+
+def load_periods(ws: Workspace, wanted: Iterable[int]) -> list[PeriodData]:
+    """The data of each wanted period that has an accepted return, in order."""
+    statuses = [s for s in (period_status(ws, p) for p in sorted(wanted)) if s.has_returns]
+    if not statuses:
+        return []
+    with connect(ws.ledger_path) as conn:
+        return [load_period(conn, s, ws.settings.late_after_days) for s in statuses]
+
+
+def earlier_periods(ws: Workspace, period: int) -> list[int]:
+    """The periods of the plan before `period` with an applied return, current or replaced:
+    a history never mixes two plans."""
+    if not ws.ledger_path.exists():
+        return []
+    with connect(ws.ledger_path) as conn:
+        return [p for p in periods(conn, plan_id=ws.plan.id) if p < period]
 
 
 def _use(outcome: Outcome, current: bool) -> str:

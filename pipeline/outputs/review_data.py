@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pipeline.failures import NapError
 from pipeline.intake.status import period_status
 from pipeline.ledger import Connection, connect, last_statuses, periods
+from pipeline.outputs.figures import reports_of, total
 from pipeline.outputs.period_data import NO_STATUS, PeriodData, load_period
 from pipeline.plan.carry_over import Link, links_of_workspace
 from pipeline.plan.register import Action, Plan
@@ -138,15 +139,15 @@ class PlanReview:
         }
 
     def series(self, action: Action, name: str) -> Series:
-        """An action's figure per year, summed over the ministries that gave it."""
+        """An action's figure per year, the total of what counts over its ministries
+        (outputs/figures.py: a row with no status or Not applicable adds nothing)."""
         values: dict[int, float | None] = {}
         reporting: dict[int, int] = {}
         for year in self.years:
             data = self.by_year.get(year)
-            answers = [data.answers.get((action.id, m)) for m in action.ministries] if data else []
-            given = [a.numbers[name] for a in answers if a and name in a.numbers]
-            values[year] = sum(given) if given else None
-            reporting[year] = len(given)
+            found = total(data, reports_of([action]), name) if data else None
+            values[year] = found.value if found else None
+            reporting[year] = len(found.counted) if found else 0
         return Series(values, reporting, len(action.ministries))
 
     def entries(self, action: Action) -> list[Entry]:

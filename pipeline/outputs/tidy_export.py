@@ -1,13 +1,58 @@
-"""The tidy long table of all accepted values, for analysts: CSV or Parquet."""
+"""The tidy long table for analysts, CSV or Parquet: one row per value expected of each
+action report of each period, with its state, so that a missing return or an empty cell is
+never read as 0 by whoever sums the column."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.atomic import atomic_path
 from pipeline.failures import NapError
+from pipeline.outputs import figures as f
+from pipeline.outputs.period_data import PeriodData
+from pipeline.plan.register import Action
+from pipeline.template.contract import INPUTS, is_open
+
+KEYS = ["period", "action_id", "ministry", "field"]
+
+
+def unit(action: Action, field: str) -> str:
+    """What a figure counts: the count's label, people of a kind, or EUR."""
+    if field == "count":
+        return action.count_label
+    if field in ("women", "men"):
+        return f"people ({action.head_count})" if action.head_count else "people"
+    return "EUR" if field == "amount" else ""
+
+
+def tidy_table(periods: Sequence[PeriodData], values: pd.DataFrame) -> pd.DataFrame:
+    """Every input the template opened for each action report of each period: its state
+    (given, left_empty, no_status, not_applicable, no_return, rejected, held), whether a
+    figure is counted in the totals, and the value with its file and cell where one was
+    given."""
+    plan = periods[-1].plan
+    rows = []
+    for data in periods:
+        for action, ministry in f.reports_of(plan.actions):
+            category = data.category(action.id, ministry)
+            for column in (c for c in INPUTS if is_open(c, action.measures)):
+                name = column.field
+                counted = f.counted(data, action, ministry, name) is not None
+                rows.append(
+                    {
+                        "period": data.period, "pillar": action.pillar,
+                        "action_id": action.id, "ministry": ministry, "field": name,
+                        "unit": unit(action, name), "row_status": category,
+                        "state": f.figure_state(data, action, ministry, name),
+                        "counted": counted if name in f.FIGURE_FIELDS else None,
+                    }
+                )  # fmt: skip
+    given = values.drop(columns=["pillar"])
+    return pd.DataFrame.from_records(rows).merge(given, how="left", on=KEYS, validate="1:1")
+
 
 # A spreadsheet opening a CSV runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -29,7 +74,7 @@ def defuse(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_tidy(values: pd.DataFrame, dest: Path) -> Path:
-    """Write `values` to `dest` (.csv or .parquet) atomically."""
+    """Write `values` (tidy_table) to `dest` (.csv or .parquet) atomically."""
     suffix = dest.suffix.lower()
     with atomic_path(dest) as tmp:
         if suffix == ".csv":

@@ -53,6 +53,18 @@ class Wording:
         raw = self._raw(key)
         return [self._fill(key, text, {}) for text in ([raw] if isinstance(raw, str) else raw)]
 
+    def terms(self, key: str) -> list[tuple[str, str]]:
+        """A list of [term, meaning] entries, such as the definitions of the figures."""
+        raw = self._raw(key)
+        if not isinstance(raw, list) or not all(
+            isinstance(e, list) and len(e) == 2 and all(isinstance(t, str) for t in e) for e in raw
+        ):
+            raise NapError(
+                f"{self.path.name}: {key} must be a list of [term, meaning] entries; copy it from "
+                "the shipped file"
+            )
+        return [(self._fill(key, term, {}), self._fill(key, meaning, {})) for term, meaning in raw]
+
     def date(self, day: dt.date | str) -> str:
         """A date in the long form of the report's language (30 November 2026); the ledger's
         ISO times are taken by their day. Every date of the outputs is written here."""

@@ -11,9 +11,13 @@ from functools import cached_property
 from pathlib import Path
 
 from pipeline.failures import NapError
+from pipeline.plan.plausibility import Plausibility, read_plausibility
 from pipeline.problems import Problem, errors, problem
 
 MEASURES = ("count", "women_men", "amount", "text")
+# What a head count (women_men) counts: people reached during the year, or people in post on
+# a date. Figures of two kinds are never added together.
+HEAD_COUNTS = ("flow", "stock")
 ALL = "All"
 ACTION_COLUMNS = (
     "id",
@@ -28,6 +32,8 @@ ACTION_COLUMNS = (
     "count_label",
     "note",
 )
+# Columns a register may leave out (registers written before they existed stay loadable).
+OPTIONAL_ACTION_COLUMNS = ("head_count",)
 REQUIRED = (
     "id",
     "pillar",
@@ -81,6 +87,7 @@ class Action:
     count_label: str = ""
     note: str = ""
     line: int = 0
+    head_count: str = ""  # flow or stock for a women_men measure; "" when not declared
 
 
 @dataclass(frozen=True)
@@ -109,6 +116,7 @@ class Plan:
     actions: tuple[Action, ...]
     glossary: tuple[GlossaryEntry, ...]
     path: Path = field(compare=False, default=Path())
+    plausibility: Plausibility = field(default_factory=Plausibility)
 
     @property
     def ministry_codes(self) -> tuple[str, ...]:
@@ -147,33 +155,44 @@ def _split(value: str) -> tuple[str, ...]:
 
 
 def _read_csv(
-    path: Path, columns: tuple[str, ...], problems: list[Problem]
+    path: Path, columns: tuple[str, ...], problems: list[Problem], optional: tuple[str, ...] = ()
 ) -> list[tuple[int, dict]]:
-    """Rows with their line numbers as a spreadsheet shows them (header is line 1)."""
+    """Rows with their line numbers as a spreadsheet shows them (header is line 1); an
+    `optional` column left out reads as empty."""
     with path.open(encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)
         header = tuple(reader.fieldnames or ())
-        if header != columns:
+        extra = tuple(h for h in header if h not in columns)
+        if header[: len(columns)] != columns or not _known(extra, optional):
+            expected = ",".join(columns)
+            if optional:
+                expected += f" (then, if used: {','.join(optional)})"
             problems.append(
-                problem(
-                    "register-bad-header",
-                    file=path.name,
-                    cell="line 1",
-                    expected=",".join(columns),
-                )
+                problem("register-bad-header", file=path.name, cell="line 1", expected=expected)
             )
             return []
-        return [(reader.line_num, {k: (v or "").strip() for k, v in row.items()}) for row in reader]
+        blank = dict.fromkeys(optional, "")
+        return [
+            (reader.line_num, blank | {k: (v or "").strip() for k, v in row.items()})
+            for row in reader
+        ]
+
+
+def _known(extra: tuple[str, ...], optional: tuple[str, ...]) -> bool:
+    return len(set(extra)) == len(extra) and set(extra) <= set(optional)
 
 
 def read_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
     """Load a plan file and its CSV tables, collecting every problem; the plan is None
     when there is any error."""
     path = Path(path)
-    head, ministries, pillars, glossary = _read_plan_file(path)
+    meta, ministries, pillars, glossary = _read_plan_file(path)
+    head = meta["plan"]
     problems: list[Problem] = []
     bodies = _read_bodies(path.parent / head["bodies"], ministries, problems)
     actions = _read_actions(path.parent / head["actions"], ministries, pillars, bodies, problems)
+    ids = {a.id for a in actions}
+    plausibility = read_plausibility(meta.get("plausibility"), path.name, ids, problems)
     if errors(problems):
         return None, problems
     plan = Plan(
@@ -190,6 +209,7 @@ def read_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
         actions=tuple(actions),
         glossary=glossary,
         path=path,
+        plausibility=plausibility,
     )
     return plan, problems
 
@@ -197,7 +217,7 @@ def read_plan(path: Path) -> tuple[Plan | None, list[Problem]]:
 def _read_plan_file(
     path: Path,
 ) -> tuple[dict, tuple[Ministry, ...], tuple[Pillar, ...], tuple[GlossaryEntry, ...]]:
-    """plan.toml: the plan's head, ministries, pillars and glossary; a file that cannot be
+    """plan.toml: the whole file, its ministries, pillars and glossary; a file that cannot be
     read at all stops the command, since nothing else can be checked without it."""
     if not path.is_file():
         raise NapError(f"plan file {path} not found; give --plan FILE or check nap.toml")
@@ -221,7 +241,7 @@ def _read_plan_file(
     for table in tables:
         if not (path.parent / table).is_file():
             raise NapError(f"{path}: the table {table} it names is missing beside it")
-    return head, ministries, pillars, glossary
+    return meta, ministries, pillars, glossary
 
 
 def _read_bodies(
@@ -255,7 +275,7 @@ def _read_actions(
     order = {m.code: i for i, m in enumerate(ministries)}
     first_line: dict[str, int] = {}
     actions: list[Action] = []
-    for line, row in _read_csv(file, ACTION_COLUMNS, problems):
+    for line, row in _read_csv(file, ACTION_COLUMNS, problems, OPTIONAL_ACTION_COLUMNS):
         found = _check_action(row, line, file.name, pillar_ids, bodies, codes, order, first_line)
         problems.extend(found)
         if not found:
@@ -278,6 +298,7 @@ def _action(row: dict, line: int, ministries: tuple[Ministry, ...]) -> Action:
         count_label=row["count_label"],
         note=row["note"],
         line=line,
+        head_count=row["head_count"],
     )
 
 
@@ -317,6 +338,8 @@ def _check_action(
     for measure in _split(row["measures"]):
         if measure not in MEASURES:
             add("register-unknown-measure", "measures", value=measure)
+    if row["head_count"] and row["head_count"] not in HEAD_COUNTS:
+        add("register-unknown-head-count", "head_count", value=row["head_count"])
     for body in _split(row["bodies"]):
         if body not in bodies:
             add("register-unknown-body", "bodies", value=body)

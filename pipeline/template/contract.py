@@ -32,7 +32,6 @@ FIRST_DATA_ROW = HEADER_ROW + 1
 STATUSES = ("Not started", "In progress", "Ongoing", "Completed", "Not applicable")
 PROGRESS_STATUSES = ("In progress", "Ongoing", "Completed")
 MAX_TEXT = 4000
-MAX_NUMBER = 1e12
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from pipeline import placeholders
 from pipeline.intake.returned import read_meta
-from pipeline.ledger import connect, last_statuses
+from pipeline.ledger import Connection, connect, last_statuses, period_statuses, periods
 from pipeline.plan.carry_over import carried_statuses, links_of_workspace
+from pipeline.plan.register import Plan
 from pipeline.signing import issuing_key
 from pipeline.template.writer import Issue, OfficeContact, write_template
 from pipeline.workspace import Workspace
@@ -59,7 +60,7 @@ def issue_templates(
         for code in codes:
             # an action carried over from the previous plan shows where it stood there
             carried = carried_statuses(conn, links, plan.id, code, period)
-            statuses[code] = carried | last_statuses(conn, code, period, plan_id=plan.id)
+            statuses[code] = carried | previous_statuses(conn, plan, code, period)
     for code in codes:
         path = ws.template_path(period, code)
         issue = Issue(plan, code, period, today, deadline)
@@ -72,3 +73,19 @@ def issue_templates(
         progress(code)
         written.append(path)
     return written
+
+
+def previous_statuses(conn: Connection, plan: Plan, ministry: str, period: int) -> dict[str, str]:
+    """What the column "Last period's status" shows for each of the ministry's actions:
+    its status of the year before ("Completed (2018)"), or "no status (2018)", or
+    "no return (2018)" when that year had returns but none of the ministry's, so that a
+    blank never stands for a return that did not come. When nobody returned that year, the
+    latest earlier status."""
+    last = period - 1
+    if last not in periods(conn, plan_id=plan.id):
+        return last_statuses(conn, ministry, period, plan_id=plan.id)
+    given = period_statuses(conn, ministry, last)
+    actions = plan.actions_for(ministry)
+    if given is None:
+        return {a.id: f"no return ({last})" for a in actions}
+    return {a.id: f"{given.get(a.id) or 'no status'} ({last})" for a in actions}

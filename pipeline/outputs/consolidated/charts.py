@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
+
 from pipeline import excel_style as style
 from pipeline.outputs.consolidated.layout import Book, Range
 from pipeline.outputs.period_data import COLOURS
@@ -47,6 +49,12 @@ def women_chart(book: Book, shares: Range, period: int) -> None:
         return
     first, last = shares.first_row, shares.last_row
     names, values = shares.columns["action_id"], shares.columns["women_share"]
+    base = shares.columns["share_base"]
+    sheet = quote_sheetname(shares.sheet)
+    labels = [
+        {"value": f"={sheet}!{xl_rowcol_to_cell(r, base, True, True)}"}
+        for r in range(first, last + 1)
+    ]
     bar = book.wb.add_chart({"type": "bar"})
     bar.add_series(
         {
@@ -54,7 +62,8 @@ def women_chart(book: Book, shares: Range, period: int) -> None:
             "categories": [shares.sheet, first, names, last, names],
             "values": [shares.sheet, first, values, last, values],
             "fill": {"color": f"#{style.WOMEN}"},
-            "data_labels": {"value": True, "num_format": "0%"},
+            # each bar says its share with its numerator and denominator: 45.0% (9 of 20)
+            "data_labels": {"value": True, "custom": labels},
             "gap": 50,
         }
     )

@@ -1,5 +1,6 @@
-"""The plan's glossary with the register's notes for the coordinator, which the committee
-report leaves out: where a meaning came from, and what the plan printed instead."""
+"""The words of the workbook: what each figure means and what it is counted over (the same
+table as the reports'), and the plan's glossary with the register's notes for the
+coordinator, which the committee report leaves out."""
 
 from __future__ import annotations
 
@@ -12,6 +13,20 @@ GLOSSARY_COLUMNS = (
     Col("note", 50, "wrap", header="Note for the coordinator"),
     Col("source", 14, header="Source of the meaning"),
 )
+
+
+DEFINITION_COLUMNS = (
+    Col("term", 30, "wrap", header="Figure"),
+    Col("meaning", 100, "wrap", header="What it is, and what it is counted over"),
+)
+
+
+def definitions(book: Book) -> Range:
+    """From the wording file, as in the reports' methodology annex."""
+    words = book.words
+    ws = book.sheet("Definitions", words("definitions.title"), "As in the reports.")
+    rows = [list(entry) for entry in words.terms("definitions.entries")]
+    return book.listing(ws, 3, DEFINITION_COLUMNS, rows)
 
 
 def glossary(book: Book, plan: Plan) -> Range:

@@ -31,6 +31,12 @@ HEADERS = {
     "women_share": "Share of women",
     "count_label": "Count of",
     "cells": "Source cells",
+    "head_count": "Kind",
+    "indicators": "Indicators added up",
+    "n_indicators": "Indicators",
+    "share_base": "Share of women: women of women and men",
+    "coverage": "Counted over",
+    "in_totals": "In the totals",
 }
 # "_)" keeps a space on the right, so a number never touches the next column's text.
 NUMBER_FORMATS = {"whole": "#,##0_)", "decimal": "#,##0.00_)", "percent": "0.0%_)"}
@@ -97,6 +103,7 @@ class Formats:
     status_header: Mapping[str, Format]  # a header cell in the colour of its status
     missing: Format  # the row of a ministry with no accepted return
     late: Format  # the row of a return accepted after the deadline
+    word: Mapping[bool, Format]  # why a figure cell holds no number; True: in a total row
 
     @classmethod
     def add_to(cls, wb: Workbook) -> Formats:
@@ -105,6 +112,7 @@ class Formats:
         total = {**style.CELL, "bold": True, "top": 2, "bg_color": f"#{style.PALE_GREY}"}
         missing = {"bg_color": f"#{style.MISSING_FILL}"}
         status_header = {**style.CELL, "bold": True, "text_wrap": True}
+        word = {"italic": True, "font_color": f"#{style.DARK_GREY}", "align": "right"}
         return cls(
             title=add(style.TITLE),
             subtitle=add(style.SUBTITLE),
@@ -133,6 +141,7 @@ class Formats:
             },
             missing=add(missing),
             late=add({"bg_color": f"#{style.LATE_FILL}"}),
+            word={False: add({**style.CELL, **word}), True: add({**total, **word})},
         )
 
 
@@ -198,9 +207,12 @@ class Book:
     def cell(
         self, ws: Worksheet, row: int, col: int, value: object, kind: str, total: bool = False
     ) -> None:
-        """Write one value by its type: text from the ministries always as text."""
+        """Write one value by its type: text from the ministries always as text, and in a
+        figure column the word for why there is no figure, set apart from the numbers."""
         formats = self.formats.total if total and kind in self.formats.total else self.formats.cell
         fmt = formats[kind]
+        if kind in NUMBER_FORMATS and isinstance(value, str) and value:
+            fmt = self.formats.word[total]
         if blank(value):
             ws.write_blank(row, col, None, fmt)
         elif isinstance(value, dt.datetime):

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from pipeline.intake.review import describe
 from pipeline.ledger import Decision
+from pipeline.outputs.consolidated.history import HISTORY_FIELDS, REVISED, WENT_BACK
 from pipeline.outputs.consolidated.layout import Book, Col, Range, frame_rows, timestamp
-from pipeline.outputs.consolidated.tables import HISTORY_FIELDS, Tables
-from pipeline.outputs.period_data import PeriodData
-from pipeline.template.contract import HEADER_OF, STATUSES
+from pipeline.outputs.consolidated.tables import Tables
+from pipeline.outputs.period_data import CATEGORIES, PeriodData
+from pipeline.template.contract import HEADER_OF
 
-ISSUES_NOTE = "Warnings do not reject a file; each names the cell of the ministry's file."
+ISSUES_NOTE = (
+    "Warnings do not reject a file; each names the cell of the ministry's file. A possible "
+    "double count names the return that repeats another ministry's figures for a shared action."
+)
 ISSUE_COLUMNS = (
     Col("ministry", 9),
     Col("sheet", 10, header="Sheet"),
@@ -25,6 +29,7 @@ def issues(book: Book, data: PeriodData) -> Range | None:
     title = f"{book.words('figures.warnings')}, {data.period}"
     ws = book.sheet("Issues", title, ISSUES_NOTE)
     rows = [[i.ministry, i.sheet, i.cell, i.action_id, i.message] for i in data.issues]
+    rows += [[p.ministry, p.sheet, p.cell, p.action, p.message] for p in data.status.double_counts]
     if rows:
         return book.listing(ws, 3, ISSUE_COLUMNS, rows, frozen_columns=0)
     ws.merge_range(3, 0, 3, len(ISSUE_COLUMNS) - 1, "No warnings.", book.formats.note)
@@ -33,7 +38,12 @@ def issues(book: Book, data: PeriodData) -> Range | None:
     return None
 
 
-HISTORY_NOTE = "Status and figures from the accepted return of each period in the ledger."
+HISTORY_NOTE = (
+    "Status and figures from the accepted return of each period: No return (no return "
+    "accepted that year) is told from No status (the return left the status empty), and a "
+    "figure cell says why there is no figure. Revised: what a later file of that year "
+    "changed. Status went back: a status below that of an earlier year, to check."
+)
 # The kind and width of each field's column, repeated for every period.
 HISTORY_COLUMNS = {
     "status": ("text", 12),
@@ -55,9 +65,12 @@ def history(book: Book, tables: Tables, decisions: list[Decision]) -> Range:
             kind, width = HISTORY_COLUMNS[field]
             name = f"{period} {HEADER_OF[field]}"
             cols.append(Col(name, width, kind, header=name))
+        name = f"{period} {REVISED}"
+        cols.append(Col(name, 24, "wrap", header=name))
+    cols.append(Col(WENT_BACK, 24, "wrap", header=WENT_BACK))
     rng = book.listing(ws, 3, cols, frame_rows(tables.history, cols), frozen_columns=2)
     for period in tables.history_periods:
-        book.colour_statuses(ws, rng, f"{period} {HEADER_OF['status']}", STATUSES)
+        book.colour_statuses(ws, rng, f"{period} {HEADER_OF['status']}", CATEGORIES)
     top = rng.next_row + 2
     ws.write_string(top, 0, f"{DECISIONS_TITLE} {tables.data.period}", book.formats.heading)
     lines = [describe(d) for d in decisions] or ["No decision recorded."]

@@ -11,14 +11,14 @@ from pipeline import excel_style as style
 from pipeline.intake.status import MinistryStatus
 from pipeline.outputs.consolidated.layout import Book, Col, Range, frame_rows, timestamp
 from pipeline.outputs.consolidated.tables import ROLL_UP_CATEGORIES, ROLL_UP_RULE, Tables
-from pipeline.outputs.period_data import CATEGORIES, PeriodData
-from pipeline.template.contract import HEADER_OF, STATUSES
+from pipeline.outputs.figures import completeness
+from pipeline.outputs.key_figures import KeyFigure, key_figures
+from pipeline.outputs.period_data import CATEGORIES, NOT_RETURNED, PeriodData, return_state
+from pipeline.template.contract import HEADER_OF
 
 if TYPE_CHECKING:
     import pandas as pd
     from xlsxwriter.worksheet import Worksheet
-
-    from pipeline.outputs.wording import Wording
 
 OVERVIEW_NOTE = (
     "The ministries' accepted returns; the deadline was {deadline}. Every value on the Actions "
@@ -34,6 +34,7 @@ MINISTRY_COLUMNS = (
     Col("accepted_on", 21, "datetime", header="Accepted on"),
     Col("late_days", 7, "whole", header="Days late"),
     Col("completeness", 11, "percent", header="Completeness"),
+    Col("with_status", 11, header="Rows with a status (Not applicable included)"),
     Col("warnings", 9, "whole", header="Points to check"),
     Col("changes", 12, "whole", header="Values changed by a resubmission"),
     Col("last_file", 24, "wrap", header="Last file received"),
@@ -43,20 +44,13 @@ MINISTRY_COLUMNS = (
 
 
 def overview(book: Book, data: PeriodData) -> Range:
-    """Key figures, then one row per ministry, red when it has no accepted return and yellow
-    when its return came late."""
+    """Key figures, each with its base, then one row per ministry, red when it has no
+    accepted return and yellow when its return came late."""
     status = data.status
     title = f"{data.plan.title}: consolidated returns for {data.period}"
     note = OVERVIEW_NOTE.format(deadline=book.words.date(status.deadline))
     ws = book.sheet("Overview", title, note)
-    figures = _key_figures(data, book.words)
-    ws.write_string(3, 0, "Key figures", book.formats.heading)
-    label_width = sum(c.width for c in MINISTRY_COLUMNS[:3])
-    for row, (label, value, kind) in enumerate(figures, start=4):
-        ws.merge_range(row, 0, row, 2, label, book.formats.label)
-        book.cell(ws, row, 3, value, kind)
-        ws.set_row(row, style.row_height([(label, label_width)]))
-    top = 4 + len(figures) + 1
+    top = _key_figures(book, ws, key_figures(data, book.words))
     ws.write_string(top, 0, "Ministries", book.formats.heading)
     rows = [_ministry_row(data, m) for m in status.ministries]
     rng = book.table(ws, top + 1, MINISTRY_COLUMNS, rows)
@@ -72,7 +66,7 @@ def overview(book: Book, data: PeriodData) -> Range:
     ws.write_string(
         rng.next_row + 1,
         0,
-        "Pink rows: no accepted return (Return: rejected or missing). Yellow-green rows: "
+        "Pink rows: no accepted return (Return: rejected, held or missing). Yellow-green rows: "
         "accepted after the deadline (Days late above 0)"
         + (f" and {data.grace_days} days' grace." if data.grace_days else "."),
         book.formats.subtitle,
@@ -81,52 +75,40 @@ def overview(book: Book, data: PeriodData) -> Range:
     return rng
 
 
-def _key_figures(data: PeriodData, words: Wording) -> list[tuple[str, object, str]]:
-    """(label, value, column kind) of the figures a reader looks for first; those the reports
-    show too are named by the wording file, so both say the same."""
-    status, key = data.status, data.key_figures()
-    late = [m.code for m in status.ministries if data.late_days(m) > 0]
-    rows, with_status = sum(key.pairs.values()), sum(key.pairs[s] for s in STATUSES)
-    return [
-        ("Ministries asked to report", key.ministries, "whole"),
-        (words("figures.returns"), key.accepted, "whole"),
-        ("Ministries with no accepted return", ", ".join(status.missing) or "none", "text"),
-        ("Returns accepted after the deadline", ", ".join(late) or "none", "text"),
-        ("Actions in the plan", key.actions, "whole"),
-        (words("figures.actions"), key.actions_reported, "whole"),
-        (words("figures.reports"), rows, "whole"),
-        ("Action reports with a status", with_status, "whole"),
-        (words("figures.progress"), key.progress_share, "percent"),
-        (
-            "Share of the action reports with a status",
-            with_status / rows if rows else None,
-            "percent",
-        ),
-        (words("figures.women"), key.women, "whole"),
-        (words("figures.men"), key.men, "whole"),
-        (words("figures.women_share"), key.women_share, "percent"),
-        (words("figures.amount"), key.amount, "decimal"),
-        (words("figures.warnings"), len(data.issues), "whole"),
-    ]
+KEY_BASE_COLUMNS = (4, 8)  # the base of each key figure spans these columns, beside it
+
+
+def _key_figures(book: Book, ws: Worksheet, figures: list[KeyFigure]) -> int:
+    """The figures a reader looks for first, named as in the reports (the wording file),
+    each with its base beside it; the row below them."""
+    ws.write_string(3, 0, "Key figures", book.formats.heading)
+    first, last = KEY_BASE_COLUMNS
+    ws.merge_range(3, first, 3, last, "Counted over", book.formats.heading)
+    label_width = sum(c.width for c in MINISTRY_COLUMNS[:3])
+    base_width = sum(c.width for c in MINISTRY_COLUMNS[first : last + 1])
+    for row, figure in enumerate(figures, start=4):
+        label = figure.row_label
+        ws.merge_range(row, 0, row, 2, label, book.formats.label)
+        book.cell(ws, row, 3, figure.value, figure.kind)
+        ws.merge_range(row, first, row, last, figure.described, book.formats.cell["wrap"])
+        ws.set_row(row, style.row_height([(label, label_width), (figure.described, base_width)]))
+    return 4 + len(figures) + 1
 
 
 def _ministry_row(data: PeriodData, m: MinistryStatus) -> list[object]:
-    if not m.missing:
-        verdict = "accepted"
-    elif m.held:
-        verdict = "held"  # a return waits for the coordinator's decision
-    else:
-        verdict = "rejected" if m.last_outcome == "rejected" else "missing"
+    state = return_state(m)
+    share = completeness(data, m.code)
     return [
         m.code,
         m.name,
         m.rows,
         timestamp(m.issued),
-        verdict,
+        "missing" if state == NOT_RETURNED else state,
         m.accepted_file,
         timestamp(m.accepted_on),
         None if m.missing else data.late_days(m),
-        None if m.missing else m.completeness,
+        None if m.missing else share.value,
+        "" if m.missing else f"{share.part:g} of {share.whole:g}",
         None if m.missing else m.warnings,
         None if m.missing else len(m.changes),
         m.last_file,
@@ -137,8 +119,10 @@ def _ministry_row(data: PeriodData, m: MinistryStatus) -> list[object]:
 
 ACTIONS_NOTE = (
     "Status shows No return when the ministry's return was not accepted and No status when "
-    "its accepted return left the status empty. Source cells: the row of the ministry's file "
-    "that holds the values."
+    "its accepted return left the status empty. A figure cell holds the number typed, or says "
+    "why there is none (not asked, no return, rejected, held for review, no status, not "
+    "applicable, left empty); never 0. Source cells: the row of the ministry's file that "
+    "holds the values."
 )
 ACTION_COLUMNS = (
     Col("action_id", 8),
@@ -160,6 +144,7 @@ ACTION_COLUMNS = (
     Col("challenges", 30, "wrap"),
     Col("next_steps", 30, "wrap"),
     Col("evidence", 24, "wrap"),
+    Col("revised", 30, "wrap", header="Revised by a later file"),
     Col("file", 22, "wrap", header="Source file"),
     Col("cells", 14),
 )

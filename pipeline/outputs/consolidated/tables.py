@@ -1,7 +1,8 @@
 """The tables of the consolidated workbook, computed with pandas from the ledger.
 
-Every table here is plain data (no formats): the workbook writer lays them out, the tidy
-export writes `values` as it is, and the tests check the figures against the filled files.
+Every table here is plain data (no formats): the workbook writer lays them out and the tests
+check the figures against the filled files. A figure cell holds a number or the word for why
+there is none (outputs/figures.py).
 """
 
 from __future__ import annotations
@@ -13,9 +14,16 @@ from operator import attrgetter
 import pandas as pd
 
 from pipeline.ledger import Connection, PeriodValue, period_values
-from pipeline.outputs.period_data import CATEGORIES, NO_RETURN, NO_STATUS, PeriodData
+from pipeline.outputs.consolidated.figure_tables import (
+    FigureTables,
+    figure_tables,
+    in_totals,
+    report_figures,
+)
+from pipeline.outputs.consolidated.history import history_table, revised_text
+from pipeline.outputs.period_data import CATEGORIES, NO_STATUS, PeriodData
+from pipeline.outputs.wording import Wording
 from pipeline.template.contract import (
-    HEADER_OF,
     INPUTS,
     LETTER,
     NUMERIC_FIELDS,
@@ -62,17 +70,17 @@ class Tables:
     """What the consolidated workbook shows about one period."""
 
     data: PeriodData
-    values: pd.DataFrame  # tidy: one row per accepted value, every period up to this one
+    periods: tuple[PeriodData, ...]  # every period with a return up to this one, in order
     pairs: pd.DataFrame  # one row per action and reporting ministry, in plan order
     rollup: pd.DataFrame  # one row per action
-    by_pillar: pd.DataFrame  # pairs by pillar (rows) and category (columns), with totals
+    by_pillar: pd.DataFrame  # action reports by pillar (rows) and category (columns)
     rollup_by_pillar: pd.DataFrame  # actions by pillar and roll-up status, with totals
-    indicators: pd.DataFrame  # pairs with a figure to report, from accepted returns
-    by_pillar_figures: pd.DataFrame  # sums of the figures per pillar, with a total row
-    by_ministry_figures: pd.DataFrame  # sums of the figures per ministry, with a total row
-    women_share: pd.DataFrame  # per sex-disaggregated action, across its ministries
+    figures: FigureTables
     history: pd.DataFrame  # one row per action and ministry, columns per period
-    history_periods: tuple[int, ...]
+
+    @property
+    def history_periods(self) -> tuple[int, ...]:
+        return tuple(d.period for d in self.periods)
 
 
 VALUE_COLUMNS = [f.name for f in fields(PeriodValue)]
@@ -102,34 +110,29 @@ def read_values(conn: Connection, period: int, plan) -> pd.DataFrame:
     return values
 
 
-def build_tables(data: PeriodData, values: pd.DataFrame) -> Tables:
-    plan, period = data.plan, data.period
-    this = values[values["period"] == period]
-    pairs = _pairs(data, this)
+def build_tables(periods: Sequence[PeriodData], values: pd.DataFrame, words: Wording) -> Tables:
+    """The tables of the last of `periods`; the earlier ones make its history."""
+    data = periods[-1]
+    plan = data.plan
+    pairs = _pairs(data, values[values["period"] == data.period], words)
     rollup = _rollup(data, pairs)
-    indicators = _indicators(data, pairs)
     return Tables(
         data=data,
-        values=values,
+        periods=tuple(periods),
         pairs=pairs,
         rollup=rollup,
         by_pillar=_counts_by_pillar(plan, pairs, "category", CATEGORIES),
         rollup_by_pillar=_counts_by_pillar(plan, rollup, "roll_up", ROLL_UP_CATEGORIES),
-        indicators=indicators,
-        by_pillar_figures=_figure_totals(indicators, "pillar", [p.id for p in plan.pillars]),
-        by_ministry_figures=_figure_totals(indicators, "ministry", list(plan.ministry_codes)),
-        women_share=_women_share(data, indicators),
-        history=_history(data, values),
-        history_periods=tuple(sorted(int(p) for p in values["period"].unique())),
+        figures=figure_tables(data, words),
+        history=history_table(periods, words),
     )
 
 
-def _pairs(data: PeriodData, this: pd.DataFrame) -> pd.DataFrame:
+def _pairs(data: PeriodData, this: pd.DataFrame, words: Wording) -> pd.DataFrame:
+    """Every action report with its texts, and its figures or the word for why there is
+    none; the cells of the ministry's file it came from."""
     plan = data.plan
     texts = this.pivot(index=["action_id", "ministry"], columns="field", values="value")
-    numbers = this.dropna(subset=["number"]).pivot(
-        index=["action_id", "ministry"], columns="field", values="number"
-    )
     rows_of = this.assign(row=this["cell"].str.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ").astype(int))
     rows_of = rows_of.groupby(["action_id", "ministry"]).agg(
         sheet=("sheet", "first"), row=("row", "first")
@@ -141,32 +144,22 @@ def _pairs(data: PeriodData, this: pd.DataFrame) -> pd.DataFrame:
             key = (action.id, ministry)
             record: dict[str, object] = {"action_id": action.id}
             record.update({f: description(plan, action, f) for f in DESCRIPTIONS})
-            record["pillar_id"] = action.pillar
-            record["ministry"] = ministry
+            record.update(pillar_id=action.pillar, ministry=ministry)
             record["category"] = data.category(action.id, ministry)
             for field in TEXT_FIELDS:
                 value = texts.at[key, field] if key in texts.index and field in texts else None
                 record[field] = None if pd.isna(value) else value
-            for field in NUMERIC_FIELDS:
-                value = (
-                    numbers.at[key, field] if key in numbers.index and field in numbers else None
-                )
-                record[field] = None if value is None or pd.isna(value) else float(value)
-            record["measures"] = action.measures
+            record.update(report_figures(data, words, action, ministry))
+            record["in_totals"] = in_totals(data, words, action, ministry)
             record["count_label"] = action.count_label
+            record["revised"] = revised_text(data.revised(action.id, ministry))
             record["file"] = files.get(ministry, "")
+            record["cells"] = ""
             if key in rows_of.index:
                 sheet, row = rows_of.at[key, "sheet"], rows_of.at[key, "row"]
                 record["cells"] = f"{sheet}!{FIRST_INPUT}{row}:{LAST_INPUT}{row}"
-            else:
-                record["cells"] = ""
             records.append(record)
-    pairs = pd.DataFrame.from_records(records)
-    women, men = pairs["women"], pairs["men"]
-    both = women.notna() | men.notna()
-    pairs["total"] = (women.fillna(0) + men.fillna(0)).where(both)
-    pairs["women_share"] = (women.fillna(0) / pairs["total"]).where(pairs["total"] > 0)
-    return pairs
+    return pd.DataFrame.from_records(records)
 
 
 def _rollup(data: PeriodData, pairs: pd.DataFrame) -> pd.DataFrame:
@@ -215,82 +208,3 @@ def _counts_by_pillar(
     table.index = [names[i] for i in table.index]
     table.columns.name = None
     return table
-
-
-def _indicators(data: PeriodData, pairs: pd.DataFrame) -> pd.DataFrame:
-    """Pairs of accepted returns whose action asks for a figure (women and men, a count or an
-    amount), with what was reported."""
-    accepted = pairs["category"] != NO_RETURN
-    asks = pairs["measures"].map(lambda m: bool({"women_men", "count", "amount"} & set(m)))
-    columns = [
-        "action_id",
-        "pillar_id",
-        "ministry",
-        "indicator",
-        "women",
-        "men",
-        "total",
-        "women_share",
-        "count",
-        "count_label",
-        "amount",
-        "cells",
-    ]
-    return pairs.loc[accepted & asks, columns].reset_index(drop=True)
-
-
-FIGURES = ("women", "men", "total", "count", "amount")
-
-
-def _figure_totals(indicators: pd.DataFrame, by: str, order: list[str]) -> pd.DataFrame:
-    key = "pillar_id" if by == "pillar" else by
-    sums = indicators.groupby(key)[list(FIGURES)].sum(min_count=0)
-    sums = sums.reindex(order, fill_value=0.0).astype(float)
-    sums.loc["Total"] = sums.sum(axis=0)
-    sums["women_share"] = (sums["women"] / sums["total"]).where(sums["total"] > 0)
-    sums.index.name = by
-    return sums.reset_index()
-
-
-def _women_share(data: PeriodData, indicators: pd.DataFrame) -> pd.DataFrame:
-    """Women and men per sex-disaggregated action, summed over its ministries."""
-    plan = data.plan
-    sex = indicators[indicators["women"].notna() | indicators["men"].notna()]
-    sums = sex.groupby("action_id", sort=False)[["women", "men"]].sum()
-    order = [a.id for a in plan.actions if a.id in sums.index]
-    sums = sums.reindex(order)
-    sums["total"] = sums["women"] + sums["men"]
-    sums["women_share"] = (sums["women"] / sums["total"]).where(sums["total"] > 0)
-    sums.insert(0, "indicator", [plan.action(a).indicator for a in sums.index])
-    sums.index.name = "action_id"
-    return sums.reset_index()
-
-
-HISTORY_FIELDS = ("status", *NUMERIC_FIELDS)
-
-
-def _history(data: PeriodData, values: pd.DataFrame) -> pd.DataFrame:
-    """Status and figures of every action and ministry, one column per period and field."""
-    plan = data.plan
-    periods = sorted(int(p) for p in values["period"].unique())
-    wanted = values[values["field"].isin(HISTORY_FIELDS)]
-    shown = wanted["number"].astype(object).where(wanted["number"].notna(), wanted["value"])
-    wide = wanted.assign(shown=shown).pivot(
-        index=["action_id", "ministry"], columns=["period", "field"], values="shown"
-    )
-    records = []
-    for action in plan.actions:
-        for ministry in action.ministries:
-            record: dict[str, object] = {"action_id": action.id, "ministry": ministry}
-            for period in periods:
-                for field in HISTORY_FIELDS:
-                    key = (action.id, ministry)
-                    column = (period, field)
-                    value = (
-                        wide.at[key, column]
-                        if key in wide.index and column in wide.columns
-                        else None
-                    )
-                    record[f"{period} {HEADER_OF[field]}"] = None if pd.isna(value) else value
-            records.append(record)
-    return pd.DataFrame.from_records(records)

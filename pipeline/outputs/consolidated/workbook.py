@@ -22,8 +22,8 @@ from pipeline.outputs.consolidated import (
 )
 from pipeline.outputs.consolidated.layout import Book, timestamp
 from pipeline.outputs.consolidated.tables import Tables, build_tables, read_values
-from pipeline.outputs.period_data import CATEGORIES, NO_RETURN, load_period
-from pipeline.outputs.tidy_export import write_tidy
+from pipeline.outputs.period_data import CATEGORIES, NO_RETURN, earlier_periods, load_periods
+from pipeline.outputs.tidy_export import tidy_table, write_tidy
 from pipeline.outputs.wording import WORDING, Wording
 from pipeline.workspace import Workspace
 
@@ -50,16 +50,17 @@ def consolidate(
             f"no accepted submission for {period} yet, so there is nothing to consolidate; "
             "put the ministries' files in inbox/ and run `nap ingest` first"
         )
+    found = load_periods(ws, [*earlier_periods(ws, period), period])
     with connect(ws.ledger_path) as conn:
-        data = load_period(conn, status, ws.settings.late_after_days)
         values = read_values(conn, period, status.plan)
         decisions = period_decisions(conn, period)
-    tables = build_tables(data, values)
-    dest = ws.period_dir(period) / f"consolidated_{period}.xlsx"
     words = Wording(ws.data_file(WORDING), {"period": period})
+    tables = build_tables(found, values, words)
+    dest = ws.period_dir(period) / f"consolidated_{period}.xlsx"
     written = [write_workbook(tables, dest, words, decisions, sample=ws.settings.sample)]
+    tidy = tidy_table(tables.periods, values) if formats else None
     for fmt in formats:
-        written.append(write_tidy(values, dest.with_name(f"consolidated_{period}_values.{fmt}")))
+        written.append(write_tidy(tidy, dest.with_name(f"consolidated_{period}_values.{fmt}")))
     return written
 
 
@@ -104,9 +105,12 @@ def _write_sheets(book: Book, tables: Tables, decisions: list[Decision]) -> None
     shown = [c for c in CATEGORIES if c != NO_RETURN or data.status.missing]
     charts.status_chart(book, counts, data.period, shown)
     figure_sheets.indicators(book, tables)
-    *_, shares = figure_sheets.totals(book, tables)
+    shares = figure_sheets.women_and_men(book, tables)
     charts.women_chart(book, shares, data.period)
+    figure_sheets.counts(book, tables)
+    figure_sheets.amounts(book, tables)
     record_sheets.issues(book, data)
     record_sheets.history(book, tables, decisions)
     record_sheets.files(book, data)
+    glossary_sheet.definitions(book)
     glossary_sheet.glossary(book, data.plan)

@@ -102,15 +102,16 @@ def status_by_pillar(pillars: Sequence[str], series: Series, axes: Axes2) -> byt
         return _png(fig)
 
 
-def progress_over_time(periods: Sequence[int], series: Series, axes: Axes2) -> bytes:
-    """One bar per reporting year, stacked by the shares in `series` (fractions of 1)."""
+def progress_over_time(names: Sequence[str], series: Series, axes: Axes2) -> bytes:
+    """One bar per reporting year, stacked by the shares in `series` (fractions of 1);
+    `names` label the bars, a year with the base of its shares."""
     import matplotlib
 
     with matplotlib.rc_context(STYLE):
         fig, ax = _figure(2.8)
         _percent(ax, "y")
         _titles(ax, axes)
-        _stacked(fig, ax, [str(p) for p in periods], series, lambda v: f"{v:.0%}", top=1)
+        _stacked(fig, ax, list(names), series, lambda v: f"{v:.0%}", top=1)
         return _png(fig)
 
 

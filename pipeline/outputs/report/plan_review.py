@@ -7,15 +7,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pipeline import excel_style as style
-from pipeline.outputs.period_data import COLOURS, NO_RETURN
+from pipeline.outputs import figures as f
+from pipeline.outputs.period_data import COLOURS, NO_RETURN, NOT_RETURNED
 from pipeline.outputs.report import review_charts
 from pipeline.outputs.report.sections import (
     Context,
+    coverage_note,
     glossary,
-    key_rows,
+    key_figure_rows,
     methodology,
-    number,
-    percent,
     progress_chart,
     short,
     sources,
@@ -59,18 +59,15 @@ def summary(ctx: Context, review: PlanReview, workbook: str) -> None:
         out.paragraph(words("plan_review.no_empty_years"))
     out.paragraph(words("plan_review.workbook", workbook=workbook))
     out.heading(words("plan_review.key_figures"), 2)
-    columns = {d.period: key_rows(words, d.key_figures()) for d in review.found}
-    labels = [label for label, _ in next(iter(columns.values()))]
+    rows = key_figure_rows(ctx, review.found, review.years)
     no_returns = words("plan_review.no_returns")
-    rows = [
-        (label, *(columns[y][i][1] if y in columns else DASH for y in review.years))
-        for i, label in enumerate(labels)
-    ]
     value_width = min(2.2, 10.0 / len(review.years))
     widths = (TEXT_WIDTH_CM - value_width * len(review.years), *([value_width] * len(review.years)))
-    years = (str(y) if y in columns else f"{y}\n{no_returns}" for y in review.years)
+    years = (str(y) if y in review.by_year else f"{y}\n{no_returns}" for y in review.years)
     header = (words("summary.figure"), *years)
     out.table(header, rows, widths, title=words("plan_review.key_figures"))
+    for data in review.found:
+        coverage_note(ctx, data)
     progress_chart(ctx, review.found)
     final_statuses(ctx, review)
 
@@ -80,7 +77,10 @@ def final_statuses(ctx: Context, review: PlanReview) -> None:
     _heading(ctx, "final_title", 2, intro="final_intro")
     finals = [review.final_roll_up(a) for a in review.plan.actions]
     total = len(finals)
-    rows = [(c, str(finals.count(c)), percent(finals.count(c) / total)) for c in FINAL_STATUSES]
+    rows = [
+        (c, str(finals.count(c)), f.share_text(words, f.Share(finals.count(c), total)))
+        for c in FINAL_STATUSES
+    ]
     fills = [(COLOURS[c], None, None) for c in FINAL_STATUSES]
     header = (
         words("plan_review.header_status"),
@@ -193,7 +193,7 @@ def women_and_men(ctx: Context, review: PlanReview) -> None:
         return
     out.paragraph(words("plan_review.women_intro"))
     rows = [
-        (f"{a.id} {short(a.indicator, 70)}", *_women_cells(ctx, review, w, m)) for a, w, m in pairs
+        (f"{a.id} {short(a.indicator, 70)}", *_women_cells(ctx, review, a, w)) for a, w, _ in pairs
     ]
     header = (words("plan_review.header_indicator"), *(str(y) for y in review.years))
     out.table(header, rows, _series_widths(review), title=words("plan_review.women_title"))
@@ -204,21 +204,22 @@ def women_and_men(ctx: Context, review: PlanReview) -> None:
         out.figure(png, words("plan_review.women_caption"), alt)
 
 
-def _women_cells(ctx: Context, review: PlanReview, women: Series, men: Series) -> list[str]:
-    cells = []
+def _women_cells(ctx: Context, review: PlanReview, action: Action, women: Series) -> list[str]:
+    """Women, men and the share of women each year, by the rules of every output: only
+    rows with a status count, and the share is over the reports that give both."""
+    words, cells = ctx.words, []
     for year in review.years:
-        w, m = women.values[year], men.values[year]
-        if w is None and m is None:
+        data = review.by_year.get(year)
+        found = f.heads(data, f.reports_of([action])) if data else None
+        if found is None or (found.women.value is None and found.men.value is None):
             cells.append(DASH)
             continue
-        w, m = w or 0.0, m or 0.0
-        share = percent(w / (w + m)) if w + m else DASH
-        text = ctx.words(
+        w, m = (f.total_cell(words, t) for t in (found.women, found.men))
+        text = words(
             "plan_review.women_cell",
-            women=number(w),
-            men=number(m),
-            share=share,
-            total=number(w + m),
+            women=f.number(w) if isinstance(w, float) else w,
+            men=f.number(m) if isinstance(m, float) else m,
+            share=f.share_text(words, found.share),
         )
         cells.append(text + _partial(ctx, women, year))
     return cells
@@ -239,14 +240,14 @@ def amounts(ctx: Context, review: PlanReview) -> None:
     rows = []
     for action, s in series:
         cells = [
-            DASH if s.values[y] is None else number(s.values[y]) + _partial(ctx, s, y)
+            DASH if s.values[y] is None else f.number(s.values[y]) + _partial(ctx, s, y)
             for y in review.years
         ]
         rows.append((f"{action.id} {short(action.indicator, 70)}", *cells))
     totals = []
     for year in review.years:
         given = [s.values[year] for _, s in series if s.values[year] is not None]
-        totals.append(number(sum(given)) if given else DASH)
+        totals.append(f.number(sum(given)) if given else DASH)
     rows.append((words("plan_review.amounts_total"), *totals))
     header = (words("plan_review.header_indicator"), *(str(y) for y in review.years))
     out.table(header, rows, _series_widths(review), title=words("plan_review.amounts_title"))
@@ -311,10 +312,13 @@ def _return_cell(
     data = review.by_year.get(year)
     if data is None:
         return ctx.words("plan_review.no_returns"), COLOURS[NO_RETURN], False
-    state = next(m for m in data.status.ministries if m.code == code)
+    state = data.ministry(code)
     if state.missing:
-        return ctx.words("plan_review.cell_missing"), COLOURS[NO_RETURN], False
-    completeness = percent(state.completeness)
+        returned = data.state(code)
+        missing = ctx.words("plan_review.cell_missing")
+        word = missing if returned == NOT_RETURNED else f.state_word(ctx.words, returned)
+        return word, COLOURS[NO_RETURN], False
+    completeness = f.share_text(ctx.words, f.completeness(data, code))
     late = data.late_days(state)
     if late:
         text = ctx.words("plan_review.cell_late", days=late, completeness=completeness)

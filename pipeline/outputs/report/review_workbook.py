@@ -8,8 +8,9 @@ from pathlib import Path
 
 from pipeline import excel_style as style
 from pipeline.atomic import atomic_path
+from pipeline.outputs import figures as f
 from pipeline.outputs.consolidated.layout import Book, Col, Formats, timestamp
-from pipeline.outputs.period_data import CATEGORIES
+from pipeline.outputs.period_data import CATEGORIES, NOT_RETURNED
 from pipeline.outputs.review_data import FINAL_STATUSES, NO_RETURNS, PlanReview
 from pipeline.outputs.wording import Wording
 from pipeline.template.contract import HEADER_OF
@@ -149,10 +150,13 @@ def figures(book: Book, review: PlanReview, words: Wording) -> None:
     for a in (a for a in review.plan.actions if "women_men" in a.measures):
         w, m = review.series(a, "women"), review.series(a, "men")
         for y in review.years:
-            women, men = w.values[y], m.values[y]
-            total = (women or 0) + (men or 0)
-            share = (women or 0) / total if total else None
-            rows.append([a.id, a.indicator, str(y), women, men, share, w.reporting[y], w.expected])
+            data = review.by_year.get(y)
+            # over the reports that give both, as in every output (outputs/figures.py)
+            share = f.heads(data, f.reports_of([a])).share.value if data else None
+            rows.append(
+                [a.id, a.indicator, str(y), w.values[y], m.values[y], share, w.reporting[y],
+                 w.expected]
+            )  # fmt: skip
     book.listing(ws, 3, cols, rows)
     ws = _sheet(book, words, "Amounts", "amounts")
     cols = [*base, Col("amount", 14, "decimal", header="Amount (EUR)"), *given]
@@ -206,7 +210,10 @@ def ministries(book: Book, review: PlanReview, words: Wording) -> None:
                 else None
             )
             if state is None or state.missing:
-                verdict = words("plan_review.no_returns") if data is None else "missing"
+                verdict = words("plan_review.no_returns")
+                if data is not None:  # rejected or held where that is why, as on the Overview
+                    returned = data.state(m.code)
+                    verdict = "missing" if returned == NOT_RETURNED else returned
                 rows.append([m.code, str(y), verdict, None, None, None, None, None])
                 continue
             rows.append(

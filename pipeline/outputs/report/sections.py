@@ -6,14 +6,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.excel_style import LATE_FILL, ON_TIME_FILL
+from pipeline.outputs import figures as f
+from pipeline.outputs.key_figures import key_figures, missing_ministries
 from pipeline.outputs.period_data import (
     CATEGORIES,
     COLOURS,
     DONE,
+    HELD,
     NO_RETURN,
+    NOT_RETURNED,
     FileRow,
     IssueRow,
-    KeyFigures,
     PeriodData,
 )
 from pipeline.outputs.report import charts
@@ -33,14 +36,6 @@ class Context:
     plan: Plan
 
 
-def percent(share: float | None) -> str:
-    return "–" if share is None else f"{share:.1%}"
-
-
-def number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-
-
 def short(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
@@ -57,44 +52,45 @@ def cover(ctx: Context, title: str, recipient: str, marks: Sequence[str]) -> Non
         out.paragraph(mark, "Draft Mark")
 
 
-def key_rows(words: Wording, figures: KeyFigures) -> list[tuple[str, str]]:
-    """The key figures as (label, value), each value with its unit; the same rows in both
-    reports, named as in the consolidated workbook."""
-    women = words("figures.none")
-    if figures.women_share is not None:
-        women = words(
-            "figures.women_share_value",
-            share=percent(figures.women_share),
-            women=number(figures.women),
-            men=number(figures.men),
-        )
-    returns = words("figures.returns_value", count=figures.accepted, total=figures.ministries)
-    actions = words("figures.actions_value", count=figures.actions_reported, total=figures.actions)
+def key_figure_rows(
+    ctx: Context, found: Sequence[PeriodData], years: Sequence[int]
+) -> list[tuple[str, ...]]:
+    """The key figures of several years side by side, each share with its numerator and
+    denominator, and the ministries missing each year named; a dash for a year without any
+    return."""
+    words, none = ctx.words, ctx.words("states.none")
+    data_of = {d.period: d for d in found}
+    figures = {d.period: key_figures(d, words) for d in found}
+    first = figures[found[0].period]
     rows = [
-        (words("figures.returns"), returns),
-        (words("figures.actions"), actions),
-        (words("figures.reports"), str(sum(figures.pairs.values()))),
+        (k.row_label, *(figures[y][i].cell if y in figures else none for y in years))
+        for i, k in enumerate(first)
     ]
-    rows += [
-        (f"    {words('figures.reports_of', status=category)}", str(n))
-        for category, n in figures.pairs.items()
-    ]
-    rows += [
-        (words("figures.progress"), percent(figures.progress_share)),
-        (words("figures.women_share"), women),
-        (words("figures.amount"), words("figures.amount_value", amount=number(figures.amount))),
-    ]
+    missing = (missing_ministries(data_of[y], words) if y in data_of else none for y in years)
+    rows.append((words("summary.missing_row"), *missing))
     return rows
+
+
+def coverage_note(ctx: Context, data: PeriodData) -> None:
+    """When ministries are missing, that the year stands on fewer returns, and whose."""
+    if len(data.accepted) < len(ctx.plan.ministries):
+        ctx.out.paragraph(
+            ctx.words(
+                "summary.coverage_note", year=data.period, count=len(data.accepted),
+                total=len(ctx.plan.ministries), missing=missing_ministries(data, ctx.words),
+            )
+        )  # fmt: skip
 
 
 def summary(ctx: Context, data: PeriodData, history: Sequence[PeriodData]) -> None:
     out, words = ctx.out, ctx.words
     out.heading(words("summary.title"), 1)
     out.paragraph(words("summary.annual_intro"))
-    rows = key_rows(words, data.key_figures())
-    header = (words("summary.figure"), str(data.period))
+    rows = [(k.row_label, k.cell, k.base) for k in key_figures(data, words)]
+    header = (words("summary.figure"), str(data.period), words("summary.base"))
     title = words("summary.figures_caption")
-    out.table(header, rows, (11.6, 5.0), title=title, caption=True, together=True)
+    out.table(header, rows, (7.0, 4.4, 5.2), title=title, caption=True, together=True)
+    coverage_note(ctx, data)
     status_chart(ctx, data)
     women_chart(ctx, data)
     if history:
@@ -116,58 +112,60 @@ def status_chart(ctx: Context, data: PeriodData) -> None:
     ctx.out.figure(png, words("charts.status_caption"), alt)
 
 
-def women_figures(ctx: Context, data: PeriodData) -> list[tuple[Action, float, float]]:
-    """Each sex-disaggregated action with figures, and its women and men over its ministries."""
-    found = []
-    for action in ctx.plan.actions:
-        if "women_men" not in action.measures:
-            continue
-        answers = [data.answers.get((action.id, m)) for m in action.ministries]
-        w = sum(a.numbers.get("women", 0.0) for a in answers if a)
-        m = sum(a.numbers.get("men", 0.0) for a in answers if a)
-        if w + m:
-            found.append((action, w, m))
-    return found
-
-
 def women_chart(ctx: Context, data: PeriodData) -> None:
-    words, found = ctx.words, women_figures(ctx, data)
-    if not found:
+    """Every sex-disaggregated indicator of the plan, a bar for each with figures, the words
+    "no figures" for the others: the chart keeps its rows from year to year."""
+    words = ctx.words
+    found = [
+        (a, f.heads(data, f.reports_of([a])).share)
+        for a in ctx.plan.actions
+        if "women_men" in a.measures
+    ]
+    shares = [(s.value, a.id) for a, s in found if s.value is not None]
+    if not shares:
         ctx.out.paragraph(words("charts.no_women"))
         return
-    labels = [f"{a.id} {short(a.indicator, 48)}" for a, _, _ in found]
-    values = [
-        words("charts.women_label", share=f"{w / (w + m):.0%}", women=number(w), total=number(t))
-        for _, w, m in found
-        for t in [w + m]
-    ]
-    shares = [(w / (w + m), a.id) for a, w, m in found]
+    labels = [f"{a.id} {short(a.indicator, 48)}" for a, _ in found]
+    values = [f.share_text(words, s) if s.value is not None else words("charts.no_figures")
+              for _, s in found]  # fmt: skip
     axes = (words("charts.women_axis"), words("charts.indicator_axis"))
-    png = charts.women_share(labels, [s for s, _ in shares], values, axes)
+    png = charts.women_share(labels, [s.value or 0.0 for _, s in found], values, axes)
     (low, low_id), (high, high_id) = min(shares), max(shares)
     alt = words(
         "charts.women_alt",
-        count=len(found),
+        count=len(shares),
         lowest=f"{low:.0%}",
         lowest_action=low_id,
         highest=f"{high:.0%}",
         highest_action=high_id,
         parity=sum(1 for s, _ in shares if s >= 0.5),
+        without=len(found) - len(shares),
     )
     ctx.out.figure(png, words("charts.women_caption"), alt)
 
 
 def progress_chart(ctx: Context, series_of: Sequence[PeriodData]) -> None:
+    """The headline share of each year, Completed and Ongoing stacked, over every expected
+    action report but Not applicable ones, so that years with fewer returns compare."""
     words = ctx.words
-    figures = [d.key_figures() for d in series_of]
-    shares = [(c, [f.share(c) or 0.0 for f in figures], COLOURS[c]) for c in DONE]
+    headlines = [f.progress(d) for d in series_of]
+    counts = [d.pair_counts() for d in series_of]
+    shares = [
+        (c, [n[c] / h.whole if h.whole else 0.0 for n, h in zip(counts, headlines, strict=True)],
+         COLOURS[c])
+        for c in DONE
+    ]  # fmt: skip
     axes = (words("charts.year_axis"), words("charts.progress_axis"))
-    png = charts.progress_over_time([d.period for d in series_of], shares, axes)
+    names = [
+        words("charts.progress_bar", year=d.period, part=f.number(h.part), whole=f.number(h.whole))
+        for d, h in zip(series_of, headlines, strict=True)
+    ]
+    png = charts.progress_over_time(names, shares, axes)
     alt = words(
         "charts.progress_alt",
         shares="; ".join(
-            f"{d.period}: {percent(f.progress_share)}"
-            for d, f in zip(series_of, figures, strict=True)
+            f"{d.period}: {f.share_text(words, h)}"
+            for d, h in zip(series_of, headlines, strict=True)
         ),
     )
     ctx.out.figure(png, words("charts.progress_caption"), alt)
@@ -185,11 +183,13 @@ def submissions(ctx: Context, data: PeriodData) -> None:
             outcome = words("submissions.late", days=late) if late else words("submissions.on_time")
             received, fill = words.date(m.accepted_on), LATE_FILL if late else ON_TIME_FILL
         else:
-            rejected = m.last_outcome == "rejected"
-            outcome = words(f"submissions.{'rejected' if rejected else 'missing'}")
+            state = data.state(m.code)
+            outcome = words(f"submissions.{'missing' if state == NOT_RETURNED else state}")
             received = words.date(m.last_received) if m.last_received else ""
             fill = COLOURS[NO_RETURN]
-        completeness = "" if m.missing else percent(m.completeness)
+        completeness = f.share_text(words, f.completeness(data, m.code))
+        if m.missing:
+            completeness = words("states.none")
         warnings = "" if m.missing else str(m.warnings)
         rows.append((f"{m.code} – {m.name}", received, outcome, completeness, warnings))
         fills.append((None, None, fill, None, None))
@@ -198,7 +198,7 @@ def submissions(ctx: Context, data: PeriodData) -> None:
         for k in ("ministry", "received", "outcome", "completeness", "warnings")
     )
     title = words("submissions.caption")
-    widths = (6.2, 3.0, 3.2, 2.4, 1.8)
+    widths = (5.4, 3.0, 3.0, 3.4, 1.8)
     out.table(header, rows, widths, title=title, caption=True, fills=fills, together=True)
 
 
@@ -254,7 +254,7 @@ def action_details(ctx: Context, data: PeriodData, action: Action) -> None:
         head.add_run(f"{code} – {ctx.plan.ministry(code).name}: ").bold = True
         head.add_run(category)
         if category == NO_RETURN:
-            out.paragraph(words("pillars.no_return"), "Entry")
+            out.paragraph(words(f"pillars.{data.state(code)}"), "Entry")
             continue
         answer = data.answers.get((action.id, code))
         given = answer.texts if answer else {}
@@ -266,31 +266,65 @@ def action_details(ctx: Context, data: PeriodData, action: Action) -> None:
 
 
 def figures_table(ctx: Context, data: PeriodData, action: Action) -> None:
-    """The action's numbers per ministry, with a total when several ministries report."""
-    columns = [(f, label) for f, label, measure in FIGURES if measure in action.measures]
+    """The action's numbers per ministry, each missing one said in words; with several
+    ministries, a total of what counts and how many ministries it stands on."""
+    words = ctx.words
+    columns = [(name, label) for name, label, measure in FIGURES if measure in action.measures]
     if not columns:
         return
-    if "count" in action.measures and action.count_label:
-        columns = [(f, action.count_label if f == "count" else h) for f, h in columns]
-    rows, totals = [], dict.fromkeys((f for f, _ in columns), 0.0)
-    for code in action.ministries:
-        answer = data.answers.get((action.id, code))
-        numbers = answer.numbers if answer else {}
-        rows.append((code, *(number(numbers[f]) if f in numbers else "–" for f, _ in columns)))
-        for f, _ in columns:
-            totals[f] += numbers.get(f, 0.0)
+    if action.count_label:
+        columns = [(n, action.count_label if n == "count" else h) for n, h in columns]
+    if "women_men" in action.measures:
+        columns.insert(2, ("share", words("figures.women_share")))
+    names = [n for n, _ in columns]
+    rows = [(code, *_figures(words, data, [(action, code)], names)) for code in action.ministries]
     if len(rows) > 1:
-        rows.append((ctx.words("pillars.total"), *(number(totals[f]) for f, _ in columns)))
-    widths = (2.4, *([2.6] * len(columns)))
-    header = (ctx.words("pillars.ministry"), *(label for _, label in columns))
-    title = ctx.words("pillars.figures_caption", action=action.id)
+        every = f.reports_of([action])
+        rows.append((words("pillars.total"), *_figures(words, data, every, names)))
+        rows.append((words("pillars.counted_over"), *_counted_over(words, data, every, names)))
+    widths = (2.4, *([min(2.8, 14.2 / len(columns))] * len(columns)))
+    header = (words("pillars.ministry"), *(label for _, label in columns))
+    title = words("pillars.figures_caption", action=action.id)
     ctx.out.table(header, rows, widths, title=title, together=True)
 
 
+def _figures(
+    words: Wording, data: PeriodData, reports: list[f.Report], names: list[str]
+) -> list[str]:
+    """A row of the figures table: one ministry's figures, or the totals over `reports`;
+    a word where there is no figure."""
+    found: list[float | str] = []
+    for name in names:
+        if name == "share":
+            share = f.heads(data, reports).share
+            text = f.share_text(words, share)
+            if share.value is None and len(reports) == 1:  # why women or men are missing
+                text = next((v for v in found[:2] if isinstance(v, str)), text)
+            found.append(text)
+        elif len(reports) == 1:
+            found.append(f.cell(data, words, *reports[0], name))
+        else:
+            found.append(f.total_cell(words, f.total(data, reports, name)))
+    return [f.number(v) if isinstance(v, float) else v for v in found]
+
+
+def _counted_over(
+    words: Wording, data: PeriodData, reports: list[f.Report], names: list[str]
+) -> list[str]:
+    totals = [f.total(data, reports, "women" if n == "share" else n) for n in names]
+    return [f.counted_of(words, t) for t in totals]
+
+
 def methodology(ctx: Context) -> None:
-    ctx.out.heading(ctx.words("annexes.methodology_title"), 2)
-    for text in ctx.words.paragraphs("methodology.paragraphs"):
+    """How the returns are collected, then what each figure means: the definitions of the
+    wording file, as on the workbook's Definitions sheet."""
+    words = ctx.words
+    ctx.out.heading(words("annexes.methodology_title"), 2)
+    for text in words.paragraphs("methodology.paragraphs"):
         ctx.out.paragraph(text)
+    header = (words("definitions.term"), words("definitions.meaning"))
+    rows = words.terms("definitions.entries")
+    ctx.out.table(header, rows, (4.6, 12.0), title=words("definitions.caption"))
 
 
 def glossary(ctx: Context) -> None:
@@ -337,6 +371,10 @@ def missing_annex(ctx: Context, data: PeriodData) -> None:
                 reason=m.first_reason,
             )
             rows.append((m.code, m.name, words("annexes.missing"), detail))
+        elif m.missing and m.held:
+            held = m.held[-1]
+            detail = words("annexes.held_detail", file=held.name, date=words.date(held.received))
+            rows.append((m.code, m.name, f.state_word(words, HELD), detail))
         elif m.missing:
             rows.append((m.code, m.name, words("annexes.missing"), words("annexes.no_file")))
         elif late := data.late_days(m):

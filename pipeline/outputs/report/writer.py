@@ -7,9 +7,7 @@ from pathlib import Path
 
 from pipeline.failures import NapError, UsageError
 from pipeline.intake.closing import check_open
-from pipeline.intake.status import period_status
-from pipeline.ledger import connect, periods
-from pipeline.outputs.period_data import PeriodData, load_period
+from pipeline.outputs.period_data import earlier_periods, load_periods
 from pipeline.outputs.report import interim as interim
 from pipeline.outputs.report import plan_review as plan_review
 from pipeline.outputs.report import sections as sections
@@ -62,21 +60,6 @@ def _save(ctx: Context, ws: Workspace, title: str, today: dt.date, dest: Path) -
     return save_atomic(ctx.out.doc, dest)
 
 
-def _load(ws: Workspace, wanted: list[int]) -> list[PeriodData]:
-    """The periods' data, skipping those with no accepted return."""
-    statuses = [period_status(ws, p) for p in wanted]
-    statuses = [s for s in statuses if s.has_returns]
-    if not statuses:
-        return []
-    with connect(ws.ledger_path) as conn:
-        return [load_period(conn, s, ws.settings.late_after_days) for s in statuses]
-
-
-def _earlier(ws: Workspace, period: int) -> list[int]:
-    with connect(ws.ledger_path) as conn:
-        return [p for p in periods(conn, plan_id=ws.plan.id) if p < period]
-
-
 def write_report(
     ws: Workspace,
     period: int,
@@ -87,14 +70,14 @@ def write_report(
     """Write outbox/<period>/committee_report_<period>.docx; a DRAFT unless `final`."""
     check_open(ws, ws.check_period(period), f"write the report of {period}")
     today = today or dt.date.today()
-    found = _load(ws, [period])
+    found = load_periods(ws, [period])
     if not found:
         raise NapError(
             f"no accepted return for {period} yet, so there is nothing to report; "
             "put the ministries' files in inbox/ and run `nap ingest` first"
         )
     data = found[0]
-    history = _load(ws, _earlier(ws, period))
+    history = load_periods(ws, earlier_periods(ws, period))
     values = {
         "period": period,
         "first": period,
@@ -126,7 +109,7 @@ def write_interim(
     if first > last:
         raise UsageError(f"the first year {first} is after the last {last}; give them in order")
     today = today or dt.date.today()
-    found = _load(ws, list(range(first, last + 1)))
+    found = load_periods(ws, range(first, last + 1))
     if not found:
         raise NapError(
             f"no accepted return for {first}-{last}, so there is nothing to report; "
@@ -145,6 +128,8 @@ def write_interim(
     ctx.out.contents(ctx.words("contents.title"))
     interim.summary(ctx, found)
     interim.progress(ctx, found)
+    interim.women_by_year(ctx, found)
+    interim.changes(ctx, found)
     interim.ministries(ctx, found)
     interim.annexes(ctx, found)
     return _save(ctx, ws, title, today, ws.outbox / f"interim_report_{first}-{last}.docx")

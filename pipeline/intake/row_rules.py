@@ -1,0 +1,331 @@
+"""Rules of the Report sheet's input cells and rows: does each answer say something the
+ledger can hold, and does each row say it consistently? One rule per function, in tables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from pipeline.intake.numbers import DateSpan, Refused, grouped, plain, read_figure
+from pipeline.intake.returned import cell_text
+from pipeline.intake.xlsx_reader import Cell
+from pipeline.plan.plausibility import FIGURE_MEASURES, Plausibility
+from pipeline.plan.register import Action
+from pipeline.problems import Problem, Severity
+from pipeline.template import contract as c
+
+if TYPE_CHECKING:
+    from pipeline.intake.rules import Locator
+
+_FIGURES = ("whole", "decimal")
+_STATUS_OF = {s.casefold(): s for s in c.STATUSES}
+# Statuses that say figures exist: a row with one of them and nothing else is worth a word.
+_REPORTING = ("Completed", "Ongoing")
+_EXAMPLES = {"women_men": "12", "count": "3", "amount": "1200 or 1200,50"}
+
+
+@dataclass(frozen=True)
+class Value:
+    action_id: str
+    field: str
+    value: str
+    number: float | None
+    sheet: str
+    cell: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the rules need besides the cells: where problems go, and how figures are judged."""
+
+    at: Locator
+    plausibility: Plausibility
+    dates: DateSpan | None = None
+
+
+@dataclass(slots=True)
+class Row:
+    """One action's row of the Report sheet: the row rules see it once its cells are read."""
+
+    action: Action
+    number: int
+    reading: Reading
+    values: dict[str, Value] = field(default_factory=dict)  # inputs that passed, by field
+    problems: list[Problem] = field(default_factory=list)
+    filled: set[str] = field(default_factory=set)  # inputs holding anything, passed or not
+
+    def ref(self, name: str) -> str:
+        return c.cell_ref(name, self.number)
+
+    def problem(self, code: str, name: str, **fields: object) -> Problem:
+        return self.reading.at.problem(code, self.ref(name), self.action.id, **fields)
+
+    def text(self, name: str) -> str:
+        value = self.values.get(name)
+        return value.value if value is not None else ""
+
+    def figure(self, name: str) -> float:
+        value = self.values.get(name)
+        return value.number if value is not None and value.number is not None else 0.0
+
+    def refused(self, name: str) -> bool:
+        ref = self.ref(name)
+        return any(p.cell == ref and p.severity is Severity.ERROR for p in self.problems)
+
+    @property
+    def asks_figures(self) -> bool:
+        return any(m in FIGURE_MEASURES for m in self.action.measures)
+
+    @property
+    def says_only_status(self) -> bool:
+        """A status of _REPORTING in a row that asks for figures, and nothing else in it."""
+        return (
+            self.text("status") in _REPORTING and self.asks_figures and not self.filled - {"status"}
+        )
+
+
+class Input:
+    """One input cell of a row as the cell rules see it: `text` is what a person reads in it,
+    `number` and `status` what it says when its column holds one and it can be read."""
+
+    __slots__ = ("cell", "column", "number", "ref", "refusal", "row", "status", "text")
+
+    def __init__(self, row: Row, column: c.Column, ref: str, cell: Cell) -> None:
+        self.row, self.column, self.ref, self.cell = row, column, ref, cell
+        self.text = text = cell_text(cell)
+        self.number: Decimal | None = None
+        self.refusal: Refused | None = None
+        self.status: str | None = None
+        if text and column.kind in _FIGURES:
+            self._read_figure()
+        elif text and column.kind == "status":
+            self.status = _STATUS_OF.get(" ".join(text.split()).casefold())
+
+    def _read_figure(self) -> None:
+        cell, dates = self.cell, self.row.reading.dates
+        try:
+            self.number = read_figure(cell.value, self.column.measure, cell.number_format, dates)
+        except Refused as refused:
+            self.refusal = refused
+
+    @property
+    def typed(self) -> str:
+        """What the cell shows: its text, or a date or percentage as the format shows it."""
+        if self.refusal is not None and self.refusal.code == "number-date-format":
+            return self.refusal.fields["value"]
+        return self.text
+
+    def problem(self, code: str, **fields: object) -> Problem:
+        return self.row.reading.at.problem(
+            code, self.ref, self.row.action.id, typed=self.typed, **fields
+        )
+
+    def figure_problem(self, code: str, **fields: object) -> Problem:
+        """A problem of a figure, in the words of the catalogue's number messages."""
+        return self.problem(
+            code,
+            field=self.column.header,
+            what=noun(self.column.field, self.row.action),
+            example=_EXAMPLES[self.column.measure],
+            **{"value": self.typed, **fields},
+        )
+
+    def value(self) -> Value:
+        """The answer as the ledger keeps it: a status spelt as listed, a number as digits."""
+        number = float(self.number) if self.number is not None else None
+        if self.status is not None:
+            text = self.status
+        elif self.number is not None:
+            text = plain(self.number)
+        else:
+            text = self.text
+        return Value(self.row.action.id, self.column.field, text, number, c.REPORT, self.ref)
+
+
+def noun(name: str, action: Action) -> str:
+    """What a figure column counts, for the fix at the end of a message."""
+    if name in ("women", "men"):
+        return f"number of {name}"
+    if name == "amount":
+        return "amount in euros"
+    label = action.count_label
+    if not label:
+        return "number"
+    return f"number of {label[0].lower() + label[1:] if label[1:2].islower() else label}"
+
+
+CellRule = Callable[[Input], Problem | None]
+RowRule = Callable[[Row], Problem | None]
+
+
+def check_row(cells: dict[str, Cell], action: Action, number: int, reading: Reading) -> Row:
+    """Each input cell through its rules, then the row rules on what was read."""
+    row = Row(action, number, reading)
+    for column in c.INPUTS:
+        ref = c.cell_ref(column.field, number)
+        cell = cells.get(ref)
+        if cell is not None:
+            entry = Input(row, column, ref, cell)
+            if entry.text or cell.formula is not None or cell.error:
+                row.filled.add(column.field)
+            _check_input(entry)
+    for rule in ROW_RULES:
+        found = rule(row)
+        if found is not None:
+            row.problems.append(found)
+    return row
+
+
+def _check_input(entry: Input) -> None:
+    """A blank cell is no answer, and has nothing more to check once it holds no error."""
+    rules = VALUE_RULES[entry.column.kind]
+    if _passes(HOLDING_RULES, entry) and entry.text and _passes(rules, entry):
+        entry.row.values[entry.column.field] = entry.value()
+
+
+def _passes(rules: tuple[CellRule, ...], entry: Input) -> bool:
+    """A cell's rules stop at its first error: a value that is not a number is not also
+    said to be negative."""
+    for rule in rules:
+        found = rule(entry)
+        if found is not None:
+            entry.row.problems.append(found)
+            if found.severity is Severity.ERROR:
+                return False
+    return True
+
+
+def error_value(entry: Input) -> Problem | None:
+    return entry.problem("error-value", value=entry.cell.error) if entry.cell.error else None
+
+
+def formula_without_value(entry: Input) -> Problem | None:
+    """A formula nobody recalculated (openpyxl, some converters) has no value to read."""
+    cell = entry.cell
+    if cell.formula is not None and (cell.value is None or cell.value == ""):
+        return entry.problem("formula-no-value")
+    return None
+
+
+def formula_value_used(entry: Input) -> Problem | None:
+    if entry.cell.formula is None:
+        return None
+    return entry.problem("formula-value-used", value=entry.text)
+
+
+def input_open(entry: Input) -> Problem | None:
+    """A figure the action's indicator does not measure would be counted nowhere."""
+    action = entry.row.action
+    if c.is_open(entry.column, action.measures):
+        return None
+    return entry.problem("input-unused", field=entry.column.header, expected=action.indicator)
+
+
+def status_listed(entry: Input) -> Problem | None:
+    if entry.status is not None:
+        return None
+    return entry.problem("status-invalid", value=entry.text, expected=", ".join(c.STATUSES))
+
+
+def number_readable(entry: Input) -> Problem | None:
+    """The one reader of figures decides (pipeline/intake/numbers.py)."""
+    refused = entry.refusal
+    return None if refused is None else entry.figure_problem(refused.code, **refused.fields)
+
+
+def number_not_negative(entry: Input) -> Problem | None:
+    return entry.figure_problem("number-negative") if entry.number < 0 else None
+
+
+def number_whole(entry: Input) -> Problem | None:
+    whole = entry.number == entry.number.to_integral_value()
+    return None if whole else entry.figure_problem("number-fractional")
+
+
+def number_plausible(entry: Input) -> Problem | None:
+    """Above the register's ceiling for the measure is a typing error, not a figure."""
+    plausibility = entry.row.reading.plausibility
+    ceiling = plausibility.ceiling(entry.row.action.id, entry.column.measure)
+    if entry.number <= Decimal(str(ceiling.limit)):
+        return None
+    limit = grouped(Decimal(str(ceiling.limit)))
+    return entry.figure_problem("number-too-large", ceiling=limit, where=ceiling.where)
+
+
+def text_within_limit(entry: Input) -> Problem | None:
+    if len(entry.text) <= c.MAX_TEXT:
+        return None
+    return entry.problem(
+        "text-too-long", field=entry.column.header, value=len(entry.text), expected=c.MAX_TEXT
+    )
+
+
+def status_given(row: Row) -> Problem | None:
+    """A row left wholly blank is not reported; a row with answers and no status cannot be
+    counted under any status, so its figures would be summed under none. A refused status
+    already has its own error."""
+    if "status" in row.values or row.refused("status"):
+        return None
+    if row.filled:
+        return row.problem("status-missing", "status", expected=", ".join(c.STATUSES))
+    return row.problem("not-reported", "status")
+
+
+def not_applicable_without_figures(row: Row) -> Problem | None:
+    """Figures under Not applicable would be summed for an action the ministry says it did
+    not carry out; a 0 says nothing and is let through."""
+    if row.text("status") != "Not applicable":
+        return None
+    names = [name for name in c.NUMERIC_FIELDS if row.figure(name)]
+    given = [f"{c.HEADER_OF[name]} {row.text(name)}" for name in names]
+    if not given:
+        return None
+    return row.problem("not-applicable-with-figures", "status", value=", ".join(given))
+
+
+def something_reported(row: Row) -> Problem | None:
+    if not row.says_only_status:
+        return None
+    expected = c.what_to_report(row.action.measures, row.action.count_label)
+    return row.problem("no-figures", "status", value=row.text("status"), expected=expected)
+
+
+def activities_described(row: Row) -> Problem | None:
+    status = row.text("status")
+    if status in c.PROGRESS_STATUSES and not row.text("activities") and not row.says_only_status:
+        return row.problem("no-activities", "activities", value=status)
+    return None
+
+
+def completed_with_figures(row: Row) -> Problem | None:
+    """Completed with zero women and zero men is more often figures forgotten than true."""
+    if (
+        row.text("status") == "Completed"
+        and "women_men" in row.action.measures
+        and row.figure("women") == 0
+        and row.figure("men") == 0
+        and not row.says_only_status
+    ):
+        return row.problem("completed-no-figures", "women")
+    return None
+
+
+# What the cell holds, whatever its column: Excel's error values and formulas.
+HOLDING_RULES: tuple[CellRule, ...] = (error_value, formula_without_value, formula_value_used)
+# What a non-blank cell says, by the kind of its column. They are tried in order, each on
+# what the ones before let through: the number rules after number_readable see a number.
+VALUE_RULES: dict[str, tuple[CellRule, ...]] = {
+    "status": (input_open, status_listed),
+    "whole": (input_open, number_readable, number_not_negative, number_whole, number_plausible),
+    "decimal": (input_open, number_readable, number_not_negative, number_plausible),
+    "text": (input_open, text_within_limit),
+}
+ROW_RULES: tuple[RowRule, ...] = (
+    status_given,
+    not_applicable_without_figures,
+    something_reported,
+    activities_described,
+    completed_with_figures,
+)
