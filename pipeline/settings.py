@@ -220,7 +220,17 @@ def read_settings(path: Path) -> tuple[Settings, list[Problem]]:
     for table, keys in TABLES.items():
         given = data if not table else data.get(table, {})
         if not isinstance(given, dict):
-            problems.append(_unknown(path.name, text, "", table, list(TABLES)))
+            where = _where(text, "", table)
+            problems.append(
+                problem(
+                    "settings-bad-value",
+                    file=path.name,
+                    cell=where,
+                    value=_shown(given),
+                    expected=f"a section [{table}] with its settings below it",
+                    example=f"[{table}]",
+                )
+            )
             given = {}
         values[table] = _read_table(path.name, text, table, given, keys, problems)
     return _settings(values), problems
@@ -236,8 +246,8 @@ def _read_table(
 ) -> dict[str, object]:
     read: dict[str, object] = {}
     for key, value in given.items():
-        if not table and key in TABLES and isinstance(value, dict):
-            continue
+        if not table and key in TABLES:
+            continue  # a section, read on its own
         if key not in keys:
             problems.append(_unknown(file, text, table, key, [*keys, *TABLES]))
             continue

@@ -1,9 +1,10 @@
 """The office's signing key, the HMAC that identifies the templates it issued, and the check
 that a run uses the key that signed them.
 
-A key is made only when templates are first issued (or by the workspace's set-up), and its
-fingerprint is kept in the ledger. A run that finds no key, or another one, stops before
-reading any file: otherwise every valid return would be rejected as not the office's.
+A key is made only by the workspace's set-up (`nap init`), or when templates are first issued
+in a workspace made without it, and its fingerprint is kept in the ledger. A run that finds no
+key, or another one, stops before reading any file: otherwise every valid return would be
+rejected as not the office's.
 """
 
 from __future__ import annotations
