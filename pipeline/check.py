@@ -54,6 +54,7 @@ def check_workspace(root: Path, *, smtp: bool = False, plan: str | None = None) 
         _settings,
         _plans,
         _contacts,
+        _translations,
         _key,
     ]
     if smtp:
@@ -148,6 +149,27 @@ def _contacts(ws: Workspace) -> Part:
     part.problems = list(seen.values())
     if not ws.settings.sample:
         part.problems += placeholders.in_contacts(path, found.values())
+    return part
+
+
+def _translations(ws: Workspace) -> Part:
+    """The texts the documents of each language in use (nap.toml, contacts.csv) would show
+    in English for want of a translation: warnings, since English stands in."""
+    from pipeline.language import ENGLISH
+    from pipeline.plan.contacts import read_contacts
+    from pipeline.untranslated import untranslated
+
+    languages = {ws.settings.language}
+    if ws.contacts_path.is_file():
+        for head in ws.heads_in_use:
+            contacts, _ = read_contacts(ws.contacts_path, head, others=ws.ministry_codes)
+            languages |= {c.language for c in contacts.values() if c.language}
+    others = sorted(languages - {ENGLISH})
+    part = Part("translations", ", ".join(others) or "en only")
+    for language in others:
+        part.problems += [
+            problem("check-untranslated", value=text) for text in untranslated(ws, language)
+        ]
     return part
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pipeline.demo import DemoResult, write_demo_settings
 from pipeline.intake.ingest import ingest
+from pipeline.language import ENGLISH
 from pipeline.plan.register import Plan
 from pipeline.template.issue import issue_templates
 from pipeline.template.sample import fill_template, sample_answers
@@ -37,13 +38,15 @@ def review_answers(plan: Plan, code: str, period: int, step: int) -> dict[str, d
     return answers
 
 
-def run_plan_review_demo(root: Path, *, say: Callable[[str], None] = lambda _: None) -> DemoResult:
+def run_plan_review_demo(
+    root: Path, *, say: Callable[[str], None] = lambda _: None, language: str | None = None
+) -> DemoResult:
     """Issue the templates of every year, fill in those of the years with returns as the
     ministries would, ingest them all, then write the final implementation report."""
     from pipeline.outputs.report.writer import write_plan_review
 
     root.mkdir(parents=True, exist_ok=True)
-    write_demo_settings(root / "nap.toml")
+    write_demo_settings(root / "nap.toml", language=language or ENGLISH)
     ws = Workspace.open(root, create=True)
     result = DemoResult(ws.root)
     plan = ws.plan

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
+
+from pipeline.failures import NapError
 
 
 class Severity(StrEnum):
@@ -212,6 +216,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         "the ledger is damaged ({reason}); restore it from the last backup (see the guide)",
     ),
     "check-smtp": (Severity.ERROR, "{reason}"),
+    "check-untranslated": (
+        Severity.WARNING,
+        "{value}: shown in English; add the translation beside the English text",
+    ),
     # The settings (nap.toml)
     "settings-not-utf8": (
         Severity.ERROR,
@@ -246,10 +254,6 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         "more fields than the header; put quotes around a value with a comma (or a semicolon, "
         "in a list saved with semicolons)",
     ),
-    "contacts-bad-language": (
-        Severity.ERROR,
-        "'{value}' is not a language of the messages; write {expected} (empty: en)",
-    ),
     "contacts-unknown-ministry": (
         Severity.ERROR,
         "'{value}' is not a ministry of the plan ({expected})",
@@ -261,6 +265,11 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "contacts-missing-ministry": (Severity.ERROR, "{value} of the plan has no row; add one"),
     "contacts-empty": (Severity.ERROR, "empty; fill it in"),
     "contacts-bad-email": (Severity.ERROR, "'{value}' is not an email address ({reason})"),
+    "contacts-bad-language": (
+        Severity.ERROR,
+        "'{value}' is not a language of the messages; write one of {expected}, or leave it "
+        "empty for the language of nap.toml",
+    ),
     # A returned file the safe reader refuses before any rule runs (intake/xlsx_reader.py)
     "file-empty": (
         Severity.ERROR,
@@ -408,6 +417,11 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         "a new template",
     ),
     "meta-unknown-ministry": (Severity.ERROR, "ministry code '{value}' is not in the plan"),
+    "meta-language": (
+        Severity.ERROR,
+        "the template is in the language '{value}', which this version of the tool does not "
+        "read ({expected}); send the return to the coordination, which needs a newer version",
+    ),
     "meta-schema": (
         Severity.ERROR,
         "template schema version {value} is not supported (expected {expected}); "
@@ -555,6 +569,23 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
 }
 
 
+PROBLEMS_FILE = "problems.toml"
+
+
+@functools.cache
+def translated_messages(language: str) -> dict[str, str]:
+    """The messages of workbook_templates/problems.<language>.toml, as shipped (a message
+    names cells of the contract, which the shipped file describes)."""
+    from pipeline.language import localised
+    from pipeline.workspace import shipped_data_file
+
+    try:
+        path = shipped_data_file(localised(PROBLEMS_FILE, language))
+    except NapError:
+        return {}
+    return {k: str(v) for k, v in tomllib.loads(path.read_text("utf-8"))["messages"].items()}
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     code: str
@@ -591,10 +622,16 @@ def problem(
     action: str = "",
     ministry: str = "",
     typed: str = "",
+    language: str = "en",
     **fields: object,
 ) -> Problem:
-    """Make a `Problem` from the catalogue; `fields` fill the message's placeholders."""
+    """Make a `Problem` from the catalogue; `fields` fill the message's placeholders. A
+    problem of a returned template is told in the template's `language`, so the ministry
+    reads it in its feedback and reminders as it reads the template; English where the
+    translated catalogue lacks the code."""
     severity, template = CATALOGUE[code]
+    if language != "en":
+        template = translated_messages(language).get(code, template)
     message = template.format(action=action, **fields)
     return Problem(code, severity, message, file, sheet, cell, action, ministry, typed)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from pipeline.failures import NapError
+from pipeline.language import ENGLISH, LANGUAGES, check_language
 from pipeline.plan.addresses import AddressError, Mailbox, parse_mailbox
 from pipeline.problems import Problem, problem
 
@@ -47,6 +48,7 @@ class Settings:
     contact_phone: str = ""
     office: str = "Ministry of Foreign and European Affairs"
     late_after_days: int = 0
+    language: str = ENGLISH  # of the documents, unless a ministry's contact or --language says
     sample: bool = False  # a workspace of made-up data (`nap demo`): its documents say SAMPLE
     # After the deadline, a return that changes a figure by more than this share waits for
     # the coordinator's decision (nap.toml: hold_changes_over = 50, in percent).
@@ -148,6 +150,13 @@ def _security(value: object) -> str:
     return text
 
 
+def _language(value: object) -> str:
+    try:
+        return check_language(_text(value), "language")
+    except ValueError:
+        raise BadValue(f"one of {', '.join(LANGUAGES)}") from None
+
+
 def _zone(value: object) -> str:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -164,6 +173,7 @@ TOP: dict[str, tuple[Reader, str, str]] = {
     "plan": (_text, "plan", 'plan = "workbook_templates/plans/lu-wps-2018-2023/plan.toml"'),
     "deadline": (_deadline, "deadline", 'deadline = "03-31"'),
     "office": (_text, "office", 'office = "Ministry of Foreign and European Affairs"'),
+    "language": (_language, "language", 'language = "fr"'),
     "late_after_days": (
         _whole(0, 3660, "a whole number of days, 0 or more"),
         "late_after_days",

@@ -159,10 +159,11 @@ def _signs_existing_files(ws: Workspace, key: bytes) -> bool | None:
     seen = False
     for path in itertools.islice(_signed_files(ws), CHECKED_FILES):
         meta = read_meta(path) or {}
-        if not all(meta.get(k) for k in (*c.META_KEYS, c.SIGNATURE_KEY)):
+        keys = c.meta_keys(meta.get("schema_version", ""))
+        if not all(meta.get(k) for k in (*keys, c.SIGNATURE_KEY)):
             continue
         seen = True
-        if verify(key, {k: meta[k] for k in c.META_KEYS}, meta[c.SIGNATURE_KEY]):
+        if verify(key, {k: meta[k] for k in keys}, meta[c.SIGNATURE_KEY]):
             return True
     return False if seen else None
 

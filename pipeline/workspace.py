@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.failures import NapError, UsageError
+from pipeline.language import check_language, localised
 from pipeline.plan.periods import (
     PlanHead,
     PlanShelf,
@@ -44,6 +45,7 @@ class Workspace:
     settings: Settings
     plan_override: Path | None = None
     chosen: bool = False
+    language_option: str = ""  # --language of this command, which wins over every setting
 
     @classmethod
     def open(
@@ -88,6 +90,17 @@ class Workspace:
             return own
         return shipped_data_file(relative)
 
+    def data_file_in(self, relative: str, language: str) -> Path:
+        """A catalogue file in a language: its translation where there is one (the
+        workspace's own first), else the English file it translates."""
+        name = localised(relative, language)
+        if name != relative:
+            try:
+                return self.data_file(name)
+            except NapError:
+                pass
+        return self.data_file(relative)
+
     @cached_property
     def plan_heads(self) -> tuple[PlanHead, ...]:
         """The workspace's plans, the earliest first: the folders of its own
@@ -121,6 +134,26 @@ class Workspace:
         if head is None or head.path == self.plan_file:
             return self
         return replace(self, plan_override=head.path)
+
+    def speaking(self, language: str | None) -> Workspace:
+        """The workspace writing this command's documents in the language given with
+        --language (None: as the settings and contacts say)."""
+        if not language:
+            return self
+        try:
+            return replace(self, language_option=check_language(language, "--language"))
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+
+    @property
+    def language(self) -> str:
+        """The language of the office's documents: the workbook and the reports."""
+        return self.language_option or self.settings.language
+
+    def language_for(self, contact_language: str) -> str:
+        """The language of what goes to one ministry: --language, else its contact's
+        column, else nap.toml."""
+        return self.language_option or contact_language or self.settings.language
 
     def for_plan(self, plan_id: str) -> Workspace:
         return self.choose(plan_id) if plan_id else self

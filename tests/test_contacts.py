@@ -42,7 +42,7 @@ def test_a_focal_point_with_a_name_and_a_language(tmp_path, plan):
         7,
     )
     assert str(mj.email) == "Anne Muller <wps@mj.example>"
-    assert load_contacts(write(tmp_path, rows()), plan)["MJ"].language == "en"
+    assert load_contacts(write(tmp_path, rows()), plan)["MJ"].language == ""  # as nap.toml
 
 
 def test_a_list_saved_with_semicolons_is_read_the_same(tmp_path, plan):
@@ -61,7 +61,7 @@ def test_the_columns_may_come_in_any_order_and_some_may_be_left_out(tmp_path, pl
     contacts = load_contacts(write(tmp_path, lines), plan)
 
     assert contacts["ME"].email.address == "wps@me.example"
-    assert (contacts["ME"].name, contacts["ME"].role, contacts["ME"].language) == ("", "", "en")
+    assert (contacts["ME"].name, contacts["ME"].role, contacts["ME"].language) == ("", "", "")
 
 
 def test_a_list_of_the_earlier_version_is_still_read_with_a_warning(tmp_path, plan):
@@ -78,6 +78,18 @@ def test_a_list_of_the_earlier_version_is_still_read_with_a_warning(tmp_path, pl
         "name and language"
     ]
     assert len(load_contacts(write(tmp_path, lines), plan)) == 8  # a warning stops nothing
+
+
+def test_a_list_of_the_earlier_version_with_a_language_column_keeps_the_languages(tmp_path, plan):
+    lines = ["ministry,focal_point,email,cc,language"] + [
+        f"{code},Focal point WPS,wps@{code.lower()}.example,,{'fr' if code == 'MJ' else ''}"
+        for code in CODES
+    ]
+
+    contacts = load_contacts(write(tmp_path, lines), plan)
+
+    assert (contacts["MJ"].role, contacts["MJ"].language) == ("Focal point WPS", "fr")
+    assert contacts["ME"].language == ""  # as nap.toml says
 
 
 @pytest.mark.parametrize(

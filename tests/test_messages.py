@@ -50,6 +50,22 @@ def test_the_greeting_uses_the_focal_points_name_or_greets_the_team(ws, plan):
     )
 
 
+def test_a_french_speaking_focal_point_is_greeted_and_reminded_in_french(ws, plan):
+    named_contacts(ws, plan)
+    path = ws.root / "workbook_templates" / "contacts.csv"
+    path.write_text(path.read_text().replace("wps@mj.example,,en", "wps@mj.example,,fr"))
+    late = dt.datetime(2026, 11, 30, 9, tzinfo=NOW.tzinfo)
+
+    messages = {m.ministry: m for m in compose_templates(ws, PERIOD, now=NOW)}
+    reminders = {m.ministry: m for m in compose_reminders(ws, PERIOD, now=late)}
+
+    assert body(messages["MJ"]).startswith("Bonjour Anne Muller,\n")
+    assert body(messages["MSI"]).startswith("Dear colleagues,\n")
+    assert "Le délai du 31 mars 2020 est dépassé." in body(reminders["MJ"])
+    (english,) = compose_templates(ws.speaking("en"), PERIOD, ministries=["MJ"], now=NOW)
+    assert body(english).startswith("Dear Anne Muller,\n")  # --language wins
+
+
 def test_from_carries_the_offices_name_unless_the_sender_has_its_own(ws):
     (message, *_) = compose_templates(ws, PERIOD, now=NOW)
     assert message.email["From"].addresses == (Address(OFFICE, addr_spec=OFFICE_EMAIL),)

@@ -21,6 +21,10 @@ from pipeline.settings import load_settings, read_settings
             "line 3, smtp.port: '587x' is not a port number from 1 to 65535; e.g. port = 587",
         ),
         (
+            'office = "MAEE"\nlanguage = "de"\n',
+            "line 2, language: 'de' is not one of en, fr; e.g. language = \"fr\"",
+        ),
+        (
             'deadline = "31.03"\n',
             "line 1, deadline: '31.03' is not a month and day MM-DD in the year after the "
             'period, or a date; e.g. deadline = "03-31"',

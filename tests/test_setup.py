@@ -113,7 +113,7 @@ def test_a_fresh_workspace_refuses_to_issue_templates_with_the_example_address(f
 
     assert refused.exit_code == 1
     assert refused.output.startswith(
-        "Error: placeholder addresses would go into the templates: nap.toml: line 23, "
+        "Error: placeholder addresses would go into the templates: nap.toml: line 27, "
         "contact.email: 'wps-coordination@example.org'; put the real addresses there"
     )
     assert not (fresh / "outbox" / "2019").exists()
@@ -139,7 +139,7 @@ def test_check_after_init_lists_what_to_edit_then_nothing(fresh):
 
     assert first.exit_code == 1
     assert (
-        "  nap.toml: line 23, contact.email: error: 'wps-coordination@example.org' is an "
+        "  nap.toml: line 27, contact.email: error: 'wps-coordination@example.org' is an "
         "example address (example.org); put the real one here" in first.output
     )
     assert "  contacts.csv: line 9, cc: error: 'liaison@sre.example.org'" in first.output
@@ -155,6 +155,7 @@ def test_check_after_init_lists_what_to_edit_then_nothing(fresh):
         "nap.toml                         ok",
         "plans                            lu-wps-2018-2023 (2018-2023): ok",
         "workbook_templates/contacts.csv  8 ministries: ok",
+        "translations                     en only: ok",
         f"signing key                      {fresh / '.nap-signing-key'} (fingerprint "
         f"{fingerprint((fresh / '.nap-signing-key').read_text().strip().encode())}): ok",
         "Nothing to correct.",
@@ -176,12 +177,12 @@ def test_check_lists_every_problem_of_every_part_at_once(fresh):
     assert result.exit_code == 1
     found = [line.strip() for line in result.output.splitlines() if line.startswith("  ")]
     assert found == [
-        "nap.toml: line 30, smtp.port: error: '587x' is not a port number from 1 to 65535; "
+        "nap.toml: line 34, smtp.port: error: '587x' is not a port number from 1 to 65535; "
         "e.g. port = 587",
         "workbook_templates/plans/lu-wps-2018-2023/actions.csv: line 3, id: error: action id "
         "I.01 is used twice (first on line 2)",
         "contacts.csv: line 7, language: error: 'de' is not a language of the messages; write "
-        "en or fr (empty: en)",
+        "one of en, fr, or leave it empty for the language of nap.toml",
         "contacts.csv: line 7, email: error: 'wps@mj' is not an email address (the part after "
         "the @-sign is not valid. It should have a period)",
         f"{fresh / '.nap-signing-key'}: warning: other users of the machine may read the key; "

@@ -21,17 +21,18 @@ DEBUG_HELP = "Show tracebacks of errors."
 
 class Invocation:
     """The global options of one `nap` command: the workspace folder, --debug, and the
-    --plan of the subcommand."""
+    --plan and --language of the subcommand."""
 
     def __init__(self, root: Path, debug: bool, root_given: bool = False) -> None:
         self.root, self.debug, self.root_given = root, debug, root_given
         self.plan: str | None = None
+        self.language: str | None = None
 
     def workspace(self, *, create: bool = False, period: int | None = None):
         """The workspace, working on the plan given with --plan, else on the period's."""
         from pipeline.workspace import Workspace
 
-        ws = Workspace.open(self.root, create=create, plan=self.plan)
+        ws = Workspace.open(self.root, create=create, plan=self.plan).speaking(self.language)
         return ws if period is None else ws.for_period(period)
 
 

@@ -8,11 +8,12 @@ import click
 
 from pipeline.cli.app import Invocation, NapCommand
 from pipeline.cli.intake import print_ingest
-from pipeline.cli.options import invoked_as, rel
+from pipeline.cli.options import invoked_as, language_option, rel
 from pipeline.failures import UsageError
 
 
 @click.command("demo", cls=NapCommand)
+@language_option
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--plan-review",
@@ -31,6 +32,7 @@ def demo_cmd(obj: Invocation, folder: Path | None, plan_review: bool) -> None:
       nap demo
       nap demo /tmp/wps-demo
       nap demo --plan-review /tmp/wps-review
+      nap demo --language fr demo-fr
     """
     from pipeline.demo import PERIOD, run_demo
     from pipeline.demo_review import run_plan_review_demo
@@ -42,7 +44,7 @@ def demo_cmd(obj: Invocation, folder: Path | None, plan_review: bool) -> None:
             f"{root} already holds a ledger; give the demo a new folder, e.g. nap demo demo2"
         )
     run = run_plan_review_demo if plan_review else run_demo
-    result = run(root, say=lambda line: click.echo(f"- {line}"))
+    result = run(root, say=lambda line: click.echo(f"- {line}"), language=obj.language)
     for report in result.ingests:
         print_ingest(report)
     click.echo(f"\nThe demo workspace is {result.root}")

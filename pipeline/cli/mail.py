@@ -10,6 +10,7 @@ import click
 from pipeline.cli.app import Invocation, NapSubgroup
 from pipeline.cli.options import (
     allow_placeholders_option,
+    language_option,
     ministry_option,
     period_option,
     plan_option,
@@ -52,7 +53,7 @@ resend_option = click.option(
 def mail_options(command):
     """The options both mail commands take."""
     options = (period_option, ministry_option, plan_option, send_option, resend_option)
-    for option in reversed((*options, allow_placeholders_option, wait_option)):
+    for option in reversed((*options, language_option, allow_placeholders_option, wait_option)):
         command = option(command)
     return command
 

@@ -6,12 +6,20 @@ import click
 
 from pipeline.cli.app import Invocation, NapCommand
 from pipeline.cli.intake import print_ingest, print_stop
-from pipeline.cli.options import period_option, plan_option, progress, rel, wait_option
+from pipeline.cli.options import (
+    language_option,
+    period_option,
+    plan_option,
+    progress,
+    rel,
+    wait_option,
+)
 from pipeline.interruption import Stopped
 
 
 @click.command("run", cls=NapCommand)
 @period_option
+@language_option
 @plan_option
 @wait_option
 @click.option(

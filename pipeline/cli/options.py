@@ -10,6 +10,7 @@ import click
 
 from pipeline.cli.app import Invocation
 from pipeline.failures import UsageError
+from pipeline.language import LANGUAGES
 
 period_option = click.option(
     "--period", type=click.IntRange(1900, 2999), required=True, help="Reporting year, e.g. 2019."
@@ -27,6 +28,21 @@ plan_option = click.option(
     expose_value=False,
     callback=_remember_plan,
     help="A plan of the workspace (its id) or a plan file, instead of the plan of the period.",
+)
+
+
+def _remember_language(ctx: click.Context, _: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.find_object(Invocation).language = value
+
+
+language_option = click.option(
+    "--language",
+    type=click.Choice(LANGUAGES, case_sensitive=False),
+    expose_value=False,
+    callback=_remember_language,
+    help="Write the documents in this language (en or fr), whatever nap.toml and the "
+    "ministries' language column in contacts.csv say.",
 )
 
 

@@ -7,12 +7,13 @@ from pathlib import Path
 import click
 
 from pipeline.cli.app import Invocation, NapCommand
-from pipeline.cli.options import period_option, period_range, plan_option, rel
+from pipeline.cli.options import language_option, period_option, period_range, plan_option, rel
 from pipeline.failures import NapError, UsageError
 
 
 @click.command("consolidate", cls=NapCommand)
 @period_option
+@language_option
 @plan_option
 @click.option(
     "--format",
@@ -41,6 +42,7 @@ def consolidate_cmd(obj: Invocation, period: int, formats: tuple[str, ...]) -> N
 
 
 @click.command("report", cls=NapCommand)
+@language_option
 @click.option(
     "--period", type=click.IntRange(1900, 2999), help="Reporting year of the annual report."
 )

@@ -7,6 +7,7 @@ import click
 from pipeline.cli.app import Invocation, NapCommand
 from pipeline.cli.options import (
     allow_placeholders_option,
+    language_option,
     ministry_option,
     period_option,
     plan_option,
@@ -16,6 +17,7 @@ from pipeline.cli.options import (
 
 @click.command("templates", cls=NapCommand)
 @period_option
+@language_option
 @ministry_option
 @plan_option
 @allow_placeholders_option

@@ -20,7 +20,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from pipeline import placeholders
-from pipeline.delivery.mail_wording import date_text, greeting, lateness, phrases, render, wording
+from pipeline.delivery.mail_wording import greeting, lateness, phrases, render, wording
 from pipeline.failures import NapError
 from pipeline.intake.returned import read_meta
 from pipeline.ledger import (
@@ -34,9 +34,11 @@ from pipeline.ledger import (
     last_file,
     submissions_in_state,
 )
+from pipeline.outputs.wording import long_date
 from pipeline.plan.addresses import parse_mailbox
 from pipeline.plan.contacts import Contact, load_contacts
 from pipeline.plan.register import Plan
+from pipeline.plan.translation import translated
 from pipeline.problems import Severity
 from pipeline.workspace import CONTACTS_FILE, Workspace, shipped_data_file
 
@@ -137,11 +139,11 @@ def compose_templates(
     """One message per ministry with its issued template attached."""
     plan, codes, contacts = _prepare(ws, period, ministries, allow_placeholders)
     now = now or ws.settings.now()
-    text = wording(ws, "templates.txt")
-    said = phrases(ws)
     templates = _issued_templates(ws, period, codes)
     messages = []
     for code in codes:
+        language = ws.language_for(contacts[code].language)
+        text, said = wording(ws, "templates.txt", language), phrases(ws, language)
         attachment = Attachment.of(templates[code], f"{plan.id}_{period}_{code}.xlsx")
         fields = _fields(ws, plan, contacts[code], period, attachment, said)
         messages.append(
@@ -167,7 +169,6 @@ def compose_reminders(
     for code in codes:  # a draft reminder to a ministry that has since answered is not due
         if code not in pending:
             (ws.mail_dir(period) / f"reminder_{code}.eml").unlink(missing_ok=True)
-    text, said = wording(ws, "reminder.txt"), phrases(ws)
     templates = _issued_templates(
         ws, period, [c for c, r in pending.items() if not r or not r.feedback]
     )
@@ -177,9 +178,11 @@ def compose_reminders(
             attachment = Attachment.of(rejection.feedback)
         else:
             attachment = Attachment.of(templates[code], f"{plan.id}_{period}_{code}.xlsx")
+        language = ws.language_for(contacts[code].language)
+        text, said = wording(ws, "reminder.txt", language), phrases(ws, language)
         fields = _fields(ws, plan, contacts[code], period, attachment, said)
-        fields["situation"] = _situation(ws, fields, rejection)
-        fields |= lateness(said, ws.settings.deadline_for(period), now.date())
+        fields["situation"] = _situation(ws, fields, rejection, language)
+        fields |= lateness(said, ws.settings.deadline_for(period), now.date(), language)
         messages.append(
             _message(ws, "reminder", period, contacts[code], text, fields, attachment, now)
         )
@@ -243,7 +246,10 @@ def _fields(
     attachment: Attachment,
     said: Mapping[str, string.Template],
 ) -> dict[str, str]:
+    """The placeholders of one ministry's message, in its language."""
     s = ws.settings
+    language = ws.language_for(contact.language)
+    plan = translated(plan, language)
     return {
         "ministry": contact.ministry,
         "ministry_name": plan.ministry(contact.ministry).name,
@@ -252,7 +258,7 @@ def _fields(
         "role": contact.role,
         "focal_point": contact.name or contact.role,
         "period": str(period),
-        "deadline": date_text(s.deadline_for(period)),
+        "deadline": long_date(s.deadline_for(period), language),
         "contact_name": s.contact_name,
         "contact_email": s.contact_email,
         "contact_phone": f"({s.contact_phone})" if s.contact_phone else "",
@@ -262,13 +268,15 @@ def _fields(
     }
 
 
-def _situation(ws: Workspace, fields: dict[str, str], rejection: Rejection | None) -> str:
+def _situation(
+    ws: Workspace, fields: dict[str, str], rejection: Rejection | None, language: str
+) -> str:
     if rejection is None:
-        return render(wording(ws, "reminder_missing.txt"), fields)
-    received = date_text(dt.datetime.fromisoformat(rejection.received).date())
+        return render(wording(ws, "reminder_missing.txt", language), fields)
+    received = long_date(rejection.received, language)
     reasons = "\n".join(f"- {reason}" for reason in rejection.reasons)
     return render(
-        wording(ws, "reminder_rejected.txt"),
+        wording(ws, "reminder_rejected.txt", language),
         fields | {"file_name": rejection.file_name, "received": received, "reasons": reasons},
     )
 

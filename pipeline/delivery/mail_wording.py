@@ -1,5 +1,6 @@
 """The wording of the messages (workbook_templates/mail/): the texts with their placeholders,
-and the short phrases they are put together from, each checked before it is used."""
+and the short phrases they are put together from, each checked before it is used, in the
+language of the ministry they go to (`templates.fr.txt`, `phrases.fr.toml` beside the English)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import tomllib
 from collections.abc import Mapping
 
 from pipeline.failures import NapError
+from pipeline.outputs.wording import long_date
 from pipeline.workspace import Workspace
 
 COMMON_FIELDS = frozenset(
@@ -37,7 +39,7 @@ WORDING_FIELDS = {
     "reminder_rejected.txt": COMMON_FIELDS | {"file_name", "received", "reasons"},
 }
 WITH_SUBJECT = ("templates.txt", "reminder.txt")
-PHRASES_FILE = "phrases.toml"
+PHRASES_FILE = "mail/phrases.toml"
 # Each phrase of phrases.toml and the placeholders it may use.
 PHRASES = {
     "greeting_named": {"name"},
@@ -48,19 +50,20 @@ PHRASES = {
 }
 
 
-def wording(ws: Workspace, name: str) -> string.Template:
-    """A wording file of workbook_templates/mail/, checked so that a typo in a placeholder
-    stops the run instead of reaching a ministry as '$ministy_name'."""
-    path = ws.data_file(f"mail/{name}")
+def wording(ws: Workspace, name: str, language: str) -> string.Template:
+    """A wording file of workbook_templates/mail/ in a language (English where it has no
+    translation), checked so that a typo in a placeholder stops the run instead of reaching a
+    ministry as '$ministy_name'."""
+    path = ws.data_file_in(f"mail/{name}", language)
     template = _checked(path.read_text(encoding="utf-8"), WORDING_FIELDS[name], str(path))
     if name in WITH_SUBJECT and not template.template.startswith("Subject:"):
         raise NapError(f"{path}: the first line must be 'Subject: ...', then a blank line")
     return template
 
 
-def phrases(ws: Workspace) -> dict[str, string.Template]:
-    """The phrases of phrases.toml, every one present and checked."""
-    path = ws.data_file(f"mail/{PHRASES_FILE}")
+def phrases(ws: Workspace, language: str) -> dict[str, string.Template]:
+    """The phrases of phrases.toml in a language, every one present and checked."""
+    path = ws.data_file_in(PHRASES_FILE, language)
     try:
         found = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -92,10 +95,6 @@ def render(template: string.Template, fields: Mapping[str, str]) -> str:
     return "\n".join(line.rstrip() for line in text.strip().splitlines())
 
 
-def date_text(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def greeting(said: Mapping[str, string.Template], name: str) -> str:
     """To the focal point by name where contacts.csv gives one, else to the team: never to a
     role ("Dear Focal point WPS, Ministry of ...")."""
@@ -104,9 +103,11 @@ def greeting(said: Mapping[str, string.Template], name: str) -> str:
     return said["greeting_unnamed"].substitute()
 
 
-def lateness(said: Mapping[str, string.Template], deadline: dt.date, today: dt.date) -> dict:
+def lateness(
+    said: Mapping[str, string.Template], deadline: dt.date, today: dt.date, language: str
+) -> dict:
     """The reminder's word on the deadline: no count of days, which reads as a reproach."""
     days = (today - deadline).days
     key = "deadline_passed" if days > 0 else "deadline_today" if days == 0 else "deadline_ahead"
-    note = said[key].substitute(deadline=date_text(deadline))
+    note = said[key].substitute(deadline=long_date(deadline, language))
     return {"deadline_note": note, "days_late": str(max(days, 0))}

@@ -7,7 +7,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from pipeline.atomic import atomic_path
-from pipeline.problems import Problem, Severity
+from pipeline.language import ENGLISH, LANGUAGES
+from pipeline.problems import Problem, Severity, translated_messages
 from pipeline.template import contract as c
 
 ERRORS_SHEET = "Errors"
@@ -31,18 +32,32 @@ def write_feedback(source: Path, dest: Path, problems: list[Problem]) -> None:
     import openpyxl
 
     wb = openpyxl.load_workbook(source)
-    _mark_cells(wb, problems)
-    if ERRORS_SHEET in wb.sheetnames:
-        del wb[ERRORS_SHEET]
-    _list_problems(wb.create_sheet(ERRORS_SHEET, 0), problems)
+    words = _words(wb)
+    _mark_cells(wb, problems, words)
+    sheet_name = words.get("feedback-sheet", ERRORS_SHEET)
+    for name in {ERRORS_SHEET, sheet_name}:  # of an earlier feedback sent back as it was
+        if name in wb.sheetnames:
+            del wb[name]
+    _list_problems(wb.create_sheet(sheet_name, 0), problems, words)
     wb.active = 0
     for sheet in wb.worksheets:
-        sheet.sheet_view.tabSelected = sheet.title == ERRORS_SHEET
+        sheet.sheet_view.tabSelected = sheet.title == sheet_name
     with atomic_path(dest, held_by="Excel") as tmp:
         wb.save(tmp)
 
 
-def _mark_cells(wb, problems: list[Problem]) -> None:
+def _words(wb) -> dict[str, str]:
+    """The feedback's words in the language of the template it answers (its _meta)."""
+    rows = wb[c.META].iter_rows(values_only=True) if c.META in wb.sheetnames else ()
+    language = str({row[0]: row[1] for row in rows if len(row) > 1}.get("language") or ENGLISH)
+    return translated_messages(language) if language in LANGUAGES[1:] else {}
+
+
+def _severity(p: Problem, words: dict[str, str]) -> str:
+    return words.get(str(p.severity), str(p.severity))
+
+
+def _mark_cells(wb, problems: list[Problem], words: dict[str, str]) -> None:
     """Fill and comment each cell a problem names; _meta stays hidden and untouched."""
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
@@ -56,17 +71,18 @@ def _mark_cells(wb, problems: list[Problem]) -> None:
         is_error = any(p.severity is Severity.ERROR for p in found)
         cell.fill = PatternFill("solid", fgColor=ERROR_FILL if is_error else WARNING_FILL)
         cell.comment = Comment(
-            "\n".join(f"{p.severity}: {p.message}" for p in found), "Coordination"
+            "\n".join(f"{_severity(p, words)}: {p.message}" for p in found), "Coordination"
         )
 
 
-def _list_problems(ws, problems: list[Problem]) -> None:
+def _list_problems(ws, problems: list[Problem], words: dict[str, str]) -> None:
     """Errors first, then in reading order, so the list follows the sheet."""
     from openpyxl.styles import Alignment, Font
 
-    _text_cell(ws, 1, 1, INTRODUCTION)
+    _text_cell(ws, 1, 1, words.get("feedback-intro", INTRODUCTION))
     ws.cell(row=1, column=1).font = Font(bold=True, color="9C0006")
-    for col, header in enumerate(HEADERS, start=1):
+    headers = words["feedback-headers"].split("|") if "feedback-headers" in words else HEADERS
+    for col, header in enumerate(headers, start=1):
         _text_cell(ws, FIRST_PROBLEM_ROW - 1, col, header)
         ws.cell(row=FIRST_PROBLEM_ROW - 1, column=col).font = Font(bold=True)
     ordered = sorted(
@@ -75,7 +91,7 @@ def _list_problems(ws, problems: list[Problem]) -> None:
     for row, p in enumerate(ordered, start=FIRST_PROBLEM_ROW):
         typed = p.typed if len(p.typed) <= TYPED_SHOWN else p.typed[:TYPED_SHOWN] + "…"
         for col, value in enumerate(
-            (str(p.severity), p.sheet, p.cell, p.action, typed, p.message), start=1
+            (_severity(p, words), p.sheet, p.cell, p.action, typed, p.message), start=1
         ):
             _text_cell(ws, row, col, value)
     for letter, width in zip("ABCDEF", WIDTHS, strict=True):

@@ -13,14 +13,13 @@ from pipeline.intake.returned import cell_text
 from pipeline.intake.xlsx_reader import Cell
 from pipeline.plan.plausibility import FIGURE_MEASURES, Plausibility
 from pipeline.plan.register import Action
-from pipeline.problems import Problem, Severity
+from pipeline.problems import Problem, Severity, translated_messages
 from pipeline.template import contract as c
 
 if TYPE_CHECKING:
     from pipeline.intake.rules import Locator
 
 _FIGURES = ("whole", "decimal")
-_STATUS_OF = {s.casefold(): s for s in c.STATUSES}
 # Statuses that say figures exist: a row with one of them and nothing else is worth a word.
 _REPORTING = ("Completed", "Ongoing")
 _EXAMPLES = {"women_men": "12", "count": "3", "amount": "1200 or 1200,50"}
@@ -101,7 +100,7 @@ class Input:
         if text and column.kind in _FIGURES:
             self._read_figure()
         elif text and column.kind == "status":
-            self.status = _STATUS_OF.get(" ".join(text.split()).casefold())
+            self.status = c.status_of(text)
 
     def _read_figure(self) -> None:
         cell, dates = self.cell, self.row.reading.dates
@@ -126,9 +125,11 @@ class Input:
         """A problem of a figure, in the words of the catalogue's number messages."""
         return self.problem(
             code,
-            field=self.column.header,
-            what=noun(self.column.field, self.row.action),
-            example=_EXAMPLES[self.column.measure],
+            field=shown_header(self.row, self.column.field),
+            what=noun(self.column.field, self.row.action, self.row.reading.at.language),
+            example=_said(
+                self.row, f"example-{self.column.measure}", _EXAMPLES[self.column.measure]
+            ),
             **{"value": self.typed, **fields},
         )
 
@@ -144,16 +145,33 @@ class Input:
         return Value(self.row.action.id, self.column.field, text, number, c.REPORT, self.ref)
 
 
-def noun(name: str, action: Action) -> str:
-    """What a figure column counts, for the fix at the end of a message."""
+def noun(name: str, action: Action, language: str = "en") -> str:
+    """What a figure column counts, for the fix at the end of a message; in the template's
+    language, from the translated problem catalogue (noun-... keys)."""
+    words = translated_messages(language) if language != "en" else {}
     if name in ("women", "men"):
-        return f"number of {name}"
+        return words.get(f"noun-{name}", f"number of {name}")
     if name == "amount":
-        return "amount in euros"
+        return words.get("noun-amount", "amount in euros")
     label = action.count_label
     if not label:
-        return "number"
-    return f"number of {label[0].lower() + label[1:] if label[1:2].islower() else label}"
+        return words.get("noun-number", "number")
+    label = label[0].lower() + label[1:] if label[1:2].islower() else label
+    return words.get("noun-number-of", "number of {label}").format(label=label)
+
+
+def shown_header(row: Row, field: str) -> str:
+    """A column as the row's template heads it."""
+    return c.vocabulary(row.reading.at.language).headers[field]
+
+
+def shown_status(row: Row, status: str) -> str:
+    return c.vocabulary(row.reading.at.language).statuses.get(status, status)
+
+
+def _said(row: Row, key: str, english: str) -> str:
+    language = row.reading.at.language
+    return translated_messages(language).get(key, english) if language != "en" else english
 
 
 CellRule = Callable[[Input], Problem | None]
@@ -220,13 +238,14 @@ def input_open(entry: Input) -> Problem | None:
     action = entry.row.action
     if c.is_open(entry.column, action.measures):
         return None
-    return entry.problem("input-unused", field=entry.column.header, expected=action.indicator)
+    field = shown_header(entry.row, entry.column.field)
+    return entry.problem("input-unused", field=field, expected=action.indicator)
 
 
 def status_listed(entry: Input) -> Problem | None:
     if entry.status is not None:
         return None
-    return entry.problem("status-invalid", value=entry.text, expected=", ".join(c.STATUSES))
+    return entry.problem("status-invalid", value=entry.text, expected=_names(entry.row))
 
 
 def number_readable(entry: Input) -> Problem | None:
@@ -258,8 +277,16 @@ def text_within_limit(entry: Input) -> Problem | None:
     if len(entry.text) <= c.MAX_TEXT:
         return None
     return entry.problem(
-        "text-too-long", field=entry.column.header, value=len(entry.text), expected=c.MAX_TEXT
+        "text-too-long",
+        field=shown_header(entry.row, entry.column.field),
+        value=len(entry.text),
+        expected=c.MAX_TEXT,
     )
+
+
+def _names(row: Row) -> str:
+    """The statuses as the row's template lists them, in its language."""
+    return ", ".join(c.vocabulary(row.reading.at.language).statuses.values())
 
 
 def status_given(row: Row) -> Problem | None:
@@ -269,7 +296,7 @@ def status_given(row: Row) -> Problem | None:
     if "status" in row.values or row.refused("status"):
         return None
     if row.filled:
-        return row.problem("status-missing", "status", expected=", ".join(c.STATUSES))
+        return row.problem("status-missing", "status", expected=_names(row))
     return row.problem("not-reported", "status")
 
 
@@ -279,7 +306,7 @@ def not_applicable_without_figures(row: Row) -> Problem | None:
     if row.text("status") != "Not applicable":
         return None
     names = [name for name in c.NUMERIC_FIELDS if row.figure(name)]
-    given = [f"{c.HEADER_OF[name]} {row.text(name)}" for name in names]
+    given = [f"{shown_header(row, name)} {row.text(name)}" for name in names]
     if not given:
         return None
     return row.problem("not-applicable-with-figures", "status", value=", ".join(given))
@@ -288,14 +315,16 @@ def not_applicable_without_figures(row: Row) -> Problem | None:
 def something_reported(row: Row) -> Problem | None:
     if not row.says_only_status:
         return None
-    expected = c.what_to_report(row.action.measures, row.action.count_label)
-    return row.problem("no-figures", "status", value=row.text("status"), expected=expected)
+    language = row.reading.at.language
+    expected = c.what_to_report(row.action.measures, row.action.count_label, language)
+    status = shown_status(row, row.text("status"))
+    return row.problem("no-figures", "status", value=status, expected=expected)
 
 
 def activities_described(row: Row) -> Problem | None:
     status = row.text("status")
     if status in c.PROGRESS_STATUSES and not row.text("activities") and not row.says_only_status:
-        return row.problem("no-activities", "activities", value=status)
+        return row.problem("no-activities", "activities", value=shown_status(row, status))
     return None
 
 

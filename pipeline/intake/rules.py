@@ -12,7 +12,9 @@ from pipeline.intake.numbers import DateSpan
 from pipeline.intake.returned import Returned, cell_text
 from pipeline.intake.row_rules import Reading, Row, Value, check_row
 from pipeline.intake.xlsx_reader import Cell
+from pipeline.language import ENGLISH, LANGUAGES
 from pipeline.plan.register import Action, Plan
+from pipeline.plan.translation import translated
 from pipeline.problems import Problem, errors, problem
 from pipeline.signing import verify
 from pipeline.template import contract as c
@@ -40,12 +42,14 @@ def check_returned(returned: Returned, plan: Plan, key: bytes, file: str) -> Che
     if meta is None:
         return checked
     checked.meta = meta
-    at = Locator(file, meta["ministry"])
+    language = language_of(meta)
+    at = Locator(file, meta["ministry"], language)
     if returned.report is None:
         checked.problems.append(at.problem("sheet-missing", value=c.REPORT))
         return checked
-    actions = [plan.action(a) for a in meta["action_ids"].split(c.ACTION_ID_SEPARATOR)]
-    sheet = Sheet(returned.report, plan, actions, at)
+    shown = translated(plan, language)
+    actions = [shown.action(a) for a in meta["action_ids"].split(c.ACTION_ID_SEPARATOR)]
+    sheet = Sheet(returned.report, shown, actions, at)
     if not check_structure(sheet, checked.problems):
         return checked
     reading = Reading(at, plan.plausibility, _typing_dates(meta))
@@ -81,14 +85,15 @@ def _typing_dates(meta: dict[str, str]) -> DateSpan:
 class Locator:
     """Places a problem in the file and names the ministry it came from."""
 
-    def __init__(self, file: str, ministry: str) -> None:
-        self.file, self.ministry = file, ministry
+    def __init__(self, file: str, ministry: str, language: str = ENGLISH) -> None:
+        self.file, self.ministry, self.language = file, ministry, language
 
     def problem(
         self, code: str, cell: str = "", action: str = "", sheet: str = c.REPORT, **fields
     ) -> Problem:
         return problem(
             code,
+            language=self.language,
             file=self.file,
             sheet=sheet,
             cell=cell,
@@ -112,7 +117,7 @@ def identify(
     fields = _signed_fields(returned.meta, key, file, found)
     if fields is None:
         return None
-    at = Locator(file, fields["ministry"])
+    at = Locator(file, fields["ministry"], language_of(fields))
     for rule in IDENTITY_RULES:
         refused = rule(fields, plan, at)
         if refused is not None:
@@ -128,11 +133,12 @@ def _signed_fields(
     if meta is None:
         found.append(problem("meta-missing", file=file, sheet=c.META))
         return None
-    for name in (*c.META_KEYS, c.SIGNATURE_KEY):
+    keys = c.meta_keys(meta.get("schema_version", ""))
+    for name in (*keys, c.SIGNATURE_KEY):
         if not meta.get(name):
             found.append(problem("meta-incomplete", file=file, sheet=c.META, field=name))
             return None
-    fields = {name: meta[name] for name in c.META_KEYS}
+    fields = {name: meta[name] for name in keys}
     if not verify(key, fields, meta[c.SIGNATURE_KEY]):
         found.append(problem("meta-bad-signature", file=file, sheet=c.META))
         return None
@@ -168,10 +174,25 @@ def plan_unchanged(meta: dict[str, str], plan: Plan, at: Locator) -> Problem | N
     register changes: its rows are compared with the register cell by cell (rows_in_place)."""
     issued_for = c.ACTION_ID_SEPARATOR.join(a.id for a in plan.actions_for(meta["ministry"]))
     version_1 = meta["schema_version"] == "1"
-    shown = version_1 or meta["plan_hash"] == c.plan_hash(plan, meta["ministry"])
+    language = language_of(meta)
+    hashed = c.plan_hash(translated(plan, language), meta["ministry"], language)
+    shown = version_1 or meta["plan_hash"] == hashed
     if shown and meta["action_ids"] == issued_for:
         return None
     return at.problem("meta-plan-changed", sheet=c.META)
+
+
+def language_of(meta: dict[str, str]) -> str:
+    """The language a template was issued in: English before version 3."""
+    return meta.get("language", ENGLISH)
+
+
+def language_known(meta: dict[str, str], plan: Plan, at: Locator) -> Problem | None:
+    if language_of(meta) in LANGUAGES:
+        return None
+    return at.problem(
+        "meta-language", sheet=c.META, value=language_of(meta), expected=", ".join(LANGUAGES)
+    )
 
 
 def period_given(meta: dict[str, str], plan: Plan, at: Locator) -> Problem | None:
@@ -182,6 +203,7 @@ def period_given(meta: dict[str, str], plan: Plan, at: Locator) -> Problem | Non
 
 IDENTITY_RULES: tuple[IdentityRule, ...] = (
     schema_supported,
+    language_known,
     plan_in_use,
     ministry_in_plan,
     plan_unchanged,
@@ -222,14 +244,15 @@ def _same(a: str, b: str) -> bool:
 
 
 def headers_unchanged(sheet: Sheet) -> list[Problem]:
+    """Each header as the template's language wrote it, or its English contract name."""
     found = []
+    shown = c.vocabulary(sheet.at.language).headers
     for index, column in enumerate(c.COLUMNS, start=1):
         ref = f"{c.column_letter(index)}{c.HEADER_ROW}"
         value = sheet.text(ref)
-        if not _same(value, column.header):
-            found.append(
-                sheet.at.problem("header-changed", ref, value=value, expected=column.header)
-            )
+        expected = shown[column.field]
+        if not (_same(value, expected) or _same(value, column.header)):
+            found.append(sheet.at.problem("header-changed", ref, value=value, expected=expected))
     return found
 
 
@@ -250,7 +273,7 @@ def rows_in_place(sheet: Sheet) -> list[Problem]:
             continue
         for name in c.CHECKED_DESCRIPTIONS:
             ref = c.cell_ref(name, row)
-            expected = description(sheet.plan, action, name)
+            expected = description(sheet.plan, action, name, sheet.at.language)
             if not _same(sheet.text(ref), expected):
                 found.append(
                     sheet.at.problem(

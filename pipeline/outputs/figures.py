@@ -192,21 +192,13 @@ def went_back(series: Sequence[tuple[int, str]]) -> list[tuple[int, str, int, st
     return found
 
 
-def number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-
-
-def percent(share: float | None) -> str:
-    return "–" if share is None else f"{share:.1%}"
-
-
 def share_text(words: Wording, share: Share) -> str:
     """52.8% (57 of 108): every percentage with its numerator and denominator."""
     if share.value is None:
         return words("states.none")
     return words(
-        "figures.share", percent=percent(share.value), part=number(share.part),
-        whole=number(share.whole),
+        "figures.share", percent=words.percent(share.value), part=words.number(share.part),
+        whole=words.number(share.whole),
     )  # fmt: skip
 
 

@@ -65,8 +65,8 @@ def missing_ministries(data: PeriodData, words: Wording) -> str:
 def _share(label: str, share: f.Share, words: Wording, base: str) -> KeyFigure:
     if share.value is None:
         return KeyFigure(label, None, "percent", words("states.none"), "", base)
-    short = words("figures.of", part=f.number(share.part), whole=f.number(share.whole))
-    return KeyFigure(label, share.value, "percent", f.percent(share.value), short, base)
+    short = words("figures.of", part=words.number(share.part), whole=words.number(share.whole))
+    return KeyFigure(label, share.value, "percent", words.percent(share.value), short, base)
 
 
 def _counted(label: str, value: int, text: str = "", base: str = "") -> KeyFigure:
@@ -84,7 +84,9 @@ def _returns(data: PeriodData, words: Wording) -> list[KeyFigure]:
         _counted(words("figures.actions"), reported, actions),
         _counted(words("figures.reports"), sum(counts.values())),
         *(
-            KeyFigure(words("figures.reports_of", status=c), n, "whole", str(n), indent=True)
+            KeyFigure(
+                words("figures.reports_of", status=words.status(c)), n, "whole", str(n), indent=True
+            )
             for c, n in counts.items()
         ),
     ]
@@ -112,7 +114,9 @@ def _heads(data: PeriodData, words: Wording) -> list[KeyFigure]:
         women, men = found.women.value, found.men.value
         text = words("states.none")
         if women is not None or men is not None:
-            text = words("figures.people_value", women=f.number(women or 0), men=f.number(men or 0))
+            text = words(
+                "figures.people_value", women=words.number(women or 0), men=words.number(men or 0)
+            )
         label = words(f"figures.{kind}", actions=f.pooled_ids(actions))
         base = f.coverage(words, found.women, of="reports")
         rows.append(KeyFigure(label, text, "text", text, "", base))
@@ -139,6 +143,6 @@ def _amount(data: PeriodData, words: Wording) -> KeyFigure:
     found = f.total(data, f.reports_of(data.plan.actions), "amount")
     text = words("states.none")
     if found.value is not None:
-        text = words("figures.amount_value", amount=f.number(found.value))
+        text = words("figures.amount_value", amount=words.number(found.value))
     base = f.coverage(words, found, of="reports")
     return KeyFigure(words("figures.amount"), found.value, "decimal", text, "", base)

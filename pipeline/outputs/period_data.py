@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline import excel_style as style
 from pipeline.intake.status import MinistryStatus, PeriodStatus, period_status
+from pipeline.language import ENGLISH
 from pipeline.ledger import (
     Connection,
     Outcome,
@@ -22,6 +23,7 @@ from pipeline.ledger import (
     submission_values,
 )
 from pipeline.plan.register import Plan
+from pipeline.plan.translation import translated
 from pipeline.problems import Severity
 from pipeline.template.contract import STATUSES
 from pipeline.workspace import Workspace
@@ -134,8 +136,14 @@ class PeriodData:
         return max(0, (accepted - self.status.deadline).days - self.grace_days)
 
 
-def load_period(conn: Connection, status: PeriodStatus, grace_days: int) -> PeriodData:
-    """Read the current returns of a period, their warnings and every file received for it."""
+def load_period(
+    conn: Connection, status: PeriodStatus, grace_days: int, language: str = ENGLISH
+) -> PeriodData:
+    """Read the current returns of a period, their warnings and every file received for it;
+    the plan's texts as a document in `language` shows them."""
+    plan = translated(status.plan, language)
+    named = [replace(m, name=plan.ministry(m.code).name) for m in status.ministries]
+    status = replace(status, plan=plan, ministries=named)
     data = PeriodData(status, grace_days=grace_days)
     submissions = current_submissions(conn, status.period)
     for sub in submissions:
@@ -170,7 +178,7 @@ def load_periods(ws: Workspace, wanted: Iterable[int]) -> list[PeriodData]:
     if not statuses:
         return []
     with connect(ws.ledger_path) as conn:
-        return [load_period(conn, s, ws.settings.late_after_days) for s in statuses]
+        return [load_period(conn, s, ws.settings.late_after_days, ws.language) for s in statuses]
 
 
 def earlier_periods(ws: Workspace, period: int) -> list[int]:

@@ -13,6 +13,7 @@ from pipeline.outputs.figures import reports_of, total
 from pipeline.outputs.period_data import NO_STATUS, PeriodData, load_period
 from pipeline.plan.carry_over import Link, links_of_workspace
 from pipeline.plan.register import Action, Plan
+from pipeline.plan.translation import translated
 from pipeline.template.contract import PROGRESS_STATUSES, STATUSES
 from pipeline.workspace import Workspace
 
@@ -167,7 +168,7 @@ class PlanReview:
 
 def load_review(ws: Workspace) -> PlanReview:
     """Every period of the workspace's plan in force, with whatever years have returns."""
-    plan = ws.plan
+    plan = translated(ws.plan, ws.language)
     review = PlanReview(plan, tuple(range(plan.first_period, plan.last_period + 1)))
     statuses = [period_status(ws, year) for year in review.years]
     with_returns = [s for s in statuses if s.has_returns]
@@ -182,7 +183,7 @@ def load_review(ws: Workspace) -> PlanReview:
     review.links_into = [link for link in links if link.previous_plan == plan.id]
     with connect(ws.ledger_path) as conn:
         grace = ws.settings.late_after_days
-        review.found = [load_period(conn, s, grace) for s in with_returns]
+        review.found = [load_period(conn, s, grace, ws.language) for s in with_returns]
         review.stood = {link.action: _stood(conn, plan, link) for link in review.links_from}
     return review
 

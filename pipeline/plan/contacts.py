@@ -2,8 +2,9 @@
 
 Columns: `ministry`, `name` (the focal point's own name, for the greeting), `role` (their
 function, for the address line when no name is given), `email`, `cc`, `language` (of the
-messages: en or fr, empty for en). A list of an earlier version (`ministry,focal_point,email,
-cc`) is still read, its focal point as the role. Excel in French or German saves CSV with
+ministry's templates and messages: en or fr, empty as nap.toml says). A list of an earlier
+version (`ministry,focal_point,email,cc`, with or without `language`) is still read, its focal
+point as the role. Excel in French or German saves CSV with
 semicolons: a header with more semicolons than commas is read that way."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.failures import NapError
+from pipeline.language import LANGUAGES
 from pipeline.plan.addresses import AddressError, Mailbox, parse_mailbox, parse_mailboxes
 from pipeline.plan.periods import PlanHead
 from pipeline.plan.register import Plan
@@ -22,8 +24,7 @@ from pipeline.problems import Problem, errors, problem
 
 COLUMNS = ("ministry", "name", "role", "email", "cc", "language")
 REQUIRED = ("ministry", "email")
-OLD_COLUMNS = ("ministry", "focal_point", "email", "cc")  # before names and languages
-LANGUAGES = ("en", "fr")
+OLD_COLUMNS = ("ministry", "focal_point", "email", "cc")  # before names (and languages)
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Contact:
     role: str
     email: Mailbox  # named after the focal point (or role) unless typed with a name of its own
     cc: tuple[Mailbox, ...] = ()
-    language: str = "en"
+    language: str = ""  # of its templates and messages; "" as nap.toml says
     line: int = 0  # of contacts.csv, to name where an address refused by a server is
 
     @property
@@ -51,7 +52,7 @@ def _check_row(file: str, line: int, row: dict, codes: tuple[str, ...]) -> list[
     rules = (
         ("ministry", row["ministry"] not in codes, "contacts-unknown-ministry", ", ".join(codes)),
         ("email", not row["email"], "contacts-empty", ""),
-        ("language", not known_language, "contacts-bad-language", " or ".join(LANGUAGES)),
+        ("language", not known_language, "contacts-bad-language", ", ".join(LANGUAGES)),
     )
     return [
         _problem(file, f"line {line}, {column}", code, value=row[column], expected=expected)
@@ -80,7 +81,7 @@ def _contact(file: str, line: int, row: dict, problems: list[Problem]) -> Contac
         return None
     (email,) = parsed["email"]
     name, role = row["name"], row["role"]
-    language = row["language"].lower() or LANGUAGES[0]
+    language = row["language"].lower() if row["language"].lower() in LANGUAGES else ""
     named = email.named(name or role)
     return Contact(row["ministry"], name, role, named, parsed["cc"], language, line)
 
@@ -89,9 +90,9 @@ def _columns(file: str, header: list[str], problems: list[Problem]) -> dict[str,
     """Each column of the file mapped to the one it stands for, or None (with the problem)
     when a column is unknown, twice, or a required one is missing."""
     header = [h.strip().lower() for h in header]
-    if tuple(header) == OLD_COLUMNS:
+    if tuple(header) in (OLD_COLUMNS, (*OLD_COLUMNS, "language")):
         problems.append(_problem(file, "line 1", "contacts-old-columns"))
-        return {"ministry": "ministry", "focal_point": "role", "email": "email", "cc": "cc"}
+        return {h: "role" if h == "focal_point" else h for h in header}
     wrong = [h for h in header if h not in COLUMNS] or [h for h in REQUIRED if h not in header]
     if wrong or len(set(header)) < len(header):
         problems.append(_problem(file, "line 1", "contacts-bad-header", expected=",".join(COLUMNS)))

@@ -6,20 +6,26 @@ _meta keys change only with SCHEMA_VERSION.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import tomllib
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from pipeline.language import ENGLISH, LANGUAGES, localised
 
 if TYPE_CHECKING:
     from pipeline.plan.register import Action, Plan
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 # Versions ingest still reads: templates already in the ministries' hands stay valid.
 # 1: _meta's plan_hash covered the whole register as it then was, which cannot be recomputed
 # once the register changes; its rows are compared with the register cell by cell instead.
 # 2: the plan_hash covers only what the template shows (plan_hash below).
-READ_VERSIONS = ("1", "2")
+# 3: _meta records the template's language; headers, statuses and texts are in it.
+READ_VERSIONS = ("1", "2", "3")
 INSTRUCTIONS = "Instructions"
 REPORT = "Report"
 META = "_meta"
@@ -103,27 +109,111 @@ def is_open(column: Column, measures: tuple[str, ...]) -> bool:
 
 
 # _meta: key in column A, value in column B, in this order. All values are text.
-META_KEYS = ("plan_id", "plan_hash", "ministry", "period", "schema_version", "issued", "action_ids")
+META_KEYS = (
+    "plan_id",
+    "plan_hash",
+    "ministry",
+    "period",
+    "schema_version",
+    "issued",
+    "action_ids",
+    "language",
+)
 SIGNATURE_KEY = "signature"
 ACTION_ID_SEPARATOR = ","
 
 
-def what_to_report(measures: tuple[str, ...], count_label: str) -> str:
+def meta_keys(version: str) -> tuple[str, ...]:
+    """The _meta keys a template of this schema version signs: before 3, no language."""
+    return META_KEYS if version not in ("1", "2") else META_KEYS[:-1]
+
+
+# The words of the contract in another language live in the shipped catalogue
+# workbook_templates/template_wording.<lang>.toml, sections [columns], [statuses] and
+# [what_to_report]; they are read from the shipped file only, since a template already in a
+# ministry's hands must keep meaning what it said. English is the contract above.
+TEMPLATE_WORDING = "template_wording.toml"
+CONTRACT_SECTIONS = ("columns", "statuses", "what_to_report")
+WHAT_TO_REPORT = {
+    "women_men": "Women and Men: number of each",
+    "count": "Count: $label",
+    "number": "number",
+    "amount": "Amount (EUR): funds allocated",
+    "text": "Describe under Activities carried out",
+    "separator": "; ",
+}
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The contract's words in one language: column headers, status names, row guides."""
+
+    language: str
+    headers: dict[str, str]  # by field
+    statuses: dict[str, str]  # by the canonical (English) status
+    guide: dict[str, str]  # the parts of the "What to report" cell
+
+
+def english_words() -> dict[str, dict[str, str]]:
+    return {
+        "columns": dict(HEADER_OF),
+        "statuses": {s: s for s in STATUSES},
+        "what_to_report": dict(WHAT_TO_REPORT),
+    }
+
+
+@functools.cache
+def vocabulary(language: str = ENGLISH) -> Vocabulary:
+    """The contract's words in `language`, English where the catalogue lacks one."""
+    words = english_words()
+    if language != ENGLISH:
+        from pipeline.workspace import shipped_data_file
+
+        path = shipped_data_file(localised(TEMPLATE_WORDING, language))
+        found = tomllib.loads(path.read_text(encoding="utf-8"))
+        for section in CONTRACT_SECTIONS:
+            words[section].update({k: str(v) for k, v in found.get(section, {}).items()})
+    return Vocabulary(language, words["columns"], words["statuses"], words["what_to_report"])
+
+
+def _folded(text: str) -> str:
+    """Spacing, case and accents aside: "termine" and "Terminé" are one status."""
+    plain = unicodedata.normalize("NFKD", " ".join(text.split()).casefold())
+    return "".join(ch for ch in plain if not unicodedata.combining(ch))
+
+
+@functools.cache
+def _status_names() -> dict[str, str]:
+    return {
+        _folded(name): status
+        for language in LANGUAGES
+        for status, name in vocabulary(language).statuses.items()
+    }
+
+
+def status_of(text: str) -> str | None:
+    """The canonical status a ministry meant, written in any language of the tool."""
+    return _status_names().get(_folded(text))
+
+
+def what_to_report(measures: tuple[str, ...], count_label: str, language: str = ENGLISH) -> str:
     """The reader's guide to the open inputs of one row, shown in a locked column."""
+    guide = vocabulary(language).guide
     parts = []
     if "women_men" in measures:
-        parts.append("Women and Men: number of each")
+        parts.append(guide["women_men"])
     if "count" in measures:
-        parts.append(f"Count: {count_label or 'number'}")
+        parts.append(guide["count"].replace("$label", count_label or guide["number"]))
     if "amount" in measures:
-        parts.append("Amount (EUR): funds allocated")
+        parts.append(guide["amount"])
     if "text" in measures:
-        parts.append("Describe under Activities carried out")
-    return "; ".join(parts)
+        parts.append(guide["text"])
+    return guide["separator"].join(parts)
 
 
-def description(plan: Plan, action: Action, field: str) -> str:
-    """The text of a locked description cell, as written and as checked on return."""
+def description(plan: Plan, action: Action, field: str, language: str = ENGLISH) -> str:
+    """The text of a locked description cell, as written and as checked on return; `plan`
+    is the register as the template's language shows it (plan/translation.py)."""
     match field:
         case "action_id":
             return action.id
@@ -132,28 +222,28 @@ def description(plan: Plan, action: Action, field: str) -> str:
         case "responsible":
             return action.responsible_printed
         case "what_to_report":
-            return what_to_report(action.measures, action.count_label)
+            return what_to_report(action.measures, action.count_label, language)
         case _:
             return getattr(action, field)
 
 
-def plan_hash(plan: Plan, ministry: str) -> str:
+def plan_hash(plan: Plan, ministry: str, language: str = ENGLISH) -> str:
     """The plan_hash a template signs into `_meta`: only what the ministry's template shows
     (the plan, the ministry, and each of its rows' id and locked texts), so a register change
     the template does not show (a ceiling, a unit, a note, a translation, another ministry's
     row) leaves it valid."""
-    key = ("plan_hash", ministry)
+    key = ("plan_hash", ministry, language)
     if key not in plan.memo:
-        shown = _shown(plan, ministry)
+        shown = _shown(plan, ministry, language)
         blob = json.dumps(shown, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         plan.memo[key] = hashlib.sha256(blob.encode()).hexdigest()
     return plan.memo[key]
 
 
-def _shown(plan: Plan, ministry: str) -> dict[str, object]:
+def _shown(plan: Plan, ministry: str, language: str) -> dict[str, object]:
     rows = [
         [
-            description(plan, action, c.field)
+            description(plan, action, c.field, language)
             for c in COLUMNS
             if not c.is_input and c.field != "last_status"
         ]

@@ -9,13 +9,33 @@ from pathlib import Path
 from pipeline import placeholders
 from pipeline.intake.returned import read_meta
 from pipeline.ledger import Connection, connect, last_statuses, period_statuses, periods
+from pipeline.outputs.wording import Wording
 from pipeline.plan.carry_over import carried_statuses, links_of_workspace
+from pipeline.plan.contacts import read_contacts
 from pipeline.plan.register import Plan
+from pipeline.plan.translation import translated
 from pipeline.signing import issuing_key
-from pipeline.template.writer import Issue, OfficeContact, write_template
-from pipeline.workspace import Workspace
+from pipeline.template.contract import TEMPLATE_WORDING
+from pipeline.template.writer import Issue, OfficeContact, Texts, write_template
+from pipeline.workspace import CONTACTS_FILE, Workspace
 
 INSTRUCTIONS_FILE = "template_instructions.txt"
+
+
+def template_texts(ws: Workspace, language: str) -> Texts:
+    """The template wording and instructions of a language, English where untranslated."""
+    english, own = ws.data_file(TEMPLATE_WORDING), ws.data_file_in(TEMPLATE_WORDING, language)
+    words = Wording(english, {}, language, own if own != english else None)
+    instructions = ws.data_file_in(INSTRUCTIONS_FILE, language).read_text(encoding="utf-8")
+    return Texts(words, instructions)
+
+
+def ministry_languages(ws: Workspace, codes: Sequence[str]) -> dict[str, str]:
+    """The language of each ministry's template: --language, else the ministry's column of
+    contacts.csv, else nap.toml. A contacts list with problems still gives its languages:
+    `nap send` is where those problems stop a command."""
+    contacts, _ = read_contacts(ws.data_file(CONTACTS_FILE), ws.plan, others=ws.ministry_codes)
+    return {code: ws.language_for(getattr(contacts.get(code), "language", "")) for code in codes}
 
 
 def issue_templates(
@@ -49,7 +69,7 @@ def issue_templates(
             "back it up with the ledger; without it no returned template can be verified"
         )
     key = office.key
-    instructions = ws.data_file(INSTRUCTIONS_FILE).read_text(encoding="utf-8")
+    languages = ministry_languages(ws, codes)
     s = ws.settings
     contact = OfficeContact(s.contact_name, s.contact_email, s.contact_phone)
     today = today or dt.date.today()
@@ -61,15 +81,19 @@ def issue_templates(
             # an action carried over from the previous plan shows where it stood there
             carried = carried_statuses(conn, links, plan.id, code, period)
             statuses[code] = carried | previous_statuses(conn, plan, code, period)
+    texts = {language: template_texts(ws, language) for language in set(languages.values())}
     for code in codes:
         path = ws.template_path(period, code)
-        issue = Issue(plan, code, period, today, deadline)
+        language = languages[code]
+        shown = translated(plan, language)
+        issue = Issue(shown, code, period, today, deadline, language)
         previous = read_meta(path) if path.exists() else None
         if previous and previous.get("issued"):
-            earlier = Issue(plan, code, period, dt.date.fromisoformat(previous["issued"]), deadline)
+            issued = dt.date.fromisoformat(previous["issued"])
+            earlier = Issue(shown, code, period, issued, deadline, language)
             if earlier.meta() == {k: previous.get(k, "") for k in earlier.meta()}:
                 issue = earlier
-        write_template(path, issue, key, instructions, contact, statuses.get(code, {}))
+        write_template(path, issue, key, texts[language], contact, statuses.get(code, {}))
         progress(code)
         written.append(path)
     return written

@@ -11,6 +11,8 @@ from pathlib import Path
 from pipeline import excel_style as style
 from pipeline.atomic import atomic_path
 from pipeline.failures import NapError
+from pipeline.language import ENGLISH
+from pipeline.outputs.wording import Wording
 from pipeline.plan.register import Action, Plan
 from pipeline.signing import sign
 from pipeline.template import contract as c
@@ -25,11 +27,12 @@ class Issue:
     period: int
     issued: dt.date
     deadline: dt.date
+    language: str = ENGLISH  # `plan` is the register as this language shows it
 
     def meta(self) -> dict[str, str]:
         return {
             "plan_id": self.plan.id,
-            "plan_hash": c.plan_hash(self.plan, self.ministry),
+            "plan_hash": c.plan_hash(self.plan, self.ministry, self.language),
             "ministry": self.ministry,
             "period": str(self.period),
             "schema_version": c.SCHEMA_VERSION,
@@ -37,7 +40,28 @@ class Issue:
             "action_ids": c.ACTION_ID_SEPARATOR.join(
                 a.id for a in self.plan.actions_for(self.ministry)
             ),
+            "language": self.language,
         }
+
+    def fields(self, words: Wording) -> dict[str, object]:
+        """What the wording's $placeholders of this template stand for."""
+        ministry = self.plan.ministry(self.ministry)
+        return {
+            "ministry": ministry.code,
+            "ministry_name": ministry.name,
+            "plan_title": self.plan.title,
+            "period": self.period,
+            "deadline": words.date(self.deadline),
+        }
+
+
+@dataclass(frozen=True)
+class Texts:
+    """The words of one template: its wording catalogue and its instructions sheet, both in
+    the template's language."""
+
+    words: Wording
+    instructions: str
 
 
 @dataclass(frozen=True)
@@ -53,7 +77,7 @@ def write_template(
     path: Path,
     issue: Issue,
     key: bytes,
-    instructions: str,
+    texts: Texts,
     contact: OfficeContact,
     last_status: Mapping[str, str] | None = None,
 ) -> None:
@@ -62,19 +86,21 @@ def write_template(
 
     plan, ministry = issue.plan, issue.plan.ministry(issue.ministry)
     actions = plan.actions_for(issue.ministry)
+    words = texts.words
+    words.values.update({k: str(v) for k, v in issue.fields(words).items()})
     with atomic_path(path, held_by="Excel") as tmp:
         wb = xlsxwriter.Workbook(str(tmp), style.TEXT_STAYS_TEXT)
         wb.set_properties(
             {
-                "title": f"{plan.title}: report of {ministry.code} for {issue.period}",
+                "title": words("template.properties_title"),
                 "author": contact.name,
                 "company": ministry.name,
                 "created": dt.datetime.combine(issue.issued, dt.time()),
             }
         )
         styles = _formats(wb)
-        _write_instructions(wb, styles, issue, instructions, contact, len(actions))
-        _write_report(wb, styles, issue, actions, last_status or {})
+        _write_instructions(wb, styles, issue, texts, contact, len(actions))
+        _write_report(wb, styles, issue, words, actions, last_status or {})
         _write_meta(wb, issue, key)
         wb.close()
 
@@ -105,18 +131,13 @@ def _check(result: int | None, what: str) -> None:
 
 
 def _write_instructions(
-    wb, styles, issue: Issue, instructions: str, contact: OfficeContact, count: int
+    wb, styles, issue: Issue, texts: Texts, contact: OfficeContact, count: int
 ) -> None:
     ws = wb.add_worksheet(c.INSTRUCTIONS)
     ws.set_column(0, 0, 110)
     ws.hide_gridlines(2)
-    ministry = issue.plan.ministry(issue.ministry)
-    text = string.Template(instructions).safe_substitute(
-        ministry=ministry.code,
-        ministry_name=ministry.name,
-        plan_title=issue.plan.title,
-        period=issue.period,
-        deadline=issue.deadline.strftime("%d %B %Y"),
+    text = string.Template(texts.instructions).safe_substitute(
+        issue.fields(texts.words),
         contact_name=contact.name,
         contact_email=contact.email,
         contact_phone=f"({contact.phone})" if contact.phone else "",
@@ -140,85 +161,84 @@ def _write_instructions(
     ws.activate()
 
 
-VALIDATIONS = {  # by input kind: what Excel refuses on entry, and the message it shows
-    "status": {
-        "validate": "list",
-        "source": list(c.STATUSES),
-        "error_title": "Status",
-        "error_message": "Choose one of: " + ", ".join(c.STATUSES) + ".",
-    },
-    "whole": {
-        "validate": "integer",
-        "criteria": ">=",
-        "value": 0,
-        "error_title": "Whole number",
-        "error_message": "Enter a whole number, 0 or more.",
-    },
-    "decimal": {
-        "validate": "decimal",
-        "criteria": ">=",
-        "value": 0,
-        "error_title": "Amount",
-        "error_message": "Enter an amount in euros, 0 or more, without the currency sign.",
-    },
-    "text": {
-        "validate": "length",
-        "criteria": "<=",
-        "value": c.MAX_TEXT,
-        "error_title": "Text too long",
-        "error_message": (
-            f"At most {c.MAX_TEXT} characters; cite a document under Evidence / source."
-        ),
-    },
-}
+def validations(words: Wording, language: str) -> dict[str, dict[str, object]]:
+    """By input kind: what Excel refuses on entry, and the message it shows, in the
+    template's language."""
+    statuses = list(c.vocabulary(language).statuses.values())
+    return {
+        "status": {
+            "validate": "list",
+            "source": statuses,
+            "error_title": words("validation.status_title"),
+            "error_message": words("validation.status_message", statuses=", ".join(statuses)),
+        },
+        "whole": {
+            "validate": "integer",
+            "criteria": ">=",
+            "value": 0,
+            "error_title": words("validation.whole_title"),
+            "error_message": words("validation.whole_message"),
+        },
+        "decimal": {
+            "validate": "decimal",
+            "criteria": ">=",
+            "value": 0,
+            "error_title": words("validation.decimal_title"),
+            "error_message": words("validation.decimal_message"),
+        },
+        "text": {
+            "validate": "length",
+            "criteria": "<=",
+            "value": c.MAX_TEXT,
+            "error_title": words("validation.text_title"),
+            "error_message": words("validation.text_message", limit=c.MAX_TEXT),
+        },
+    }
 
 
 def _write_report(
-    wb, styles, issue: Issue, actions: list[Action], last_status: Mapping[str, str]
+    wb,
+    styles,
+    issue: Issue,
+    words: Wording,
+    actions: list[Action],
+    last_status: Mapping[str, str],
 ) -> None:
     ws = wb.add_worksheet(c.REPORT)
-    _report_heading(ws, styles, issue)
+    _report_heading(ws, styles, issue, words)
     first = c.FIRST_DATA_ROW - 1
+    names = c.vocabulary(issue.language).statuses
     for row, action in enumerate(actions, start=first):
-        _report_row(ws, styles, row, issue.plan, action, last_status.get(action.id, ""))
+        last = last_status.get(action.id, "")
+        _report_row(ws, styles, row, issue, action, names.get(last, last))
     last = first + max(len(actions), 1) - 1
+    rules = validations(words, issue.language)
     for col, column in enumerate(c.COLUMNS):
         if column.is_input:
-            options = {**VALIDATIONS[column.kind], "show_error": True, "error_type": "stop"}
+            options = {**rules[column.kind], "show_error": True, "error_type": "stop"}
             _check(
                 ws.data_validation(first, col, last, col, options), f"validation of {column.header}"
             )
-    _report_page(ws, issue, last)
+    _report_page(ws, words, last)
 
 
-def _report_heading(ws, styles, issue: Issue) -> None:
-    ministry = issue.plan.ministry(issue.ministry)
-    ws.write_string(
-        c.TITLE_ROW - 1,
-        0,
-        f"{ministry.name} ({ministry.code}): report for {issue.period}",
-        styles["title"],
-    )
-    ws.write_string(
-        c.SUBTITLE_ROW - 1,
-        0,
-        f"{issue.plan.title}. Please return by {issue.deadline.strftime('%d %B %Y')}. "
-        "Fill in the white cells only; grey cells are locked.",
-        styles["subtitle"],
-    )
+def _report_heading(ws, styles, issue: Issue, words: Wording) -> None:
+    ws.write_string(c.TITLE_ROW - 1, 0, words("template.title"), styles["title"])
+    ws.write_string(c.SUBTITLE_ROW - 1, 0, words("template.subtitle"), styles["subtitle"])
     header_row = c.HEADER_ROW - 1
+    headers = c.vocabulary(issue.language).headers
     for col, column in enumerate(c.COLUMNS):
         ws.set_column(col, col, column.width)
-        ws.write_string(
-            header_row, col, column.header, styles["input_header" if column.is_input else "header"]
-        )
+        style_name = "input_header" if column.is_input else "header"
+        ws.write_string(header_row, col, headers[column.field], styles[style_name])
     ws.set_row(header_row, 30)
 
 
-def _report_row(ws, styles, row: int, plan: Plan, action: Action, last_status: str) -> None:
+def _report_row(ws, styles, row: int, issue: Issue, action: Action, last_status: str) -> None:
     """One action: its description locked, the inputs its measures use open, the rest greyed."""
+    plan, language = issue.plan, issue.language
     texts = [
-        (c.description(plan, action, col.field), col.width)
+        (c.description(plan, action, col.field, language), col.width)
         for col in c.COLUMNS
         if col.field not in ("action_id", "last_status") and not col.is_input
     ]
@@ -227,14 +247,15 @@ def _report_row(ws, styles, row: int, plan: Plan, action: Action, last_status: s
         if column.field == "last_status":
             ws.write_string(row, col, last_status, styles["locked"])
         elif not column.is_input:
-            ws.write_string(row, col, c.description(plan, action, column.field), styles["locked"])
+            text = c.description(plan, action, column.field, language)
+            ws.write_string(row, col, text, styles["locked"])
         elif c.is_open(column, action.measures):
             ws.write_blank(row, col, None, styles[f"open_{column.kind}"])
         else:
             ws.write_blank(row, col, None, styles["greyed"])
 
 
-def _report_page(ws, issue: Issue, last: int) -> None:
+def _report_page(ws, words: Wording, last: int) -> None:
     """Filters, protection and print settings."""
     header_row = c.HEADER_ROW - 1
     ws.freeze_panes(c.FIRST_DATA_ROW - 1, 1)
@@ -244,17 +265,17 @@ def _report_page(ws, issue: Issue, last: int) -> None:
     ws.set_paper(8)  # A3: seventeen columns stay legible when fitted to the width
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(header_row)
-    ws.set_header(f"&L{issue.ministry}: report for {issue.period}&R{issue.plan.title}")
-    ws.set_footer("&LAction plan reporting&RPage &P of &N")
+    ws.set_header(f"&L{words('template.page_header')}&R{words.values['plan_title']}")
+    ws.set_footer(f"&L{words('template.page_footer')}&R{words('template.page_number')}")
 
 
 def _write_meta(wb, issue: Issue, key: bytes) -> None:
     ws = wb.add_worksheet(c.META)
     fields = issue.meta()
-    for row, name in enumerate(c.META_KEYS):
+    for row, name in enumerate(fields):
         ws.write_string(row, 0, name)
         ws.write_string(row, 1, fields[name])
-    ws.write_string(len(c.META_KEYS), 0, c.SIGNATURE_KEY)
-    ws.write_string(len(c.META_KEYS), 1, sign(key, fields))
+    ws.write_string(len(fields), 0, c.SIGNATURE_KEY)
+    ws.write_string(len(fields), 1, sign(key, fields))
     ws.protect("")
     ws.very_hidden()

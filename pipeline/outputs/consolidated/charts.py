@@ -32,7 +32,10 @@ def status_chart(book: Book, counts: Range, period: int, categories: Sequence[st
             }
         )
     chart.set_title(
-        {"name": f"{book.mark}Action reports by status and pillar, {period}", "name_font": TITLE}
+        {
+            "name": book.mark + book.words.phrase("Action reports by status and pillar, $period"),
+            "name_font": TITLE,
+        }
     )
     chart.set_x_axis({"name": book.words("charts.pillar_axis")})
     chart.set_y_axis(

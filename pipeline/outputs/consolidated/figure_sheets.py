@@ -32,7 +32,7 @@ INDICATOR_COLUMNS = (
 
 
 def indicators(book: Book, tables: Tables) -> Range:
-    title = f"Sex-disaggregated figures, counts and amounts, {tables.data.period}"
+    title = "Sex-disaggregated figures, counts and amounts, $period"
     ws = book.sheet("Indicators", title, INDICATORS_NOTE)
     asks = [a.id for a in tables.data.plan.actions if FIGURE_MEASURES & set(a.measures)]
     frame = tables.pairs[tables.pairs["action_id"].isin(asks)]
@@ -45,11 +45,12 @@ def _tables(book: Book, name: str, title: str, note: str, parts: Sequence[tuple]
     ws = book.sheet(name, title, note)
     ranges, top = [], 3
     for heading, frame, cols, totals in parts:
-        ws.write_string(top, 0, heading, book.formats.heading)
+        book.heading(ws, top, heading)
         rows = frame_rows(frame, cols)
         rng = book.table(ws, top + 1, cols, rows, excel_table=False, total_rows=totals)
         if not rows:
-            ws.write_string(rng.next_row, 0, "None in this plan.", book.formats.note)
+            none = book.words.phrase("None in this plan.")
+            ws.write_string(rng.next_row, 0, none, book.formats.note)
         ranges.append(rng)
         top = rng.next_row + 2
     ws.repeat_rows(4)
@@ -78,7 +79,7 @@ def women_and_men(book: Book, tables: Tables) -> Range:
     kinds = found.heads_by_kind.assign(
         n_indicators=found.heads_by_kind["indicators"].str.count(",") + 1
     )
-    title = f"Women and men, {tables.data.period}"
+    title = "Women and men, $period"
     by_indicator, _ = _tables(
         book, "Women and men", title, HEADS_NOTE,
         [
@@ -110,7 +111,7 @@ def counts(book: Book, tables: Tables) -> None:
         n_indicators=found.counts_by_unit["indicators"].str.count(",") + 1
     )
     _tables(
-        book, "Counts", f"Counts, {tables.data.period}", COUNTS_NOTE,
+        book, "Counts", "Counts, $period", COUNTS_NOTE,
         [
             ("Counts by indicator", found.counts, COUNT_COLUMNS, 0),
             ("Added up across indicators of the same unit", units, UNIT_COLUMNS, 0),
@@ -135,7 +136,7 @@ def amounts(book: Book, tables: Tables) -> None:
         ("Amounts by ministry", found.amounts_by_ministry, ("Ministry", "Name")),
     ]
     _tables(
-        book, "Amounts", f"Amounts (EUR), {tables.data.period}", AMOUNTS_NOTE,
+        book, "Amounts", "Amounts (EUR), $period", AMOUNTS_NOTE,
         [
             ("Amounts by indicator", found.amounts, AMOUNT_COLUMNS, 0),
             *((heading, frame, _named(names), 1) for heading, frame, names in by),

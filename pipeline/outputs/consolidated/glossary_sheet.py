@@ -24,7 +24,8 @@ DEFINITION_COLUMNS = (
 def definitions(book: Book) -> Range:
     """From the wording file, as in the reports' methodology annex."""
     words = book.words
-    ws = book.sheet("Definitions", words("definitions.title"), "As in the reports.")
+    title = words("definitions.title")
+    ws = book.sheet("Definitions", "$heading", "As in the reports.", heading=title)
     rows = [list(entry) for entry in words.terms("definitions.entries")]
     return book.listing(ws, 3, DEFINITION_COLUMNS, rows)
 
@@ -34,7 +35,7 @@ def glossary(book: Book, plan: Plan) -> Range:
     the plan's plan.toml and shown here."""
     ws = book.sheet(
         "Glossary",
-        f"Glossary of {plan.title}",
+        "Glossary of $plan_title",
         "The committee report prints the term and its meaning; the note and the source are "
         "for the coordinator.",
     )

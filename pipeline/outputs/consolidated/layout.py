@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -38,6 +39,9 @@ HEADERS = {
     "coverage": "Counted over",
     "in_totals": "In the totals",
 }
+FIELD_OF_HEADER = {header: field for field, header in HEADER_OF.items()}
+# Columns of words the tool writes, in the workbook's language: a status, or another word.
+WORDS = ("status", "word")
 # "_)" keeps a space on the right, so a number never touches the next column's text.
 NUMBER_FORMATS = {"whole": "#,##0_)", "decimal": "#,##0.00_)", "percent": "0.0%_)"}
 
@@ -45,12 +49,14 @@ NUMBER_FORMATS = {"whole": "#,##0_)", "decimal": "#,##0.00_)", "percent": "0.0%_
 @dataclass(frozen=True)
 class Col:
     """A column of a table: the field it shows, its width and how its values are written
-    (text, wrap, whole, decimal, percent, date, datetime)."""
+    (text, wrap, whole, decimal, percent, date, datetime; status and word for the tool's own
+    words, written in the workbook's language)."""
 
     field: str
     width: float
     kind: str = "text"
     header: str = ""  # "" for the usual header of `field` (HEADERS)
+    said: bool = False  # the header is already in the workbook's language
 
     @property
     def title(self) -> str:
@@ -179,26 +185,44 @@ class Book:
     def start(
         cls, wb: Workbook, plan_title: str, period: int, words: Wording, sample: bool
     ) -> Book:
+        words.values["plan_title"] = plan_title
         mark = f"{words('cover.header_sample')} – " if sample else ""
         title = f"{mark}{plan_title}".replace("&", "&&")[:120]  # & starts a code in headers
         return cls(wb, Formats.add_to(wb), f"&L&8{title}: {period}&R&8&A", words, mark)
 
-    def sheet(self, name: str, title: str, subtitle: str, *, paper: int = 9) -> Worksheet:
-        """A titled sheet that prints landscape, fitted to the page width."""
-        ws = self.wb.add_worksheet(name)
+    def sheet(
+        self, name: str, title: str, subtitle: str, *, paper: int = 9, **extra: object
+    ) -> Worksheet:
+        """A titled sheet that prints landscape, fitted to the page width; its name, title
+        and subtitle in the workbook's language ($period, $plan_title and `extra` filled)."""
+        ws = self.wb.add_worksheet(self.words.phrase(name))
+        title = self.words.phrase(title, **extra)
         ws.write_string(0, 0, f"{self.mark}{title}", self.formats.title)
-        ws.write_string(1, 0, subtitle, self.formats.subtitle)
+        ws.write_string(1, 0, self.words.phrase(subtitle, **extra), self.formats.subtitle)
         ws.set_landscape()
         ws.set_paper(paper)  # 9: A4, 8: A3 for the widest sheets
         ws.fit_to_pages(1, 0)
         ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
         ws.set_header(self.page_header)
-        ws.set_footer("&L&8consolidated returns&R&8page &P of &N")
+        ws.set_footer(self.words.phrase("&L&8consolidated returns&R&8page &P of &N"))
         return ws
+
+    def title(self, col: Col) -> str:
+        """A column's header in the workbook's language: a template column as the template
+        of that language heads it."""
+        if col.said:
+            return col.title
+        field = col.field if not col.header else FIELD_OF_HEADER.get(col.header)
+        if field in HEADER_OF:
+            return self.words.header(field)
+        return self.words.phrase(col.title)
+
+    def heading(self, ws: Worksheet, row: int, english: str, **extra: object) -> None:
+        ws.write_string(row, 0, self.words.phrase(english, **extra), self.formats.heading)
 
     def chartsheet(self, name: str, chart) -> None:
         """A chart on a sheet of its own: it fills the screen and prints on one page."""
-        sheet = self.wb.add_chartsheet(name)
+        sheet = self.wb.add_chartsheet(self.words.phrase(name))
         sheet.set_chart(chart)
         sheet.set_landscape()
         sheet.set_paper(9)
@@ -209,6 +233,9 @@ class Book:
     ) -> None:
         """Write one value by its type: text from the ministries always as text, and in a
         figure column the word for why there is no figure, set apart from the numbers."""
+        if kind in WORDS and isinstance(value, str) and value:
+            value = self.words.status(value) if kind == "status" else self.words.phrase(value)
+        kind = "text" if kind in WORDS else kind
         formats = self.formats.total if total and kind in self.formats.total else self.formats.cell
         fmt = formats[kind]
         if kind in NUMBER_FORMATS and isinstance(value, str) and value:
@@ -237,7 +264,7 @@ class Book:
         `total_rows` are bold totals. An Excel table (filters, banding) covers the body
         unless `excel_table` is False."""
         for j, col in enumerate(cols, start=left):
-            ws.write_string(top, j, col.title, self.formats.header)
+            ws.write_string(top, j, self.title(col), self.formats.header)
             ws.set_column(j, j, col.width)
         for i, values in enumerate(rows, start=1):
             is_total = i > len(rows) - total_rows
@@ -254,7 +281,7 @@ class Book:
         rng = Range(ws.name, top, top + 1, top + len(rows) - total_rows, columns, total_rows)
         if excel_table and rows:
             self._excel_table(ws, rng, cols)
-        ws.set_row(top, style.row_height([(c.title, c.width) for c in cols]))
+        ws.set_row(top, style.row_height([(self.title(c), c.width) for c in cols]))
         return rng
 
     def listing(
@@ -274,7 +301,7 @@ class Book:
         return rng
 
     def _excel_table(self, ws: Worksheet, rng: Range, cols: Sequence[Col]) -> None:
-        name = ws.name.replace(" ", "_").replace("-", "_")
+        name = re.sub(r"\W", "_", ws.name)
         ws.add_table(
             rng.header_row,
             rng.first_column,
@@ -284,7 +311,7 @@ class Book:
                 "name": f"T{next(self.table_numbers)}_{name}",
                 "style": "Table Style Light 1",
                 "columns": [
-                    {"header": c.title, "header_format": self.formats.header} for c in cols
+                    {"header": self.title(c), "header_format": self.formats.header} for c in cols
                 ],
             },
         )
@@ -303,7 +330,7 @@ class Book:
                 {
                     "type": "cell",
                     "criteria": "==",
-                    "value": f'"{category}"',
+                    "value": f'"{self.words.status(category)}"',
                     "format": self.formats.status_fill[category],
                 },
             )

@@ -26,13 +26,14 @@ ISSUE_COLUMNS = (
 
 def issues(book: Book, data: PeriodData) -> Range | None:
     """The warnings, each naming the cell of the ministry's file; None when there are none."""
-    title = f"{book.words('figures.warnings')}, {data.period}"
-    ws = book.sheet("Issues", title, ISSUES_NOTE)
+    warnings = book.words("figures.warnings")
+    ws = book.sheet("Issues", "$warnings, $period", ISSUES_NOTE, warnings=warnings)
     rows = [[i.ministry, i.sheet, i.cell, i.action_id, i.message] for i in data.issues]
     rows += [[p.ministry, p.sheet, p.cell, p.action, p.message] for p in data.status.double_counts]
     if rows:
         return book.listing(ws, 3, ISSUE_COLUMNS, rows, frozen_columns=0)
-    ws.merge_range(3, 0, 3, len(ISSUE_COLUMNS) - 1, "No warnings.", book.formats.note)
+    none = book.words.phrase("No warnings.")
+    ws.merge_range(3, 0, 3, len(ISSUE_COLUMNS) - 1, none, book.formats.note)
     ws.freeze_panes(4, 0)
     ws.repeat_rows(3)
     return None
@@ -46,7 +47,7 @@ HISTORY_NOTE = (
 )
 # The kind and width of each field's column, repeated for every period.
 HISTORY_COLUMNS = {
-    "status": ("text", 12),
+    "status": ("status", 12),
     "women": ("whole", 9),
     "men": ("whole", 9),
     "count": ("whole", 9),
@@ -57,29 +58,31 @@ HISTORY_COLUMNS = {
 def history(book: Book, tables: Tables, decisions: list[Decision]) -> Range:
     """One row per action and ministry, a group of columns per period, statuses coloured;
     below, every decision of the coordinator on the period, one line each."""
-    title = f"Each action across the periods up to {tables.data.period}"
+    title = "Each action across the periods up to $period"
     ws = book.sheet("History", title, HISTORY_NOTE, paper=8)
     cols = [Col("action_id", 8), Col("ministry", 9)]
     for period in tables.history_periods:
         for field in HISTORY_FIELDS:
             kind, width = HISTORY_COLUMNS[field]
             name = f"{period} {HEADER_OF[field]}"
-            cols.append(Col(name, width, kind, header=name))
+            shown = f"{period} {book.words.header(field)}"
+            cols.append(Col(name, width, kind, header=shown, said=True))
         name = f"{period} {REVISED}"
-        cols.append(Col(name, 24, "wrap", header=name))
+        shown = f"{period} {book.words.phrase(REVISED)}"
+        cols.append(Col(name, 24, "wrap", header=shown, said=True))
     cols.append(Col(WENT_BACK, 24, "wrap", header=WENT_BACK))
     rng = book.listing(ws, 3, cols, frame_rows(tables.history, cols), frozen_columns=2)
     for period in tables.history_periods:
         book.colour_statuses(ws, rng, f"{period} {HEADER_OF['status']}", CATEGORIES)
     top = rng.next_row + 2
-    ws.write_string(top, 0, f"{DECISIONS_TITLE} {tables.data.period}", book.formats.heading)
-    lines = [describe(d) for d in decisions] or ["No decision recorded."]
+    book.heading(ws, top, DECISIONS_TITLE)
+    lines = [describe(d) for d in decisions] or [book.words.phrase("No decision recorded.")]
     for row, line in enumerate(lines, start=top + 1):
         ws.write_string(row, 0, line)
     return rng
 
 
-DECISIONS_TITLE = "Decisions of the coordinator on"
+DECISIONS_TITLE = "Decisions of the coordinator on $period"
 
 
 FILES_NOTE = (
@@ -90,12 +93,12 @@ FILE_COLUMNS = (
     Col("ministry", 9),
     Col("name", 36, "wrap", header="File"),
     Col("received", 21, "datetime", header="Received"),
-    Col("outcome", 11, header="Use"),
+    Col("outcome", 11, "word", header="Use"),
     Col("sha256", 70, header="sha256"),
 )
 
 
 def files(book: Book, data: PeriodData) -> Range:
-    ws = book.sheet("Files", f"Every file received for {data.period}", FILES_NOTE)
+    ws = book.sheet("Files", "Every file received for $period", FILES_NOTE)
     rows = [[f.ministry, f.name, timestamp(f.received), f.outcome, f.sha256] for f in data.files]
     return book.listing(ws, 3, FILE_COLUMNS, rows, frozen_columns=0)

@@ -20,8 +20,16 @@ if TYPE_CHECKING:
     import pandas as pd
     from xlsxwriter.worksheet import Worksheet
 
+LEGEND = (
+    "Pink rows: no accepted return (Return: rejected, held or missing). Yellow-green rows: "
+    "accepted after the deadline (Days late above 0)."
+)
+LEGEND_GRACE = (
+    "Pink rows: no accepted return (Return: rejected, held or missing). Yellow-green rows: "
+    "accepted after the deadline (Days late above 0) and $days days' grace."
+)
 OVERVIEW_NOTE = (
-    "The ministries' accepted returns; the deadline was {deadline}. Every value on the Actions "
+    "The ministries' accepted returns; the deadline was $deadline. Every value on the Actions "
     "sheet names the file and cells it came from."
 )
 MINISTRY_COLUMNS = (
@@ -29,7 +37,7 @@ MINISTRY_COLUMNS = (
     Col("name", 34, "wrap", header="Ministry"),
     Col("rows", 9, "whole", header="Rows to report"),
     Col("issued", 16, "date", header="Template issued"),
-    Col("verdict", 10, header="Return"),
+    Col("verdict", 10, "word", header="Return"),
     Col("accepted_file", 24, "wrap", header="Accepted file"),
     Col("accepted_on", 21, "datetime", header="Accepted on"),
     Col("late_days", 7, "whole", header="Days late"),
@@ -47,15 +55,14 @@ def overview(book: Book, data: PeriodData) -> Range:
     """Key figures, each with its base, then one row per ministry, red when it has no
     accepted return and yellow when its return came late."""
     status = data.status
-    title = f"{data.plan.title}: consolidated returns for {data.period}"
-    note = OVERVIEW_NOTE.format(deadline=book.words.date(status.deadline))
-    ws = book.sheet("Overview", title, note)
+    title = "$plan_title: consolidated returns for $period"
+    ws = book.sheet("Overview", title, OVERVIEW_NOTE, deadline=book.words.date(status.deadline))
     top = _key_figures(book, ws, key_figures(data, book.words))
-    ws.write_string(top, 0, "Ministries", book.formats.heading)
-    rows = [_ministry_row(data, m) for m in status.ministries]
+    book.heading(ws, top, "Ministries")
+    rows = [_ministry_row(book, data, m) for m in status.ministries]
     rng = book.table(ws, top + 1, MINISTRY_COLUMNS, rows)
     for field, test, fmt in (
-        ("verdict", '<>"accepted"', book.formats.missing),
+        ("verdict", f'<>"{book.words.phrase("accepted")}"', book.formats.missing),
         ("late_days", ">0", book.formats.late),
     ):
         cell = xl_rowcol_to_cell(rng.first_row, rng.columns[field], col_abs=True)
@@ -63,13 +70,9 @@ def overview(book: Book, data: PeriodData) -> Range:
             rng.first_row, rng.first_column, rng.last_row, rng.last_column,
             {"type": "formula", "criteria": f"={cell}{test}", "format": fmt},
         )  # fmt: skip
+    legend = LEGEND_GRACE if data.grace_days else LEGEND
     ws.write_string(
-        rng.next_row + 1,
-        0,
-        "Pink rows: no accepted return (Return: rejected, held or missing). Yellow-green rows: "
-        "accepted after the deadline (Days late above 0)"
-        + (f" and {data.grace_days} days' grace." if data.grace_days else "."),
-        book.formats.subtitle,
+        rng.next_row + 1, 0, book.words.phrase(legend, days=data.grace_days), book.formats.subtitle
     )
     ws.repeat_rows(rng.header_row)
     return rng
@@ -81,9 +84,9 @@ KEY_BASE_COLUMNS = (4, 8)  # the base of each key figure spans these columns, be
 def _key_figures(book: Book, ws: Worksheet, figures: list[KeyFigure]) -> int:
     """The figures a reader looks for first, named as in the reports (the wording file),
     each with its base beside it; the row below them."""
-    ws.write_string(3, 0, "Key figures", book.formats.heading)
+    book.heading(ws, 3, "Key figures")
     first, last = KEY_BASE_COLUMNS
-    ws.merge_range(3, first, 3, last, "Counted over", book.formats.heading)
+    ws.merge_range(3, first, 3, last, book.words("summary.base"), book.formats.heading)
     label_width = sum(c.width for c in MINISTRY_COLUMNS[:3])
     base_width = sum(c.width for c in MINISTRY_COLUMNS[first : last + 1])
     for row, figure in enumerate(figures, start=4):
@@ -95,7 +98,7 @@ def _key_figures(book: Book, ws: Worksheet, figures: list[KeyFigure]) -> int:
     return 4 + len(figures) + 1
 
 
-def _ministry_row(data: PeriodData, m: MinistryStatus) -> list[object]:
+def _ministry_row(book: Book, data: PeriodData, m: MinistryStatus) -> list[object]:
     state = return_state(m)
     share = completeness(data, m.code)
     return [
@@ -108,7 +111,9 @@ def _ministry_row(data: PeriodData, m: MinistryStatus) -> list[object]:
         timestamp(m.accepted_on),
         None if m.missing else data.late_days(m),
         None if m.missing else share.value,
-        "" if m.missing else f"{share.part:g} of {share.whole:g}",
+        ""
+        if m.missing
+        else book.words("figures.of", part=f"{share.part:g}", whole=f"{share.whole:g}"),
         None if m.missing else m.warnings,
         None if m.missing else len(m.changes),
         m.last_file,
@@ -132,7 +137,7 @@ ACTION_COLUMNS = (
     Col("indicator", 26, "wrap"),
     Col("responsible", 18, "wrap"),
     Col("ministry", 9),
-    Col("category", 12, header=HEADER_OF["status"]),
+    Col("category", 12, "status", header=HEADER_OF["status"]),
     Col("women", 9, "whole"),
     Col("men", 9, "whole"),
     Col("total", 9, "whole"),
@@ -151,7 +156,7 @@ ACTION_COLUMNS = (
 
 
 def actions(book: Book, tables: Tables) -> Range:
-    title = f"Every action and reporting ministry, {tables.data.period}"
+    title = "Every action and reporting ministry, $period"
     ws = book.sheet("Actions", title, ACTIONS_NOTE, paper=8)
     rng = book.listing(ws, 3, ACTION_COLUMNS, frame_rows(tables.pairs, ACTION_COLUMNS))
     book.colour_statuses(ws, rng, "category", CATEGORIES)
@@ -166,14 +171,15 @@ ROLL_UP_COLUMNS = (
     Col("reported", 11, "whole", header="Ministries with a status"),
     Col("of", 10, "whole", header="Ministries asked"),
     Col("statuses", 40, "wrap", header="What each ministry reported"),
-    Col("roll_up", 13, header="Roll-up status"),
+    Col("roll_up", 13, "status", header="Roll-up status"),
 )
 
 
 def roll_up(book: Book, tables: Tables) -> Range:
-    title = f"Each action across its reporting ministries, {tables.data.period}"
+    title = "Each action across its reporting ministries, $period"
     ws = book.sheet("Roll-up", title, "The rule:")
-    ws.merge_range(2, 0, 2, len(ROLL_UP_COLUMNS) - 1, ROLL_UP_RULE, book.formats.note)
+    rule = book.words.phrase(ROLL_UP_RULE)
+    ws.merge_range(2, 0, 2, len(ROLL_UP_COLUMNS) - 1, rule, book.formats.note)
     ws.set_row(2, 66)
     rng = book.listing(ws, 4, ROLL_UP_COLUMNS, frame_rows(tables.rollup, ROLL_UP_COLUMNS))
     book.colour_statuses(ws, rng, "roll_up", ROLL_UP_CATEGORIES)
@@ -189,17 +195,19 @@ BY_PILLAR_NOTE = (
 def by_pillar(book: Book, tables: Tables) -> tuple[Range, Range]:
     """Action reports by pillar and status, then actions by pillar and roll-up status; the
     ranges of both, pillar rows only."""
-    ws = book.sheet("By pillar", f"Status by pillar, {tables.data.period}", BY_PILLAR_NOTE)
-    ws.write_string(3, 0, "Action reports by status", book.formats.heading)
+    ws = book.sheet("By pillar", "Status by pillar, $period", BY_PILLAR_NOTE)
+    book.heading(ws, 3, "Action reports by status")
     rows = _count_table(book, ws, 4, tables.by_pillar)
-    ws.write_string(rows.next_row + 1, 0, "Actions by roll-up status", book.formats.heading)
+    book.heading(ws, rows.next_row + 1, "Actions by roll-up status")
     return rows, _count_table(book, ws, rows.next_row + 2, tables.rollup_by_pillar)
 
 
 def _count_table(book: Book, ws: Worksheet, top: int, frame: pd.DataFrame) -> Range:
     """A count per pillar (rows) and category (columns), headers in the colours of their
     status, and a total row."""
-    cols = [Col("pillar", 30, "wrap")] + [Col(str(c), 11, "whole", str(c)) for c in frame.columns]
+    named = {c: book.words.status(str(c)) for c in frame.columns}
+    cols = [Col("pillar", 30, "wrap")]
+    cols += [Col(str(c), 11, "whole", named[c], said=True) for c in frame.columns]
     rows = [
         [name, *map(int, values)] for name, values in zip(frame.index, frame.values, strict=True)
     ]
@@ -207,5 +215,5 @@ def _count_table(book: Book, ws: Worksheet, top: int, frame: pd.DataFrame) -> Ra
     for category in frame.columns:
         if category in book.formats.status_header:
             col = rng.columns[category]
-            ws.write_string(top, col, str(category), book.formats.status_header[category])
+            ws.write_string(top, col, named[category], book.formats.status_header[category])
     return rng

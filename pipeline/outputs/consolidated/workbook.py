@@ -24,7 +24,7 @@ from pipeline.outputs.consolidated.layout import Book, timestamp
 from pipeline.outputs.consolidated.tables import Tables, build_tables, read_values
 from pipeline.outputs.period_data import CATEGORIES, NO_RETURN, earlier_periods, load_periods
 from pipeline.outputs.tidy_export import tidy_table, write_tidy
-from pipeline.outputs.wording import WORDING, Wording
+from pipeline.outputs.wording import Wording, words_for
 from pipeline.workspace import Workspace
 
 FORMATS = ("csv", "parquet")
@@ -54,7 +54,7 @@ def consolidate(
     with connect(ws.ledger_path) as conn:
         values = read_values(conn, period, status.plan)
         decisions = period_decisions(conn, period)
-    words = Wording(ws.data_file(WORDING), {"period": period})
+    words = words_for(ws, {"period": period})
     tables = build_tables(found, values, words)
     dest = ws.period_dir(period) / f"consolidated_{period}.xlsx"
     written = [write_workbook(tables, dest, words, decisions, sample=ws.settings.sample)]

@@ -19,7 +19,7 @@ from pipeline.outputs.report.sections import (
     short,
     sources,
 )
-from pipeline.template.contract import HEADER_OF
+from pipeline.outputs.wording import Wording
 
 COUNTED = ("Completed", "Ongoing", "In progress", "Not started", "Not applicable", NO_STATUS)
 TEXT_WIDTH_CM = 16.6
@@ -56,7 +56,9 @@ def _marked(ctx: Context, found: Sequence[PeriodData], action_id: str, code: str
         if data.period in back:
             marks.append(words("interim.went_back"))
         cells.append(
-            words("interim.marked", status=category, marks=", ".join(marks)) if marks else category
+            words("interim.marked", status=words.status(category), marks=", ".join(marks))
+            if marks
+            else words.status(category)
         )
     return cells
 
@@ -96,7 +98,7 @@ def women_by_year(ctx: Context, found: Sequence[PeriodData]) -> None:
             text = f.share_text(words, heads.share)
             if heads.share.value is None:
                 text = f.total_cell(words, heads.women)
-                text = f.number(text) if isinstance(text, float) else text
+                text = words.number(text) if isinstance(text, float) else text
             cells.append(text)
         rows.append((f"{action.id} {short(action.indicator, 60)}", *cells))
     value_width = min(2.8, 9.0 / len(found))
@@ -120,7 +122,7 @@ def changes(ctx: Context, found: Sequence[PeriodData]) -> None:
         header = tuple(words(f"interim.{k}") for k in ("action", "ministry", "from", "to"))
         title = words("interim.went_back_caption")
         out.table(header, back, (8.6, 1.8, 3.1, 3.1), title=title, caption=True)
-    revised = [(str(d.period), *row) for d in found for row in _revised(d)]
+    revised = [(str(d.period), *row) for d in found for row in _revised(d, words)]
     out.paragraph(words("interim.revised_intro" if revised else "interim.revised_none"))
     if revised:
         keys = ("year", "ministry", "values_revised", "columns_revised")
@@ -129,11 +131,11 @@ def changes(ctx: Context, found: Sequence[PeriodData]) -> None:
         out.table(header, revised, (1.6, 2.0, 2.6, 10.4), title=title, caption=True)
 
 
-def _revised(data: PeriodData) -> list[tuple[str, str, str]]:
+def _revised(data: PeriodData, words: Wording) -> list[tuple[str, str, str]]:
     """(ministry, number of values, columns) of each return a later file revised."""
     by: dict[str, list[str]] = {}
     for r in data.revisions:
-        by.setdefault(r.ministry, []).append(HEADER_OF[r.field])
+        by.setdefault(r.ministry, []).append(words.header(r.field))
     return [(m, str(len(c)), ", ".join(dict.fromkeys(c))) for m, c in by.items()]
 
 
@@ -167,7 +169,7 @@ def ministries(ctx: Context, found: Sequence[PeriodData]) -> None:
             rows.append((ministry.code, str(data.period), *cells))
             fills.append((None, None, fill, *([None] * (len(cells) - 1))))
     keys = ("ministry", "year", "outcome", "completeness")
-    header = (*(words(f"interim.{k}") for k in keys), *COUNTED)
+    header = (*(words(f"interim.{k}") for k in keys), *map(words.status, COUNTED))
     widths = (1.5, 1.0, 1.9, 1.6, *([10.6 / len(COUNTED)] * len(COUNTED)))
     title = words("interim.ministries_caption")
     out.table(header, rows, widths, title=title, caption=True, fills=fills)

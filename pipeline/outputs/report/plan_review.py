@@ -78,7 +78,11 @@ def final_statuses(ctx: Context, review: PlanReview) -> None:
     finals = [review.final_roll_up(a) for a in review.plan.actions]
     total = len(finals)
     rows = [
-        (c, str(finals.count(c)), f.share_text(words, f.Share(finals.count(c), total)))
+        (
+            words.status(c),
+            str(finals.count(c)),
+            f.share_text(words, f.Share(finals.count(c), total)),
+        )
         for c in FINAL_STATUSES
     ]
     fills = [(COLOURS[c], None, None) for c in FINAL_STATUSES]
@@ -113,7 +117,7 @@ def trajectories(ctx: Context, review: PlanReview) -> None:
         for action in (a for a in review.plan.actions if a.pillar == pillar.id):
             cells = [review.roll_up(action, y) for y in review.years]
             cells.append(review.final_roll_up(action))
-            rows.append((f"{action.id} {short(action.action, 60)}", *cells))
+            rows.append((f"{action.id} {short(action.action, 60)}", *map(words.status, cells)))
             fills.append((None, *(_fill(c) for c in cells)))
         out.table(header, rows, widths, title=pillar.title, fills=fills)
 
@@ -217,8 +221,8 @@ def _women_cells(ctx: Context, review: PlanReview, action: Action, women: Series
         w, m = (f.total_cell(words, t) for t in (found.women, found.men))
         text = words(
             "plan_review.women_cell",
-            women=f.number(w) if isinstance(w, float) else w,
-            men=f.number(m) if isinstance(m, float) else m,
+            women=ctx.words.number(w) if isinstance(w, float) else w,
+            men=ctx.words.number(m) if isinstance(m, float) else m,
             share=f.share_text(words, found.share),
         )
         cells.append(text + _partial(ctx, women, year))
@@ -240,14 +244,14 @@ def amounts(ctx: Context, review: PlanReview) -> None:
     rows = []
     for action, s in series:
         cells = [
-            DASH if s.values[y] is None else f.number(s.values[y]) + _partial(ctx, s, y)
+            DASH if s.values[y] is None else ctx.words.number(s.values[y]) + _partial(ctx, s, y)
             for y in review.years
         ]
         rows.append((f"{action.id} {short(action.indicator, 70)}", *cells))
     totals = []
     for year in review.years:
         given = [s.values[year] for _, s in series if s.values[year] is not None]
-        totals.append(f.number(sum(given)) if given else DASH)
+        totals.append(ctx.words.number(sum(given)) if given else DASH)
     rows.append((words("plan_review.amounts_total"), *totals))
     header = (words("plan_review.header_indicator"), *(str(y) for y in review.years))
     out.table(header, rows, _series_widths(review), title=words("plan_review.amounts_title"))

@@ -13,7 +13,6 @@ from pipeline.outputs.consolidated.layout import Book, Col, Formats, timestamp
 from pipeline.outputs.period_data import CATEGORIES, NOT_RETURNED
 from pipeline.outputs.review_data import FINAL_STATUSES, NO_RETURNS, PlanReview
 from pipeline.outputs.wording import Wording
-from pipeline.template.contract import HEADER_OF
 
 KEY = Col("action_id", 9, header="Action ID")
 MINISTRY = Col("ministry", 9, header="Ministry")
@@ -72,8 +71,8 @@ def actions(book: Book, review: PlanReview, words: Wording) -> None:
         Col("pillar", 14, header="Pillar"),
         Col("action", 50, "wrap", header="Action"),
         Col("ministries", 18, "wrap", header="Ministries"),
-        *_years(review),
-        Col("final", 12, header="Final status"),
+        *_years(review, "status"),
+        Col("final", 12, "status", header="Final status"),
     ]
     rows = []
     for a in review.plan.actions:
@@ -95,8 +94,8 @@ def trajectories(book: Book, review: PlanReview, words: Wording) -> None:
     cols = [
         KEY,
         MINISTRY,
-        *_years(review),
-        Col("final", 12, header="Final status"),
+        *_years(review, "status"),
+        Col("final", 12, "status", header="Final status"),
         Col("final_year", 9, "whole", header="Reported in"),
     ]
     rows = []
@@ -181,7 +180,7 @@ def lessons(book: Book, review: PlanReview, words: Wording) -> None:
         Col("text", 90, "wrap", header="As the ministry wrote it"),
     ]
     rows = [
-        [a.pillar, a.id, e.ministry, HEADER_OF[e.field], ", ".join(map(str, e.years)), e.text]
+        [a.pillar, a.id, e.ministry, words.header(e.field), ", ".join(map(str, e.years)), e.text]
         for a in review.plan.actions
         for e in review.entries(a)
     ]
@@ -193,7 +192,7 @@ def ministries(book: Book, review: PlanReview, words: Wording) -> None:
     cols = [
         MINISTRY,
         Col("year", 7, header="Year"),
-        Col("return", 12, header="Return"),
+        Col("return", 12, "word", header="Return"),
         Col("accepted_on", 16, "datetime", header="Accepted on"),
         Col("late", 8, "whole", header="Days late"),
         Col("with_status", 10, "whole", header="Actions with a status"),
@@ -240,17 +239,20 @@ def overview(book: Book, review: PlanReview, words: Wording) -> None:
         ("Plan", plan.id),
         ("Reporting years", f"{plan.first_period}-{plan.last_period}"),
         ("Years with accepted returns", ", ".join(str(d.period) for d in review.found)),
-        ("Years without any return", ", ".join(str(y) for y in review.empty_years) or "none"),
+        (
+            "Years without any return",
+            ", ".join(str(y) for y in review.empty_years) or words.phrase("none"),
+        ),
         ("Actions of the plan", len(plan.actions)),
     ]
     for row, (label, value) in enumerate(facts, start=3):
-        ws.merge_range(row, 0, row, 1, label, book.formats.label)
+        ws.merge_range(row, 0, row, 1, words.phrase(label), book.formats.label)
         book.cell(ws, row, 2, value, "whole" if isinstance(value, int) else "text")
     finals = [review.final_roll_up(a) for a in plan.actions]
     cols = [
-        Col("status", 18, header=words("plan_review.header_status")),
-        Col("actions", 12, "whole", header=words("plan_review.header_actions")),
-        Col("share", 18, "percent", header=words("plan_review.header_share")),
+        Col("status", 18, "status", header=words("plan_review.header_status"), said=True),
+        Col("actions", 12, "whole", header=words("plan_review.header_actions"), said=True),
+        Col("share", 18, "percent", header=words("plan_review.header_share"), said=True),
     ]
     rows = [[c, finals.count(c), finals.count(c) / len(finals)] for c in FINAL_STATUSES]
     rng = book.table(ws, 3 + len(facts) + 1, cols, rows)

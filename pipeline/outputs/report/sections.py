@@ -23,10 +23,10 @@ from pipeline.outputs.report import charts
 from pipeline.outputs.report.builder import Builder
 from pipeline.outputs.wording import Wording
 from pipeline.plan.register import Action, Pillar, Plan
-from pipeline.template.contract import HEADER_OF, INPUTS, LETTER, NUMERIC_FIELDS
+from pipeline.template.contract import INPUTS, LETTER, NUMERIC_FIELDS
 
-TEXT_FIELDS = tuple((c.field, c.header) for c in INPUTS if c.kind == "text")
-HEADER_OF_LETTER = {letter: HEADER_OF[field] for field, letter in LETTER.items()}
+TEXT_FIELDS = tuple(c.field for c in INPUTS if c.kind == "text")
+FIELD_OF_LETTER = {letter: field for field, letter in LETTER.items()}
 
 
 @dataclass
@@ -100,14 +100,14 @@ def summary(ctx: Context, data: PeriodData, history: Sequence[PeriodData]) -> No
 def status_chart(ctx: Context, data: PeriodData) -> None:
     pillars, words = ctx.plan.pillars, ctx.words
     counts = [data.pair_counts(p.id) for p in pillars]
-    series = [(c, [n[c] for n in counts], COLOURS[c]) for c in CATEGORIES]
+    series = [(words.status(c), [n[c] for n in counts], COLOURS[c]) for c in CATEGORIES]
     axes = (words("charts.pillar_axis"), words("charts.status_axis"))
     png = charts.status_by_pillar([p.title for p in pillars], series, axes)
     totals = data.pair_counts()
     alt = words(
         "charts.status_alt",
         total=sum(totals.values()),
-        counts=", ".join(f"{n} {c}" for c, n in totals.items() if n),
+        counts=", ".join(f"{n} {words.status(c)}" for c, n in totals.items() if n),
     )
     ctx.out.figure(png, words("charts.status_caption"), alt)
 
@@ -157,7 +157,12 @@ def progress_chart(ctx: Context, series_of: Sequence[PeriodData]) -> None:
     ]  # fmt: skip
     axes = (words("charts.year_axis"), words("charts.progress_axis"))
     names = [
-        words("charts.progress_bar", year=d.period, part=f.number(h.part), whole=f.number(h.whole))
+        words(
+            "charts.progress_bar",
+            year=d.period,
+            part=words.number(h.part),
+            whole=words.number(h.whole),
+        )
         for d, h in zip(series_of, headlines, strict=True)
     ]
     png = charts.progress_over_time(names, shares, axes)
@@ -226,7 +231,8 @@ def status_matrix(ctx: Context, data: PeriodData, pillar: Pillar, actions: list[
     rows, fills = [], []
     for action in actions:
         cells = [data.category(action.id, c) if c in action.ministries else "" for c in codes]
-        rows.append((f"{action.id} {short(action.action, 60)}", *cells))
+        named = [ctx.words.status(c) if c else "" for c in cells]
+        rows.append((f"{action.id} {short(action.action, 60)}", *named))
         fills.append((None, *(COLOURS[c] if c else None for c in cells)))
     widths = (16.6 - width * len(codes), *([width] * len(codes)))
     header = (ctx.words("pillars.action"), *codes)
@@ -252,13 +258,13 @@ def action_details(ctx: Context, data: PeriodData, action: Action) -> None:
         category = data.category(action.id, code)
         head = out.paragraph(style="Entry Heading")
         head.add_run(f"{code} – {ctx.plan.ministry(code).name}: ").bold = True
-        head.add_run(category)
+        head.add_run(words.status(category))
         if category == NO_RETURN:
             out.paragraph(words(f"pillars.{data.state(code)}"), "Entry")
             continue
         answer = data.answers.get((action.id, code))
         given = answer.texts if answer else {}
-        texts = [(label, given[f]) for f, label in TEXT_FIELDS if f in given]
+        texts = [(words.header(f), given[f]) for f in TEXT_FIELDS if f in given]
         for label, text in texts:
             out.labelled(label, text, "Entry")
         if not texts:
@@ -305,7 +311,7 @@ def _figures(
             found.append(f.cell(data, words, *reports[0], name))
         else:
             found.append(f.total_cell(words, f.total(data, reports, name)))
-    return [f.number(v) if isinstance(v, float) else v for v in found]
+    return [words.number(v) if isinstance(v, float) else v for v in found]
 
 
 def _counted_over(
@@ -392,7 +398,8 @@ def place(words: Wording, issue: IssueRow) -> str:
     """Where to look, as a reader of the workbook says it: the action's row and the
     column's header, not a cell reference."""
     letters = issue.cell.rstrip("0123456789")
-    column = HEADER_OF_LETTER.get(letters) if issue.sheet == "Report" else None
+    field = FIELD_OF_LETTER.get(letters) if issue.sheet == "Report" else None
+    column = words.header(field) if field else None
     if column:
         return words("annexes.place", action=issue.action_id, column=column)
     return words("annexes.place_row", action=issue.action_id)

@@ -13,7 +13,7 @@ from pipeline.outputs.report import plan_review as plan_review
 from pipeline.outputs.report import sections as sections
 from pipeline.outputs.report.builder import Builder, open_reference, save_atomic, set_properties
 from pipeline.outputs.report.sections import Context
-from pipeline.outputs.wording import WORDING, Wording
+from pipeline.outputs.wording import words_for
 from pipeline.plan.register import Plan
 from pipeline.template.contract import STATUSES
 from pipeline.workspace import Workspace
@@ -26,7 +26,7 @@ def _context(
 ) -> tuple[Context, str, list[str]]:
     """The reference document and the wording, with what every placeholder stands for; the
     report's title (`kind` is annual or interim) and its cover marks (SAMPLE, DRAFT)."""
-    words = Wording(ws.data_file(WORDING), {})
+    words = words_for(ws, {})
     words.values.update(
         {
             "committee": plan.committee,
@@ -34,7 +34,7 @@ def _context(
             "office": ws.settings.office,
             "date": words.date(today),
             "ministries": str(len(plan.ministries)),
-            "statuses": ", ".join(STATUSES),
+            "statuses": ", ".join(map(words.status, STATUSES)),
             "plan_title": plan.title,
             **{k: words.date(v) if isinstance(v, dt.date) else str(v) for k, v in values.items()},
         }
