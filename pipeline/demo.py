@@ -12,10 +12,9 @@ from pathlib import Path
 from pipeline.intake.ingest import IngestReport, ingest
 from pipeline.intake.returned import read_meta
 from pipeline.language import ENGLISH
-from pipeline.plan.contacts import COLUMNS, CONTACTS_FILE, LANGUAGE
 from pipeline.template.issue import issue_templates
 from pipeline.template.sample import Answers, fill_template, sample_answers
-from pipeline.workspace import DATA_DIR, Workspace, shipped_data_file
+from pipeline.workspace import CONTACTS_FILE, DATA_DIR, Workspace, shipped_data_file
 
 PERIOD = 2019
 REJECTED = "MSI"  # returns a file with an error, and is sent its feedback
@@ -122,13 +121,19 @@ def _workspace(root: Path, language: str) -> Workspace:
 
 
 def with_language_column(path: Path, languages: dict[str, str]) -> None:
-    """The contacts list with its language column, as a coordinator would fill it in."""
+    """The contacts list with the language of some ministries filled in, as a coordinator
+    would (the others as nap.toml says)."""
     with path.open(encoding="utf-8-sig", newline="") as f:
-        rows = list(csv.DictReader(f))
+        reader = csv.DictReader(f)
+        columns = list(reader.fieldnames or ())
+        rows = list(reader)
+    if "language" not in columns:
+        columns.append("language")
     with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=(*COLUMNS, LANGUAGE))
+        writer = csv.DictWriter(f, fieldnames=columns)
         writer.writeheader()
-        writer.writerows({**row, LANGUAGE: languages.get(row["ministry"], "")} for row in rows)
+        for row in rows:
+            writer.writerow({**row, "language": languages.get(row["ministry"], "")})
 
 
 def _mail(ws: Workspace, kind: str, now: dt.datetime) -> list[Path]:

@@ -176,11 +176,83 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         "'{value}' is no earlier plan beside this one; give the id of the plan the action "
         "continues",
     ),
+    # An address reserved for examples where a real one is needed (placeholders.py)
+    "placeholder-address": (
+        Severity.ERROR,
+        "'{value}' is an example address ({domain}); put the real one here before templates or "
+        "messages go out",
+    ),
+    # What nap check finds in a workspace (check.py)
+    "check-unreadable": (Severity.ERROR, "{reason}"),
+    "check-folder-read-only": (
+        Severity.ERROR,
+        "this user may not write here; give it write access (and the nightly job's user too)",
+    ),
+    "check-no-contacts": (
+        Severity.ERROR,
+        "the workspace has no contacts list of its own; copy {shipped} here (nap init does) "
+        "and fill in each ministry's focal point",
+    ),
+    "check-no-key": (
+        Severity.ERROR,
+        "no signing key yet; nap init makes it, and says where to keep a copy",
+    ),
+    "check-key-missing": (
+        Severity.ERROR,
+        "the signing key that signed the templates (fingerprint {fingerprint}) is missing; put "
+        "the office's copy back here, or set NAP_SIGNING_KEY",
+    ),
+    "check-key-wrong": (
+        Severity.ERROR,
+        "this key (fingerprint {found}) did not sign the workspace's templates (fingerprint "
+        "{expected}); put the office's key back",
+    ),
+    "check-key-shared": (
+        Severity.WARNING,
+        "other users of the machine may read the key; make the file private (chmod 600)",
+    ),
+    "check-ledger-damaged": (
+        Severity.ERROR,
+        "the ledger is damaged ({reason}); restore it from the last backup (see the guide)",
+    ),
+    "check-smtp": (Severity.ERROR, "{reason}"),
+    "check-untranslated": (
+        Severity.WARNING,
+        "{value}: shown in English; add the translation beside the English text",
+    ),
+    # The settings (nap.toml)
+    "settings-not-utf8": (
+        Severity.ERROR,
+        "not UTF-8 text; save it again with the encoding UTF-8 (Notepad: Save as, Encoding)",
+    ),
+    "settings-not-toml": (
+        Severity.ERROR,
+        "not a valid settings file: {reason}; a text needs double quotes, e.g. "
+        'office = "Ministry of Foreign and European Affairs"',
+    ),
+    "settings-unknown": (
+        Severity.ERROR,
+        "unknown setting; {hint}the settings are listed in docs/coordinator-guide.md",
+    ),
+    "settings-bad-value": (Severity.ERROR, "{value} is not {expected}; e.g. {example}"),
     # The contacts list (workbook_templates/contacts.csv)
-    "contacts-bad-header": (Severity.ERROR, "the header must be: {expected}"),
+    "contacts-bad-header": (
+        Severity.ERROR,
+        "the header must be: {expected} (name, role, cc and language may be left out)",
+    ),
+    "contacts-old-columns": (
+        Severity.WARNING,
+        "the columns of an earlier version: focal_point is read as the role; to greet each "
+        "focal point by name, rename it role and add the columns name and language",
+    ),
+    "contacts-not-utf8": (
+        Severity.ERROR,
+        "not UTF-8 text; in Excel, save it as 'CSV UTF-8 (Comma delimited)'",
+    ),
     "contacts-extra-fields": (
         Severity.ERROR,
-        "more fields than the header; put quotes around a value with a comma",
+        "more fields than the header; put quotes around a value with a comma (or a semicolon, "
+        "in a list saved with semicolons)",
     ),
     "contacts-unknown-ministry": (
         Severity.ERROR,
@@ -195,7 +267,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "contacts-bad-email": (Severity.ERROR, "'{value}' is not an email address ({reason})"),
     "contacts-bad-language": (
         Severity.ERROR,
-        "'{value}' is not a language of the tool; write one of {expected}, or leave it empty",
+        "'{value}' is not a language of the messages; write one of {expected}, or leave it "
+        "empty for the language of nap.toml",
     ),
     # A returned file the safe reader refuses before any rule runs (intake/xlsx_reader.py)
     "file-empty": (

@@ -1,9 +1,10 @@
 """The office's signing key, the HMAC that identifies the templates it issued, and the check
 that a run uses the key that signed them.
 
-A key is made only when templates are first issued (or by the workspace's set-up), and its
-fingerprint is kept in the ledger. A run that finds no key, or another one, stops before
-reading any file: otherwise every valid return would be rejected as not the office's.
+A key is made only by the workspace's set-up (`nap init`), or when templates are first issued
+in a workspace made without it, and its fingerprint is kept in the ledger. A run that finds no
+key, or another one, stops before reading any file: otherwise every valid return would be
+rejected as not the office's.
 """
 
 from __future__ import annotations
@@ -50,12 +51,12 @@ def create_key(ws: Workspace) -> OfficeKey:
     NAP_SIGNING_KEY or the key file when it signed the templates found there, else a new key
     file (mode 0600, created exclusively so that two commands at once cannot make two keys).
     Its fingerprint goes into the ledger. `nap templates` and the workspace's set-up call it."""
-    if _recorded(ws) is not None:
+    if recorded_fingerprint(ws) is not None:
         raise NapError(
             f"the ledger of {ws.root} already records a signing key; a new one would make "
             "every template issued so far unverifiable"
         )
-    found = _read_key(ws)
+    found = find_key(ws)
     if found is None:
         if next(_signed_files(ws), None) is not None:
             raise NapError(
@@ -72,7 +73,7 @@ def create_key(ws: Workspace) -> OfficeKey:
 
 def issuing_key(ws: Workspace) -> OfficeKey:
     """The key to sign templates with: the recorded one, or a key made for the workspace."""
-    if _recorded(ws) is None:
+    if recorded_fingerprint(ws) is None:
         return create_key(ws)
     return office_key(ws)
 
@@ -81,8 +82,8 @@ def office_key(ws: Workspace) -> OfficeKey:
     """The key that signed the workspace's templates, or NapError saying where it is expected.
     Never creates a key. A workspace from before fingerprints were kept has its key recorded
     here, once it is shown to have signed the templates or returns found in the workspace."""
-    expected = _recorded(ws)
-    found = _read_key(ws)
+    expected = recorded_fingerprint(ws)
+    found = find_key(ws)
     if found is None:
         known = f" (fingerprint {expected})" if expected else ""
         raise NapError(
@@ -104,7 +105,8 @@ def office_key(ws: Workspace) -> OfficeKey:
     return found
 
 
-def _recorded(ws: Workspace) -> str | None:
+def recorded_fingerprint(ws: Workspace) -> str | None:
+    """The fingerprint the ledger keeps; None before a key was recorded."""
     from pipeline.ledger import connect, key_fingerprint
 
     with connect(ws.ledger_path) as conn:
@@ -121,7 +123,8 @@ def _record(ws: Workspace, found: OfficeKey) -> None:
         raise NapError(_wrong_key(ws, found, kept))
 
 
-def _read_key(ws: Workspace) -> OfficeKey | None:
+def find_key(ws: Workspace) -> OfficeKey | None:
+    """The key a command would use: NAP_SIGNING_KEY, else the key file; None when neither."""
     from_env = os.environ.get(KEY_ENV, "").strip()
     if from_env:
         return OfficeKey(from_env.encode(), KEY_ENV)

@@ -3,7 +3,7 @@ list the texts its documents show in English for want of a translation."""
 
 from __future__ import annotations
 
-from pipeline.delivery.compose import DEADLINE_NOTES
+from pipeline.delivery.mail_wording import PHRASES, PHRASES_FILE
 from pipeline.language import ENGLISH, localised
 from pipeline.outputs.wording import WORDING, keys_of, read_catalogue
 from pipeline.plan.translation import untranslated_texts
@@ -27,8 +27,8 @@ def untranslated(ws: Workspace, language: str) -> list[str]:
     missing = [
         f"{localised(n, language)}: the whole file" for n in WHOLE_FILES if _lacks(ws, n, language)
     ]
-    for name in (WORDING, DEADLINE_NOTES):
-        missing += _missing_keys(ws, name, language, keys_of(read_catalogue(ws.data_file(name))))
+    missing += _missing_keys(ws, WORDING, language, keys_of(read_catalogue(ws.data_file(WORDING))))
+    missing += _missing_keys(ws, PHRASES_FILE, language, list(PHRASES))
     english = keys_of(read_catalogue(ws.data_file(TEMPLATE_WORDING)))
     english += [f"{s}.{k}" for s, table in english_words().items() for k in table]
     missing += _missing_keys(ws, TEMPLATE_WORDING, language, english)
@@ -43,5 +43,7 @@ def _missing_keys(ws: Workspace, name: str, language: str, english: list[str]) -
     own = localised(name, language)
     if _lacks(ws, name, language):
         return [f"{own}: the whole file"]
-    found = set(keys_of(read_catalogue(ws.data_file_in(name, language))))
+    data = read_catalogue(ws.data_file_in(name, language))
+    found = {key for key, value in data.items() if isinstance(value, str)}  # phrases.toml
+    found |= set(keys_of({k: v for k, v in data.items() if isinstance(v, dict)}))
     return [f"{own}: {key}" for key in english if key not in found]

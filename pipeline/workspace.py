@@ -30,6 +30,7 @@ SETTINGS_FILE = "nap.toml"
 DATA_DIR = "workbook_templates"
 PLANS_DIR = "plans"
 LEDGER_FILE = "ledger.sqlite"
+CONTACTS_FILE = "contacts.csv"
 
 
 @dataclass(frozen=True)
@@ -52,20 +53,7 @@ class Workspace:
     ) -> Workspace:
         """Open the workspace at `root`; with `create`, make its folders if missing. `plan`
         is the id of one of the workspace's plans, or a plan file, to use for this command."""
-        root = Path(root).expanduser().resolve()
-        if create:
-            if root.exists() and not root.is_dir():
-                raise UsageError(f"{root} is a file, not a folder; give --root a folder")
-            for sub in ("inbox", "outbox"):
-                (root / sub).mkdir(parents=True, exist_ok=True)
-        elif not root.is_dir():
-            raise UsageError(f"the folder {root} does not exist; give --root the workspace folder")
-        elif not is_workspace(root):
-            raise UsageError(
-                f"{root} is not a workspace: expected the folders inbox/ and outbox/ there. "
-                "Run the command in the workspace folder or give --root DIR "
-                "(`nap templates` creates a workspace)"
-            )
+        root = workspace_root(root, create=create)
         ws = cls(root, load_settings(root / SETTINGS_FILE))
         return ws.choose(plan) if plan else ws
 
@@ -76,6 +64,8 @@ class Workspace:
     key_path = property(lambda self: self.root / ".nap-signing-key")
     lock_path = property(lambda self: self.root / "nap.lock")
     logs = property(lambda self: self.outbox / "logs")
+    # the workspace's own contacts list: the shipped one holds example addresses only
+    contacts_path = property(lambda self: self.root / DATA_DIR / CONTACTS_FILE)
 
     def period_dir(self, period: int) -> Path:
         return self.outbox / str(period)
@@ -229,6 +219,25 @@ class Workspace:
                 f"unknown ministry code {', '.join(unknown)}; the plan has {', '.join(codes)}"
             )
         return list(ministries) or list(codes)
+
+
+def workspace_root(root: Path | str, *, create: bool = False) -> Path:
+    """The workspace folder, resolved; with `create`, its folders made if missing."""
+    root = Path(root).expanduser().resolve()
+    if create:
+        if root.exists() and not root.is_dir():
+            raise UsageError(f"{root} is a file, not a folder; give --root a folder")
+        for sub in ("inbox", "outbox"):
+            (root / sub).mkdir(parents=True, exist_ok=True)
+    elif not root.is_dir():
+        raise UsageError(f"the folder {root} does not exist; give --root the workspace folder")
+    elif not is_workspace(root):
+        raise UsageError(
+            f"{root} is not a workspace: expected the folders inbox/ and outbox/ there. "
+            "Run the command in the workspace folder or give --root DIR "
+            "(`nap init DIR` makes a new workspace)"
+        )
+    return root
 
 
 def is_workspace(root: Path) -> bool:

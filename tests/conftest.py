@@ -1,4 +1,4 @@
-"""Fixtures: a workspace in a temporary folder, with a signing key of its own."""
+"""Fixtures: a workspace in a temporary folder, with a signing key and addresses of its own."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from pipeline.plan.register import Plan, load_plan
 from pipeline.settings import DEFAULT_PLAN
 from pipeline.workspace import Workspace, shipped_data_file
+from tests.office import new_workspace
 
 TEST_KEY = "test-signing-key-0123456789abcdef"
 
@@ -23,7 +24,7 @@ def signing_key_env(monkeypatch: pytest.MonkeyPatch) -> str:
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Workspace:
-    return Workspace.open(tmp_path / "ws", create=True)
+    return new_workspace(tmp_path / "ws")
 
 
 @pytest.fixture(scope="session")
@@ -37,4 +38,4 @@ def signed_workspace(factory: pytest.TempPathFactory, name: str) -> Iterator[Wor
     (the key of the autouse fixture is set per test)."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("NAP_SIGNING_KEY", TEST_KEY)
-        yield Workspace.open(factory.mktemp(name) / "ws", create=True)
+        yield new_workspace(factory.mktemp(name) / "ws")

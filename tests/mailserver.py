@@ -20,12 +20,13 @@ from click.testing import CliRunner
 from pipeline.cli import cli
 from pipeline.template.issue import issue_templates
 from pipeline.workspace import Workspace
+from tests.office import OFFICE_SETTINGS
 
 PERIOD = 2019
 NOW = dt.datetime(2020, 4, 6, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=2)))
 CC = {
-    "MAEE": ("defence@maee.example.org", "development@maee.example.org"),
-    "MJ": ("legal@mj.example.org",),
+    "MAEE": ("defence@maee.example", "development@maee.example"),
+    "MJ": ("legal@mj.example",),
 }
 SMTP_ENV = (
     "NAP_SMTP_HOST",
@@ -37,7 +38,7 @@ SMTP_ENV = (
 
 
 def focal(code: str) -> str:
-    return f"focal.{code.lower()}@example.org"
+    return f"focal.{code.lower()}@{code.lower()}.example"
 
 
 def role(plan, code: str) -> str:
@@ -127,7 +128,7 @@ def write_contacts(ws: Workspace, plan, change: dict[str, str] | None = None) ->
 
 def with_settings(ws: Workspace, toml: str) -> Workspace:
     """The workspace opened again with this nap.toml, as the next command would."""
-    (ws.root / "nap.toml").write_text(toml, encoding="utf-8")
+    (ws.root / "nap.toml").write_text(OFFICE_SETTINGS + toml, encoding="utf-8")
     return Workspace.open(ws.root)
 
 

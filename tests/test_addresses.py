@@ -24,6 +24,7 @@ from tests.mailserver import (
     write_contacts,
     ws,
 )
+from tests.office import OFFICE_EMAIL
 
 __all__ = ["no_smtp_env", "server", "ws"]  # fixtures
 
@@ -113,7 +114,7 @@ def test_a_sender_with_a_comma_goes_out_as_one_mailbox(ws, server):
     (message,) = server.messages()
     assert message["From"].addresses == (parse_mailbox(SENDER).header,)
     assert message["Message-ID"].endswith("@mae.example.lu>")
-    assert message["Reply-To"].addresses[0].addr_spec == "wps-coordination@example.org"
+    assert message["Reply-To"].addresses[0].addr_spec == OFFICE_EMAIL
 
 
 def test_an_internationalised_domain_is_sent_in_punycode(ws, plan, server):
@@ -131,13 +132,16 @@ def test_an_internationalised_domain_is_sent_in_punycode(ws, plan, server):
     [
         (
             '[smtp]\nsender = "Coordination FPS"\n',
-            "nap.toml: smtp.sender: 'Coordination FPS' is not an email address (",
+            "nap.toml: line 2, smtp.sender: 'Coordination FPS' is not an email address (",
         ),
         (
             '[contact]\nemail = "wps-coordination@"\n',
-            "nap.toml: contact.email: 'wps-coordination@' is not an email address (",
+            "nap.toml: line 2, contact.email: 'wps-coordination@' is not an email address (",
         ),
-        ("[smtp]\ndata_timeout = 0\n", "nap.toml: smtp.data_timeout must be a number of seconds"),
+        (
+            "[smtp]\ndata_timeout = 0\n",
+            "nap.toml: line 2, smtp.data_timeout: 0 is not a number of seconds above 0",
+        ),
     ],
 )
 def test_a_bad_setting_is_refused_with_the_file_and_key(tmp_path, toml, message):
@@ -155,15 +159,15 @@ def test_a_bad_setting_is_refused_with_the_file_and_key(tmp_path, toml, message)
 def test_contacts_addresses_are_read_with_names_and_lists(tmp_path, plan):
     path = write_contacts(Workspace.open(tmp_path / "ws", create=True), plan)
     text = path.read_text(encoding="utf-8").replace(
-        f"{focal('MJ')},legal@mj.example.org",
-        f'"Jane Doe <{focal("MJ")}>","Legal, MJ <legal@mj.example.org>; x@mj.example.org"',
+        f"{focal('MJ')},legal@mj.example",
+        f'"Jane Doe <{focal("MJ")}>","Legal, MJ <legal@mj.example>; x@mj.example"',
     )
     path.write_text(text, encoding="utf-8")
 
     mj = load_contacts(path, plan)["MJ"]
 
     assert str(mj.email) == f"Jane Doe <{focal('MJ')}>"
-    assert [str(m) for m in mj.cc] == ['"Legal, MJ" <legal@mj.example.org>', "x@mj.example.org"]
+    assert [str(m) for m in mj.cc] == ['"Legal, MJ" <legal@mj.example>', "x@mj.example"]
     assert mj.line == 7
 
 

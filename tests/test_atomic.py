@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 from tests.filling import fill_template, sample_answers
+from tests.office import new_workspace
 
 
 @pytest.fixture
@@ -32,6 +33,7 @@ def test_outputs_follow_the_umask_and_the_ledger_and_key_stay_private(
 ):
     monkeypatch.delenv("NAP_SIGNING_KEY")
     root = tmp_path / "ws"
+    new_workspace(root)
     nap = CliRunner()
     assert nap.invoke(cli, ["--root", str(root), "templates", "--period", "2019"]).exit_code == 0
     good = sample_answers(plan, "MJ", 2019)

@@ -17,6 +17,7 @@ from pipeline.cli import cli
 from pipeline.settings import DEFAULT_PLAN
 from pipeline.workspace import shipped_data_file
 from tests.filling import fill_template, sample_answers
+from tests.office import new_workspace
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -135,6 +136,7 @@ def test_plan_lists_the_problems_of_a_broken_register(tmp_path):
 
 def test_one_cycle_from_the_command_line(tmp_path, plan):
     root = tmp_path / "ws"
+    new_workspace(root)
     result = nap("templates", "--period", "2019", root=root)
     assert result.exit_code == 0 and result.output.count("wrote ") == 8
     answers = sample_answers(plan, "MJ", 2019)
@@ -151,7 +153,8 @@ def test_one_cycle_from_the_command_line(tmp_path, plan):
     result = nap("status", "--period", "2019", root=root)
     assert result.exit_code == 0
     assert "Accepted: 1 of 8." in result.output
-    assert "Missing: MAEE, MSI, MENJE, MEGA, MIFA, MISA, ME" in result.output
+    assert "Rejected, a corrected file awaited: MSI" in result.output
+    assert "Missing, nothing received: MAEE, MENJE, MEGA, MIFA, MISA, ME" in result.output
     assert "first reason: status 'Finished'" in result.output
 
 
@@ -170,6 +173,8 @@ def test_one_cycle_from_the_command_line(tmp_path, plan):
     ],
 )
 def test_user_errors_are_one_line_and_non_zero(tmp_path, args, code, message):
+    if args[0] == "templates":
+        new_workspace(tmp_path / "empty")
     result = CliRunner().invoke(cli, ["--root", str(tmp_path / "empty"), *args])
     if args[0] in ("ingest", "status", "report", "mail"):
         (tmp_path / "empty").mkdir(exist_ok=True)
@@ -189,7 +194,7 @@ def test_a_missing_folder_is_named(tmp_path):
 
 
 def test_no_data_for_a_period_says_what_to_do(tmp_path):
-    root = tmp_path / "ws"
+    root = new_workspace(tmp_path / "ws").root
     nap("templates", "--period", "2019", root=root)
     result = CliRunner().invoke(cli, ["--root", str(root), "consolidate", "--period", "2019"])
     assert result.exit_code == 1
@@ -198,8 +203,9 @@ def test_no_data_for_a_period_says_what_to_do(tmp_path):
 
 
 def test_debug_shows_the_traceback(tmp_path):
+    root = new_workspace(tmp_path / "ws").root
     result = CliRunner().invoke(
-        cli, ["--debug", "--root", str(tmp_path), "templates", "--period", "2035"]
+        cli, ["--debug", "--root", str(root), "templates", "--period", "2035"]
     )
     assert result.exit_code == 2
     assert "Traceback" in result.output and "Error: period 2035" in result.output
@@ -209,7 +215,7 @@ def test_debug_shows_the_traceback(tmp_path):
 def test_quick_commands_do_not_import_the_heavy_libraries(tmp_path, args):
     """Start-up stays short: pandas, matplotlib, python-docx and the Excel writers load only
     in the commands that use them."""
-    nap("templates", "--period", "2019", root=tmp_path / "ws")
+    nap("templates", "--period", "2019", root=new_workspace(tmp_path / "ws").root)
     probe = (
         "import sys; from pipeline.cli import main; sys.argv = ['nap', *sys.argv[1:]]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
@@ -221,3 +227,30 @@ def test_quick_commands_do_not_import_the_heavy_libraries(tmp_path, args):
         capture_output=True, text=True, check=True, cwd=REPO,
     )  # fmt: skip
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_global_options_are_taken_after_the_command_too(tmp_path):
+    root = new_workspace(tmp_path / "ws").root
+
+    after = CliRunner().invoke(cli, ["status", "--period", "2019", "--root", str(root)])
+    nested = CliRunner().invoke(cli, ["mail", "pending", "--root", str(root)])
+    debug = CliRunner().invoke(
+        cli, ["templates", "--period", "2035", "--root", str(root), "--debug"]
+    )
+
+    assert after.exit_code == 0 and after.output.startswith("Period 2019 of the plan")
+    assert nested.exit_code == 0 and nested.output == "No sending is pending.\n"
+    assert debug.exit_code == 2 and "Traceback" in debug.output
+
+
+def test_two_different_workspaces_in_one_command_are_refused(tmp_path):
+    one, two = (new_workspace(tmp_path / name).root for name in ("one", "two"))
+
+    result = CliRunner().invoke(
+        cli, ["--root", str(one), "status", "--period", "2019", "--root", str(two)]
+    )
+
+    assert result.exit_code == 2
+    assert f"the workspace is already {one} (--root before the command); give --root once" in (
+        result.output
+    )

@@ -20,6 +20,7 @@ from pipeline.outputs.consolidated.workbook import consolidate
 from pipeline.template import contract as c
 from pipeline.template.issue import issue_templates
 from tests.filling import fill_template, sample_answers
+from tests.office import new_workspace
 from tests.reading import block, sheet_rows
 
 PERIOD = 2019
@@ -48,10 +49,9 @@ def read_report_rows(path: Path) -> dict[str, dict[str, object]]:
 @pytest.fixture(scope="module")
 def cycle(tmp_path_factory, plan):
     """Seven ministries answer (one of them twice), one does not; one earlier period too."""
-    from pipeline.workspace import Workspace
 
     root = tmp_path_factory.mktemp("consolidate") / "ws"
-    ws = Workspace.open(root, create=True)
+    ws = new_workspace(root)
     issue_templates(ws, 2018)
     for code in ("MAEE", "MJ"):
         fill_template(

@@ -83,7 +83,8 @@ def test_status_after_the_demo_and_a_second_demo_in_the_same_folder(demo):
     root, _ = demo
     status = CliRunner().invoke(cli, ["--root", str(root), "status", "--period", str(PERIOD)])
     assert status.exit_code == 0
-    assert f"Missing: {REJECTED}, {MISSING}" in status.output
+    assert f"Rejected, a corrected file awaited: {REJECTED} (" in status.output
+    assert f"Missing, nothing received: {MISSING}\n" in status.output
     again = CliRunner().invoke(cli, ["demo", str(root)])
     assert again.exit_code == 2
     assert again.output.startswith("Error: ") and again.output.count("\n") == 1

@@ -32,6 +32,7 @@ from pipeline.template.issue import issue_templates
 from pipeline.untranslated import untranslated
 from pipeline.workspace import DATA_DIR, Workspace, shipped_data_file
 from tests.filling import fill_template, sample_answers
+from tests.office import OFFICE_SETTINGS
 
 YEAR = 2019
 MINISTRIES = ("MAEE", "MEGA", "MJ")
@@ -39,7 +40,9 @@ MINISTRIES = ("MAEE", "MEGA", "MJ")
 
 def _workspace(root: Path, language: str, english_speaking: str = "") -> Workspace:
     ws = Workspace.open(root, create=True)
-    (ws.root / "nap.toml").write_text(f'language = "{language}"\n', encoding="utf-8")
+    (ws.root / "nap.toml").write_text(
+        f'language = "{language}"\n' + OFFICE_SETTINGS, encoding="utf-8"
+    )
     contacts = ws.root / DATA_DIR / "contacts.csv"
     contacts.parent.mkdir(parents=True)
     shutil.copyfile(shipped_data_file("contacts.csv"), contacts)
@@ -82,7 +85,9 @@ def _stored(ws: Workspace) -> dict[tuple[str, str, str], str]:
 
 
 def test_a_french_template_speaks_french_and_signs_its_language(workspace):
-    (workspace.root / "nap.toml").write_text('language = "fr"\n', encoding="utf-8")
+    (workspace.root / "nap.toml").write_text(
+        'language = "fr"\n' + OFFICE_SETTINGS, encoding="utf-8"
+    )
     ws = Workspace.open(workspace.root)
     (path,) = issue_templates(ws, YEAR, ministries=["MEGA"])
     meta = _meta(path)
@@ -117,7 +122,9 @@ def test_french_and_english_returns_consolidate_into_the_same_figures(tmp_path):
 
 
 def test_a_status_in_either_language_is_stored_once_in_english(workspace):
-    (workspace.root / "nap.toml").write_text('language = "fr"\n', encoding="utf-8")
+    (workspace.root / "nap.toml").write_text(
+        'language = "fr"\n' + OFFICE_SETTINGS, encoding="utf-8"
+    )
     ws = Workspace.open(workspace.root)
     ids = [a.id for a in ws.plan.actions_for("MEGA")][:3]
     typed = dict(zip(ids, ["Réalisé", "in progress", "  sans   OBJET "], strict=True))
@@ -137,7 +144,9 @@ def test_a_status_in_either_language_is_stored_once_in_english(workspace):
 
 
 def test_a_status_in_no_language_is_refused_with_the_templates_names(workspace):
-    (workspace.root / "nap.toml").write_text('language = "fr"\n', encoding="utf-8")
+    (workspace.root / "nap.toml").write_text(
+        'language = "fr"\n' + OFFICE_SETTINGS, encoding="utf-8"
+    )
     ws = Workspace.open(workspace.root)
     issue_templates(ws, YEAR, ministries=["MEGA"])
     answers = sample_answers(ws.plan, "MEGA", YEAR)
@@ -194,7 +203,7 @@ def test_the_french_demo_writes_french_messages_with_an_english_speaking_ministr
         in body
     )
     reminder = _read(mail / "reminder_MSI.eml")
-    assert "Le délai a expiré le 31 mars 2020, il y a 2 jours." in reminder.get_body().get_content()
+    assert "Le délai du 31 mars 2020 est dépassé." in reminder.get_body().get_content()
 
 
 def test_the_french_report_is_french_and_accessible(french_demo):
@@ -266,7 +275,9 @@ def test_every_text_of_the_french_workbook_is_translated(tmp_path):
 
 
 def test_a_french_return_is_answered_in_french(workspace):
-    (workspace.root / "nap.toml").write_text('language = "fr"\n', encoding="utf-8")
+    (workspace.root / "nap.toml").write_text(
+        'language = "fr"\n' + OFFICE_SETTINGS, encoding="utf-8"
+    )
     ws = Workspace.open(workspace.root)
     issue_templates(ws, YEAR, ministries=["MEGA"])
     answers = sample_answers(ws.plan, "MEGA", YEAR)
@@ -294,8 +305,25 @@ def test_every_message_a_ministry_reads_is_in_french():
     unread = ("file-", "zip-", "xml-", "part-", "too-", "sheet-part", "sheet-too", "data-far")
     unread += ("cell-invalid", "cell-too-long", "meta-language")
     coordinator = ("register-", "contacts-", "import-", "held-", "plan", "carry", "ministries-")
+    coordinator += ("settings-", "check-", "placeholder-")
     french = translated_messages("fr")
     codes = [code for code in CATALOGUE if not code.startswith((*unread, *coordinator))]
     assert [code for code in codes if code not in french] == []
     words = ("noun-", "example-", "feedback-", "error", "warning", "hold")
     assert [k for k in french if k not in CATALOGUE and not k.startswith(words)] == []
+
+
+def test_nap_check_lists_the_texts_a_language_in_use_shows_in_english(workspace):
+    (workspace.root / "nap.toml").write_text('language = "fr"\n' + OFFICE_SETTINGS, "utf-8")
+    own = workspace.root / DATA_DIR / "mail"
+    own.mkdir(parents=True)
+    phrases = shipped_data_file("mail/phrases.fr.toml").read_text("utf-8")
+    (own / "phrases.fr.toml").write_text(
+        "\n".join(line for line in phrases.splitlines() if not line.startswith("deadline_today")),
+        "utf-8",
+    )
+
+    result = CliRunner().invoke(cli, ["--root", str(workspace.root), "check"])
+
+    assert "translations                     fr: 1 problem" in result.output
+    assert "mail/phrases.fr.toml: deadline_today: shown in English" in result.output

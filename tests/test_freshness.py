@@ -75,7 +75,8 @@ def test_side_by_side_gives_the_bytes_of_one_after_the_other(done_once):
 def edit_settings(ws: Workspace) -> None:
     settings = ws.root / "nap.toml"
     text = settings.read_text(encoding="utf-8") if settings.exists() else ""
-    settings.write_text(text + "\nlate_after_days = 3\n", encoding="utf-8")
+    # At the top: the office's nap.toml ends inside a [table].
+    settings.write_text("late_after_days = 3\n" + text, encoding="utf-8")
 
 
 def edit_wording(ws: Workspace) -> None:

@@ -304,8 +304,13 @@ def test_lock_partial_hidden_and_fresh_files_are_left_alone(issued, plan):
     fresh = fill_template(template(issued, "MJ"), issued.inbox / "fresh.xlsx", {}, settle=False)
     report = ingest(issued)
     assert report.outcomes == []
-    assert report.skipped == [
-        ("fresh.xlsx", "still being written: it will be taken at the next run")
+    assert [(name, why.split(":")[0]) for name, why in report.skipped] == [
+        (".hidden.xlsx", "a hidden file"),
+        (".~lock.MJ.xlsx#", "LibreOffice's lock file"),
+        ("MJ.xlsx.part", "an incomplete download"),
+        ("download.crdownload", "an incomplete download"),
+        ("fresh.xlsx", "still being written"),
+        ("~$MJ.xlsx", "Excel's lock file"),
     ]
     assert all((issued.inbox / n).exists() for n in names) and fresh.exists()
 

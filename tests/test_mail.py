@@ -36,9 +36,11 @@ from tests.mailserver import (
     write_contacts,
     ws,
 )
+from tests.office import OFFICE_EMAIL
 
 __all__ = ["no_smtp_env", "server", "ws"]  # fixtures
 
+OFFICE = "Ministry of Foreign and European Affairs"  # the default office of nap.toml
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REJECTED, MISSING = "MJ", "ME"
 
@@ -152,10 +154,10 @@ def test_eml_files_open_as_standard_messages_with_the_attachment(ws, plan):
         assert message["To"].addresses == (
             Address(role(plan, d.ministry), addr_spec=focal(d.ministry)),
         )
-        assert message["From"] == "wps-coordination@example.org"
+        assert message["From"].addresses == (Address(OFFICE, addr_spec=OFFICE_EMAIL),)
         assert message["Date"].datetime == NOW
         assert plan.title in message["Subject"]
-        assert "Focal point WPS" in message.get_body(("plain",)).get_content()
+        assert message.get_body(("plain",)).get_content().startswith("Dear colleagues,")
         name, data = attachment(message)
         assert name == f"{plan.id}_{PERIOD}_{d.ministry}.xlsx"
         assert data == (ws.templates_dir(PERIOD) / f"{d.ministry}.xlsx").read_bytes()
@@ -208,7 +210,8 @@ def test_the_rejected_ministry_gets_its_feedback_and_every_reason(returned):
     assert "- Report!J" in body
     assert "'many' in Women is not a number" in body
     assert f"{REJECTED} report.xlsx" in body
-    assert "6 days ago" in body  # the deadline was 31 March 2020
+    assert "The deadline of 31 March 2020 has passed." in body
+    assert "days" not in body
 
     missing = reminders[MISSING]
     body = missing.get_body(("plain",)).get_content()
@@ -266,7 +269,6 @@ MIFA,Focal point WPS,,
     ("where", "fragment"),
     [
         ("line 3, email", "'x@' is not an email address"),
-        ("line 4, focal_point", "empty"),
         ("line 5, ministry", "'MX' is not a ministry of the plan"),
         ("line 6, ministry", "MAEE already has a row (line 2)"),
         ("line 7, cc", "'not an address' is not an email address"),
@@ -291,7 +293,10 @@ def test_contacts_errors_name_line_and_field(tmp_path, plan, where, fragment):
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [
-        ("ministry,name,email\n", "line 1: the header must be: ministry,focal_point,email,cc"),
+        (
+            "ministry,focal point,email\n",
+            "line 1: the header must be: ministry,name,role,email,cc,language",
+        ),
         (
             "ministry,focal_point,email,cc\nMJ,Focal point, Justice,mj@example.org,\n",
             "line 2: more fields",

@@ -80,14 +80,14 @@ def test_the_next_run_sends_only_to_the_corrected_address(ws, plan, server):
     )
     assert len(server.envelopes) == 8
 
-    write_contacts(ws, plan, {"MJ": "justice.wps@example.org"})
+    write_contacts(ws, plan, {"MJ": "justice.wps@mj.example"})
     fixed = send_templates(ws)
 
     assert fixed.exit_code == 0, fixed.output
-    assert "sent     MJ     to justice.wps@example.org" in fixed.output
-    assert rcpts(server)[-1] == ["justice.wps@example.org"]
+    assert "sent     MJ     to justice.wps@mj.example" in fixed.output
+    assert rcpts(server)[-1] == ["justice.wps@mj.example"]
     resent = server.messages()[-1]
-    assert [a.addr_spec for a in resent["To"].addresses] == ["justice.wps@example.org"]
+    assert [a.addr_spec for a in resent["To"].addresses] == ["justice.wps@mj.example"]
     assert [a.addr_spec for a in resent["Cc"].addresses] == [CC["MJ"][0]]
     assert resent["Message-ID"] == first_id, "the same message, to the one who lacked it"
 

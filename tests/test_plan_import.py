@@ -23,6 +23,7 @@ from pipeline.workspace import Workspace, shipped_data_file
 from tests import matrices
 from tests.filling import fill_template, sample_answers
 from tests.matrices import ACTIONS, NEW_MINISTRY, write_matrix, write_ministries
+from tests.office import new_workspace
 
 NEW = "lu-wps-2024-2028"
 WORDS = load_vocabulary(shipped_data_file("plan_import.toml"))
@@ -50,6 +51,7 @@ def imported(tmp_path_factory):
     write_matrix(folder / "matrix.xlsx")
     write_ministries(folder / "ministries.csv")
     root = folder / "ws"
+    new_workspace(root)
     first = nap(root, *import_args(folder))
     first_review = review_rows(root)
     write_ministries(folder / "ministries.csv", with_ctie=True)
@@ -303,6 +305,7 @@ def test_a_register_still_being_corrected_stops_only_its_own_years(tmp_path):
     write_matrix(tmp_path / "matrix.xlsx")
     write_ministries(tmp_path / "ministries.csv")
     root = tmp_path / "ws"
+    new_workspace(root)
     assert nap(root, *import_args(tmp_path)).exit_code == 0
     old = nap(root, "templates", "--period", "2023")
     assert old.exit_code == 0 and old.output.count("wrote ") == 8

@@ -206,7 +206,7 @@ def test_two_versions_that_cannot_be_ordered_both_wait_and_the_ministry_is_not_m
     line = next(x for x in status.output.splitlines() if x.startswith("MJ "))
     assert " held " in line and "accepted" not in line and "missing" not in line
     assert "Held for your decision: MJ (nap review)" in status.output
-    assert "Missing: MAEE, MSI, MENJE, MEGA, MIFA, MISA, ME" in status.output
+    assert "Missing, nothing received: MAEE, MSI, MENJE, MEGA, MIFA, MISA, ME" in status.output
     assert period_status(ws, 2019).absent == ["MAEE", "MSI", "MENJE", "MEGA", "MIFA", "MISA", "ME"]
     write_contacts(ws, plan)
     reminded = {m.ministry for m in compose_reminders(ws, 2019)}

@@ -16,6 +16,7 @@ from pipeline.failures import NapError
 from pipeline.signing import create_key, fingerprint, office_key
 from pipeline.workspace import Workspace
 from tests.filling import fill_template, sample_answers
+from tests.office import new_workspace
 
 
 def nap(root, *args: str):
@@ -37,6 +38,7 @@ def key_file_only(monkeypatch: pytest.MonkeyPatch) -> None:
 def issued(tmp_path, key_file_only, plan) -> Workspace:
     """A workspace whose templates are issued and one MJ return is in the inbox."""
     root = tmp_path / "ws"
+    new_workspace(root)
     assert nap(root, "templates", "--period", "2019").exit_code == 0
     ws = Workspace.open(root)
     fill_template(
@@ -47,6 +49,7 @@ def issued(tmp_path, key_file_only, plan) -> Workspace:
 
 def test_the_first_templates_make_the_key_and_say_where_it_is(tmp_path, key_file_only):
     root = tmp_path / "ws"
+    new_workspace(root)
     first = nap(root, "templates", "--period", "2019")
     assert first.exit_code == 0, first.output
     key_path = root / ".nap-signing-key"
@@ -121,7 +124,7 @@ def test_no_key_is_made_for_a_workspace_whose_ledger_records_one(issued):
 
 
 def test_ingest_in_a_workspace_where_nothing_was_issued_says_to_issue_first(tmp_path):
-    ws = Workspace.open(tmp_path / "ws", create=True)
+    ws = new_workspace(tmp_path / "ws")
     result = nap(ws.root, "ingest")
     assert result.exit_code == 1
     assert (

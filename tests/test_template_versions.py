@@ -16,6 +16,7 @@ from pipeline.template import contract as c
 from pipeline.template.issue import issue_templates
 from pipeline.workspace import Workspace, shipped_data_file
 from tests.filling import fill_template, sample_answers
+from tests.office import new_workspace
 
 FIXTURES = Path(__file__).parent / "fixtures" / "v1"
 SHIPPED = shipped_data_file("plans/lu-wps-2018-2023")
@@ -55,7 +56,7 @@ def test_a_version_1_row_whose_text_changed_in_the_register_is_refused_there(tmp
 
 
 def _workspace_with_own_plan(tmp_path: Path) -> Workspace:
-    ws = Workspace.open(tmp_path / "ws", create=True)
+    ws = new_workspace(tmp_path / "ws")
     shutil.copytree(SHIPPED, ws.root / "workbook_templates" / "plans" / "lu-wps-2018-2023")
     return ws
 

@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
+from tests.office import new_workspace
 
 OUTSIDE = "outside the plan lu-wps-2018-2023 (2018-2023)"
 
@@ -34,7 +35,7 @@ def written(root) -> list[str]:
     ids=" ".join,
 )
 def test_a_period_outside_the_plan_is_refused_naming_its_range(tmp_path, args):
-    root = tmp_path / "ws"
+    root = new_workspace(tmp_path / "ws").root
     CliRunner().invoke(cli, ["--root", str(root), "templates", "--period", "2019"])
     before = written(root)
 

@@ -19,6 +19,8 @@ from email.policy import EmailPolicy
 from email.utils import format_datetime
 from pathlib import Path
 
+from pipeline import placeholders
+from pipeline.delivery.mail_wording import greeting, lateness, phrases, render, wording
 from pipeline.failures import NapError
 from pipeline.intake.returned import read_meta
 from pipeline.ledger import (
@@ -32,40 +34,16 @@ from pipeline.ledger import (
     last_file,
     submissions_in_state,
 )
-from pipeline.outputs.wording import Wording, long_date
+from pipeline.outputs.wording import long_date
 from pipeline.plan.addresses import parse_mailbox
-from pipeline.plan.contacts import CONTACTS_FILE, Contact, load_contacts
+from pipeline.plan.contacts import Contact, load_contacts
 from pipeline.plan.register import Plan
 from pipeline.plan.translation import translated
 from pipeline.problems import Severity
-from pipeline.workspace import DATA_DIR, Workspace, shipped_data_file
+from pipeline.workspace import CONTACTS_FILE, Workspace, shipped_data_file
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
-COMMON_FIELDS = frozenset(
-    {
-        "ministry",
-        "ministry_name",
-        "focal_point",
-        "period",
-        "deadline",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-        "office",
-        "plan_title",
-        "attachment",
-    }
-)
-# Each wording file in workbook_templates/mail/ and the placeholders it may use.
-WORDING_FIELDS = {
-    "templates.txt": COMMON_FIELDS,
-    "reminder.txt": COMMON_FIELDS | {"situation", "deadline_note", "days_late"},
-    "reminder_missing.txt": COMMON_FIELDS,
-    "reminder_rejected.txt": COMMON_FIELDS | {"file_name", "received", "reasons"},
-}
-WITH_SUBJECT = ("templates.txt", "reminder.txt")
-DEADLINE_NOTES = "mail/deadline.toml"
 UNFOLDED = frozenset({"from", "to", "cc", "reply-to", "message-id", "references"})
 
 
@@ -156,19 +134,20 @@ def compose_templates(
     *,
     ministries: Sequence[str] = (),
     now: dt.datetime | None = None,
+    allow_placeholders: bool = False,
 ) -> list[Message]:
     """One message per ministry with its issued template attached."""
-    plan, codes, contacts = _prepare(ws, period, ministries)
-    now = now or dt.datetime.now().astimezone()
+    plan, codes, contacts = _prepare(ws, period, ministries, allow_placeholders)
+    now = now or ws.settings.now()
     templates = _issued_templates(ws, period, codes)
     messages = []
     for code in codes:
         language = ws.language_for(contacts[code].language)
+        text, said = wording(ws, "templates.txt", language), phrases(ws, language)
         attachment = Attachment.of(templates[code], f"{plan.id}_{period}_{code}.xlsx")
-        fields = _fields(ws, plan, contacts[code], period, attachment)
-        wording = _wording(ws, "templates.txt", language)
+        fields = _fields(ws, plan, contacts[code], period, attachment, said)
         messages.append(
-            _message(ws, "templates", period, contacts[code], wording, fields, attachment, now)
+            _message(ws, "templates", period, contacts[code], text, fields, attachment, now)
         )
     return messages
 
@@ -179,12 +158,13 @@ def compose_reminders(
     *,
     ministries: Sequence[str] = (),
     now: dt.datetime | None = None,
+    allow_placeholders: bool = False,
 ) -> list[Message]:
     """A reminder to every ministry with no accepted file for the period. One whose last file
     was rejected gets its feedback workbook and every reason; the others their template again.
     The draft reminder (.eml) of a ministry that has since answered is removed."""
-    plan, codes, contacts = _prepare(ws, period, ministries)
-    now = now or dt.datetime.now().astimezone()
+    plan, codes, contacts = _prepare(ws, period, ministries, allow_placeholders)
+    now = now or ws.settings.now()
     pending = _pending(ws, period, codes)
     for code in codes:  # a draft reminder to a ministry that has since answered is not due
         if code not in pending:
@@ -199,30 +179,37 @@ def compose_reminders(
         else:
             attachment = Attachment.of(templates[code], f"{plan.id}_{period}_{code}.xlsx")
         language = ws.language_for(contacts[code].language)
-        fields = _fields(ws, plan, contacts[code], period, attachment)
+        text, said = wording(ws, "reminder.txt", language), phrases(ws, language)
+        fields = _fields(ws, plan, contacts[code], period, attachment, said)
         fields["situation"] = _situation(ws, fields, rejection, language)
-        fields |= _lateness(ws, ws.settings.deadline_for(period), now.date(), language)
-        wording = _wording(ws, "reminder.txt", language)
+        fields |= lateness(said, ws.settings.deadline_for(period), now.date(), language)
         messages.append(
-            _message(ws, "reminder", period, contacts[code], wording, fields, attachment, now)
+            _message(ws, "reminder", period, contacts[code], text, fields, attachment, now)
         )
     return messages
 
 
 def _prepare(
-    ws: Workspace, period: int, ministries: Sequence[str]
+    ws: Workspace, period: int, ministries: Sequence[str], allow_placeholders: bool
 ) -> tuple[Plan, list[str], dict[str, Contact]]:
+    """The plan, the ministries asked for and their contacts; no message is composed with an
+    address reserved for examples, unless allowed."""
     plan = ws.plan
     ws.check_period(period)
     codes = ws.check_ministries(ministries)
-    contacts = load_contacts(contacts_path(ws), plan, others=ws.ministry_codes)
+    path = contacts_path(ws)
+    contacts = load_contacts(path, plan, others=ws.ministry_codes)
+    if not allow_placeholders:
+        found = placeholders.in_settings(ws, mail=True)
+        found += placeholders.in_contacts(path, [contacts[code] for code in codes])
+        placeholders.refuse(ws, found, "the messages")
     return plan, codes, contacts
 
 
 def contacts_path(ws: Workspace) -> Path:
     """The workspace's own contacts list: the shipped one holds example addresses, which no
     message may go to."""
-    own = ws.root / DATA_DIR / CONTACTS_FILE
+    own = ws.contacts_path
     if not own.is_file():
         raise NapError(
             f"this workspace has no contacts list of its own ({own}); copy "
@@ -252,7 +239,12 @@ def _issued_templates(ws: Workspace, period: int, codes: Sequence[str]) -> dict[
 
 
 def _fields(
-    ws: Workspace, plan: Plan, contact: Contact, period: int, attachment: Attachment
+    ws: Workspace,
+    plan: Plan,
+    contact: Contact,
+    period: int,
+    attachment: Attachment,
+    said: Mapping[str, string.Template],
 ) -> dict[str, str]:
     """The placeholders of one ministry's message, in its language."""
     s = ws.settings
@@ -261,7 +253,10 @@ def _fields(
     return {
         "ministry": contact.ministry,
         "ministry_name": plan.ministry(contact.ministry).name,
-        "focal_point": contact.focal_point,
+        "greeting": greeting(said, contact.name),
+        "name": contact.name,
+        "role": contact.role,
+        "focal_point": contact.name or contact.role,
         "period": str(period),
         "deadline": long_date(s.deadline_for(period), language),
         "contact_name": s.contact_name,
@@ -277,23 +272,13 @@ def _situation(
     ws: Workspace, fields: dict[str, str], rejection: Rejection | None, language: str
 ) -> str:
     if rejection is None:
-        return _render(_wording(ws, "reminder_missing.txt", language), fields)
+        return render(wording(ws, "reminder_missing.txt", language), fields)
     received = long_date(rejection.received, language)
     reasons = "\n".join(f"- {reason}" for reason in rejection.reasons)
-    return _render(
-        _wording(ws, "reminder_rejected.txt", language),
+    return render(
+        wording(ws, "reminder_rejected.txt", language),
         fields | {"file_name": rejection.file_name, "received": received, "reasons": reasons},
     )
-
-
-def _lateness(ws: Workspace, deadline: dt.date, today: dt.date, language: str) -> dict[str, str]:
-    """The sentence on the deadline, from mail/deadline.toml in the ministry's language."""
-    english, own = ws.data_file(DEADLINE_NOTES), ws.data_file_in(DEADLINE_NOTES, language)
-    words = Wording(english, {}, language, own if own != english else None)
-    days = (today - deadline).days
-    key = "passed_one" if days == 1 else "passed" if days > 0 else "today" if days == 0 else "due"
-    note = words(f"deadline.{key}", deadline=words.date(deadline), days=days)
-    return {"deadline_note": note, "days_late": str(max(days, 0))}
 
 
 def _pending(ws: Workspace, period: int, codes: Sequence[str]) -> dict[str, Rejection | None]:
@@ -324,35 +309,6 @@ def _last_rejection(ws: Workspace, conn: Connection, code: str, period: int) -> 
     return Rejection(last.name, last.received, feedback, reasons)
 
 
-# Wording
-
-
-def _wording(ws: Workspace, name: str, language: str) -> string.Template:
-    """A wording file of workbook_templates/mail/ in the ministry's language (English where
-    it has no translation), checked so that a typo in a placeholder stops the run instead of
-    reaching a ministry as '$ministy_name'."""
-    path = ws.data_file_in(f"mail/{name}", language)
-    template = string.Template(path.read_text(encoding="utf-8"))
-    allowed = WORDING_FIELDS[name]
-    if name in WITH_SUBJECT and not template.template.startswith("Subject:"):
-        raise NapError(f"{path}: the first line must be 'Subject: ...', then a blank line")
-    if not template.is_valid():
-        raise NapError(f"{path}: a '$' that starts no placeholder; write $$ for a dollar sign")
-    unknown = sorted(set(template.get_identifiers()) - allowed)
-    if unknown:
-        raise NapError(
-            f"{path}: unknown placeholder ${', $'.join(unknown)}; "
-            f"the placeholders are ${', $'.join(sorted(allowed))}"
-        )
-    return template
-
-
-def _render(template: string.Template, fields: Mapping[str, str]) -> str:
-    """The text with its placeholders filled and no trailing spaces (an empty phone number)."""
-    text = template.substitute(fields)
-    return "\n".join(line.rstrip() for line in text.strip().splitlines())
-
-
 def _message(
     ws: Workspace,
     kind: str,
@@ -363,11 +319,11 @@ def _message(
     attachment: Attachment,
     now: dt.datetime,
 ) -> Message:
-    head, _, body = _render(wording, fields).partition("\n")
+    head, _, body = render(wording, fields).partition("\n")
     sender = ws.settings.smtp.sender
     day = now.date().isoformat() if kind == "reminder" else ""
     email = EmailMessage(policy=MAIL_POLICY)
-    email["From"] = sender.header
+    email["From"] = sender.named(ws.settings.office).header
     email["To"] = contact.email.header
     if contact.cc:
         email["Cc"] = [mailbox.header for mailbox in contact.cc]

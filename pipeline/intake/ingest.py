@@ -23,6 +23,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -34,6 +35,7 @@ from pipeline.intake.returned import read_returned
 from pipeline.intake.rules import Checked, check_returned
 from pipeline.intake.settle import Settled, apply_or_hold
 from pipeline.intake.xlsx_reader import UnsafeWorkbook
+from pipeline.interruption import StopRequest, ignore_stop_requests, stop_requests
 from pipeline.ledger import (
     Connection,
     Outcome,
@@ -54,7 +56,30 @@ log = logging.getLogger("nap.intake")
 log.addHandler(logging.NullHandler())  # the caller decides where warnings go
 
 SETTLE_SECONDS = 2.0
-IGNORED = re.compile(r"^(~\$|\.~lock|\.)|\.(part|crdownload|tmp|partial|download)$", re.IGNORECASE)
+# Entries never opened, each with why, in the order they are tried: what they are is told
+# by their name alone.
+LEFT_ALONE = (
+    (
+        re.compile(r"^~\$"),
+        "Excel's lock file: the workbook is open in Excel somewhere; left alone, it goes away "
+        "when Excel closes the workbook",
+    ),
+    (
+        re.compile(r"^\.~lock\..*#$"),
+        "LibreOffice's lock file: the workbook is open in LibreOffice somewhere; left alone, it "
+        "goes away when LibreOffice closes the workbook",
+    ),
+    (
+        re.compile(r"\.(part|crdownload|partial|download)$", re.IGNORECASE),
+        "an incomplete download: left alone; once the browser has finished, the workbook is "
+        "taken by the next run",
+    ),
+    (re.compile(r"\.tmp$", re.IGNORECASE), "a temporary file of another program: left alone"),
+    (
+        re.compile(r"^\."),
+        "a hidden file: not read; if it is a returned workbook, rename it without the leading dot",
+    ),
+)
 
 
 @dataclass
@@ -83,9 +108,10 @@ class FileOutcome:
 @dataclass
 class IngestReport:
     outcomes: list[FileOutcome] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(
-        default_factory=list
-    )  # (name, why): not files, or still being written
+    # (name, why): entries never opened: lock files, partial downloads, files being written
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    stop: StopRequest | None = None  # the stop asked for, when the run ended early
+    left: list[str] = field(default_factory=list)  # files a stop left in the inbox, unread
 
 
 @dataclass(frozen=True)
@@ -96,12 +122,15 @@ class Candidate:
 
 
 def scan_inbox(inbox: Path, settle: float, report: IngestReport) -> list[Candidate]:
-    """Regular files at the top of the inbox, oldest first; anything else is reported, never
-    opened (a FIFO would block, a symlink could point anywhere)."""
+    """Regular files at the top of the inbox, oldest first; anything else is reported with why,
+    never opened (a lock file is another program's, a FIFO would block, a symlink could point
+    anywhere)."""
     now = time.time()
     found = []
     for entry in sorted(os.scandir(inbox), key=lambda e: e.name):
-        if IGNORED.search(entry.name):
+        why = left_alone(entry.name)
+        if why:
+            report.skipped.append((entry.name, why))
             continue
         info = entry.stat(follow_symlinks=False)
         if stat.S_ISLNK(info.st_mode):
@@ -130,6 +159,11 @@ def scan_inbox(inbox: Path, settle: float, report: IngestReport) -> list[Candida
             found.append(Candidate(Path(entry.path), info.st_size, info.st_mtime))
     found.sort(key=lambda c: (c.mtime, c.path.name))
     return found
+
+
+def left_alone(name: str) -> str:
+    """Why an entry of the inbox is never opened, by its name; "" for a file to read."""
+    return next((why for pattern, why in LEFT_ALONE if pattern.search(name)), "")
 
 
 def sha256_of(path: Path) -> str:
@@ -185,13 +219,15 @@ def ingest(
     progress: Callable[[Iterator, int], Iterator] = lambda it, n: it,
     wait: float = DEFAULT_WAIT,
     workers: int | None = None,
+    stop: StopRequest | None = None,
 ) -> IngestReport:
     """Process the inbox once. Files are checked in parallel for large batches, and recorded
     one transaction each, in arrival order; then the valid ones are applied or held. `step`
     is called after each durable step (tests stop the run there to prove that a killed run
-    resumes cleanly). Without the key that signed the templates, nothing is read."""
+    resumes cleanly). Without the key that signed the templates, nothing is read. A stop
+    asked for (Ctrl-C, SIGTERM) ends the run after the file in hand, its files settled."""
     plans = ws.shelf
-    with workspace_lock(ws, wait):
+    with stop_requests(stop) as stop, workspace_lock(ws, wait, stop):
         try:
             key = office_key(ws).key
         except NapError as exc:
@@ -200,9 +236,15 @@ def ingest(
         with connect(ws.ledger_path) as conn:
             candidates = scan_inbox(ws.inbox, settle, report)
             checked = _checked_in_order(candidates, plans, key, workers or os.cpu_count() or 1)
-            for candidate, read in progress(checked, len(candidates)):
-                report.outcomes.append(_record_one(ws, conn, candidate, read, now(), step))
+            with closing(checked):
+                for candidate, read in progress(checked, len(candidates)):
+                    report.outcomes.append(_record_one(ws, conn, candidate, read, now(), step))
+                    if stop.requested:
+                        break
             report.outcomes += settled_outcomes(report.outcomes, apply_or_hold(ws, conn, step))
+        if stop.requested:
+            report.stop = stop
+            report.left = [c.path.name for c in candidates if c.path.exists()]
     return report
 
 
@@ -250,6 +292,7 @@ _worker: tuple[PlanShelf, bytes] | None = None
 def _init_worker(plans: PlanShelf, key: bytes) -> None:
     global _worker
     _worker = (plans, key)
+    ignore_stop_requests()  # Ctrl-C reaches the whole process group; the parent decides
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
 
@@ -283,12 +326,15 @@ def _checked_in_order(
             window.append((candidate, pool.submit(_check_in_worker, candidate.path)))
             if len(window) >= WINDOW:
                 break
-        while window:
-            candidate, future = window.popleft()
-            following = next(pending, None)
-            if following is not None:
-                window.append((following, pool.submit(_check_in_worker, following.path)))
-            yield candidate, future.result()
+        try:
+            while window:
+                candidate, future = window.popleft()
+                following = next(pending, None)
+                if following is not None:
+                    window.append((following, pool.submit(_check_in_worker, following.path)))
+                yield candidate, future.result()
+        finally:  # a stopped run does not wait for the checks it will not record
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _record_one(

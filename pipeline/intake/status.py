@@ -54,9 +54,15 @@ class MinistryStatus:
         return not self.accepted_file
 
     @property
+    def rejected(self) -> bool:
+        """No accepted return, none waiting, and the last file rejected: a corrected file is
+        awaited, which is not the same as never having answered."""
+        return self.missing and not self.held and self.last_outcome is Outcome.REJECTED
+
+    @property
     def absent(self) -> bool:
-        """No accepted return and none waiting for a decision: the ministry has to answer."""
-        return self.missing and not self.held
+        """Nothing accepted, waiting or rejected: the ministry has not answered yet."""
+        return self.missing and not self.held and not self.rejected
 
     @property
     def completeness(self) -> float:
@@ -80,6 +86,10 @@ class PeriodStatus:
     def held(self) -> list[str]:
         """The ministries with a return waiting for the coordinator's decision."""
         return [m.code for m in self.ministries if m.held]
+
+    @property
+    def rejected(self) -> list[str]:
+        return [m.code for m in self.ministries if m.rejected]
 
     @property
     def absent(self) -> list[str]:

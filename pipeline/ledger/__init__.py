@@ -2,6 +2,7 @@
 every issue found, so any figure in an output can be traced to its file, sheet and cell.
 Only this package speaks SQL; the stages call its functions and get frozen records back."""
 
+from pipeline.ledger.backup import copy_ledger, ledger_damage
 from pipeline.ledger.connection import Connection, connect, migrate, schema_version, transaction
 from pipeline.ledger.decisions import (
     Decision,
@@ -95,6 +96,7 @@ __all__ = [
     "apply_submission",
     "closing",
     "connect",
+    "copy_ledger",
     "current_submission",
     "current_submissions",
     "file_decisions",
@@ -108,6 +110,7 @@ __all__ = [
     "key_fingerprint",
     "last_file",
     "last_statuses",
+    "ledger_damage",
     "migrate",
     "pending_sendings",
     "period_decisions",

@@ -125,16 +125,16 @@ def _duration(seconds: float) -> str:
 def _unusable(path: Path, exc: sqlite3.DatabaseError) -> str:
     """Restoring a backup loses what was recorded since, the mail sent among it: advised only
     when SQLite's own integrity check finds the file damaged."""
-    damage = _damage(path)
-    if damage:
-        return f"the ledger {path} is damaged ({damage}); restore it from the last backup"
+    found = damage(path)
+    if found:
+        return f"the ledger {path} is damaged ({found}); restore it from the last backup"
     return (
         f"the ledger {path} cannot be used: {exc}; the file itself is sound: check the free "
         "disk space and that you may write to the file and its folder, then run again"
     )
 
 
-def _damage(path: Path) -> str:
+def damage(path: Path) -> str:
     """What PRAGMA integrity_check finds wrong with the file; empty when it is sound."""
     try:
         with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as check:

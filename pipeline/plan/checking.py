@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.plan.carry_over import Link, checked_links
+from pipeline.plan.periods import overlaps
 from pipeline.plan.register import Plan, read_plan
 from pipeline.problems import Problem, errors
-from pipeline.workspace import plans_to_check
+from pipeline.workspace import Workspace, plans_to_check
 
 
 @dataclass
@@ -44,7 +45,18 @@ class PlansCheck:
 
 def check_plans(root: Path, chosen: str | None) -> PlansCheck:
     """Every plan of the workspace at `root` (or the one chosen), checked in full."""
-    paths, overlaps = plans_to_check(root, chosen)
+    return _checked(*plans_to_check(root, chosen))
+
+
+def check_workspace_plans(ws: Workspace) -> PlansCheck:
+    """The same for a workspace already open: `nap check` opens it whatever its nap.toml
+    says, to list those mistakes with the others."""
+    if ws.chosen:
+        return _checked((ws.plan_file,), [])
+    return _checked(tuple(h.path for h in ws.plan_heads), overlaps(ws.plan_heads))
+
+
+def _checked(paths: tuple[Path, ...], overlaps: list[Problem]) -> PlansCheck:
     checks = []
     for path in paths:
         plan, problems = read_plan(path)

@@ -1,32 +1,45 @@
-"""The focal points of the ministries (contacts.csv), loaded and checked against the plan."""
+"""The focal points of the ministries (contacts.csv), loaded and checked against the plan.
+
+Columns: `ministry`, `name` (the focal point's own name, for the greeting), `role` (their
+function, for the address line when no name is given), `email`, `cc`, `language` (of the
+ministry's templates and messages: en or fr, empty as nap.toml says). A list of an earlier
+version (`ministry,focal_point,email,cc`, with or without `language`) is still read, its focal
+point as the role. Excel in French or German saves CSV with
+semicolons: a header with more semicolons than commas is read that way."""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Collection
+import io
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.failures import NapError
-from pipeline.language import LANGUAGES, check_language
+from pipeline.language import LANGUAGES
 from pipeline.plan.addresses import AddressError, Mailbox, parse_mailbox, parse_mailboxes
+from pipeline.plan.periods import PlanHead
 from pipeline.plan.register import Plan
-from pipeline.problems import Problem, problem
+from pipeline.problems import Problem, errors, problem
 
-CONTACTS_FILE = "contacts.csv"
-COLUMNS = ("ministry", "focal_point", "email", "cc")
-# A column a list written before it existed may lack: the ministry's working language.
-LANGUAGE = "language"
+COLUMNS = ("ministry", "name", "role", "email", "cc", "language")
+REQUIRED = ("ministry", "email")
+OLD_COLUMNS = ("ministry", "focal_point", "email", "cc")  # before names (and languages)
 
 
 @dataclass(frozen=True)
 class Contact:
     ministry: str
-    focal_point: str
-    email: Mailbox  # named after the focal point unless typed with a name of its own
+    name: str  # the focal point's name; "" when the list gives none
+    role: str
+    email: Mailbox  # named after the focal point (or role) unless typed with a name of its own
     cc: tuple[Mailbox, ...] = ()
-    line: int = 0  # of contacts.csv, to name where an address refused by a server is
     language: str = ""  # of its templates and messages; "" as nap.toml says
+    line: int = 0  # of contacts.csv, to name where an address refused by a server is
+
+    @property
+    def addresses(self) -> tuple[Mailbox, ...]:
+        return (self.email, *self.cc)
 
 
 def _problem(file: str, where: str, code: str, **fields: object) -> Problem:
@@ -35,35 +48,17 @@ def _problem(file: str, where: str, code: str, **fields: object) -> Problem:
 
 def _check_row(file: str, line: int, row: dict, codes: tuple[str, ...]) -> list[Problem]:
     """Every problem of one row but its addresses'; all rules run."""
-    found = []
-    if row["ministry"] not in codes:
-        found.append(
-            _problem(
-                file,
-                f"line {line}, ministry",
-                "contacts-unknown-ministry",
-                value=row["ministry"],
-                expected=", ".join(codes),
-            )
-        )
-    if not row["focal_point"]:
-        found.append(_problem(file, f"line {line}, focal_point", "contacts-empty"))
-    if not row["email"]:
-        found.append(_problem(file, f"line {line}, email", "contacts-empty"))
-    if row.get(LANGUAGE):
-        try:
-            check_language(row[LANGUAGE], LANGUAGE)
-        except ValueError:
-            found.append(
-                _problem(
-                    file,
-                    f"line {line}, {LANGUAGE}",
-                    "contacts-bad-language",
-                    value=row[LANGUAGE],
-                    expected=", ".join(LANGUAGES),
-                )
-            )
-    return found
+    known_language = row["language"].lower() in ("", *LANGUAGES)
+    rules = (
+        ("ministry", row["ministry"] not in codes, "contacts-unknown-ministry", ", ".join(codes)),
+        ("email", not row["email"], "contacts-empty", ""),
+        ("language", not known_language, "contacts-bad-language", ", ".join(LANGUAGES)),
+    )
+    return [
+        _problem(file, f"line {line}, {column}", code, value=row[column], expected=expected)
+        for column, wrong, code, expected in rules
+        if wrong
+    ]
 
 
 def _contact(file: str, line: int, row: dict, problems: list[Problem]) -> Contact | None:
@@ -85,49 +80,81 @@ def _contact(file: str, line: int, row: dict, problems: list[Problem]) -> Contac
     if len(parsed) < 2 or not parsed["email"]:
         return None
     (email,) = parsed["email"]
-    language = row.get(LANGUAGE, "").lower()
-    return Contact(
-        row["ministry"],
-        row["focal_point"],
-        email.named(row["focal_point"]),
-        parsed["cc"],
-        line,
-        language if language in LANGUAGES else "",
-    )
+    name, role = row["name"], row["role"]
+    language = row["language"].lower() if row["language"].lower() in LANGUAGES else ""
+    named = email.named(name or role)
+    return Contact(row["ministry"], name, role, named, parsed["cc"], language, line)
+
+
+def _columns(file: str, header: list[str], problems: list[Problem]) -> dict[str, str] | None:
+    """Each column of the file mapped to the one it stands for, or None (with the problem)
+    when a column is unknown, twice, or a required one is missing."""
+    header = [h.strip().lower() for h in header]
+    if tuple(header) in (OLD_COLUMNS, (*OLD_COLUMNS, "language")):
+        problems.append(_problem(file, "line 1", "contacts-old-columns"))
+        return {h: "role" if h == "focal_point" else h for h in header}
+    wrong = [h for h in header if h not in COLUMNS] or [h for h in REQUIRED if h not in header]
+    if wrong or len(set(header)) < len(header):
+        problems.append(_problem(file, "line 1", "contacts-bad-header", expected=",".join(COLUMNS)))
+        return None
+    return {h: h for h in header}
+
+
+def _delimiter(text: str) -> str:
+    """Commas, or semicolons as Excel saves CSV where the comma is the decimal mark."""
+    first = text.partition("\n")[0]
+    return ";" if first.count(";") > first.count(",") else ","
+
+
+def missing_rows(text: str, codes: Sequence[str]) -> tuple[list[str], str]:
+    """The codes the list has no row for, and blank rows for them to append, in the list's
+    own columns and separator, for the coordinator to fill in."""
+    delimiter = _delimiter(text)
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    header = [h.strip().lower() for h in rows[0]] if rows else list(COLUMNS)
+    at = header.index("ministry") if "ministry" in header else 0
+    known = {row[at].strip() for row in rows[1:] if len(row) > at}
+    new = [code for code in codes if code not in known]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    if not rows:
+        writer.writerow(header)
+    for code in new:
+        writer.writerow([code if i == at else "" for i in range(len(header))])
+    return new, buffer.getvalue()
 
 
 def _rows(path: Path, problems: list[Problem]) -> list[tuple[int, dict]] | None:
-    """Rows with their line numbers as a spreadsheet shows them, None when the header is
-    wrong; rows left blank (Excel writes ",,," for rows it once used) are not rows."""
+    """Rows with their line numbers as a spreadsheet shows them, None when the file cannot be
+    read as a contacts list; rows left blank (Excel writes ",,," for rows it once used) are
+    not rows."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            reader = csv.DictReader(f)
-            header = tuple(reader.fieldnames or ())
-            if header not in (COLUMNS, (*COLUMNS, LANGUAGE)):
-                problems.append(
-                    _problem(path.name, "line 1", "contacts-bad-header", expected=",".join(COLUMNS))
-                )
-                return None
-            rows = []
-            for row in reader:
-                if None in row:
-                    problems.append(
-                        _problem(path.name, f"line {reader.line_num}", "contacts-extra-fields")
-                    )
-                values = {k: (row[k] or "").strip() for k in header}
-                if any(values.values()):
-                    rows.append((reader.line_num, values))
-            return rows
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise NapError(
             f"the contacts list {path} is missing; copy the shipped workbook_templates/contacts.csv"
         ) from None
     except UnicodeDecodeError:
-        raise NapError(f"{path} is not UTF-8 text; save it as 'CSV UTF-8' in Excel") from None
+        problems.append(_problem(path.name, "", "contacts-not-utf8"))
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    columns = _columns(path.name, next(reader, []), problems)
+    if columns is None:
+        return None
+    rows = []
+    for fields in reader:
+        if len(fields) > len(columns):
+            problems.append(_problem(path.name, f"line {reader.line_num}", "contacts-extra-fields"))
+        values = dict.fromkeys(COLUMNS, "")
+        for name, value in zip(columns.values(), fields, strict=False):
+            values[name] = value.strip()
+        if any(values.values()):
+            rows.append((reader.line_num, values))
+    return rows
 
 
 def read_contacts(
-    path: Path, plan: Plan, *, others: Collection[str] = ()
+    path: Path, plan: Plan | PlanHead, *, others: Collection[str] = ()
 ) -> tuple[dict[str, Contact], list[Problem]]:
     """The contacts by ministry code, and every problem found (the dict is partial then).
     Rows of `others`, the ministries of the workspace's other plans, are left unread: one
@@ -169,10 +196,11 @@ def read_contacts(
 
 
 def load_contacts(path: Path, plan: Plan, *, others: Collection[str] = ()) -> dict[str, Contact]:
-    """The contacts of every ministry of the plan; one NapError lists every problem, so the
-    coordinator corrects the file once."""
+    """The contacts of every ministry of the plan; one NapError lists every error, so the
+    coordinator corrects the file once (warnings are for `nap check`)."""
     contacts, problems = read_contacts(path, plan, others=others)
-    if problems:
-        listed = "; ".join(f"{p.cell}: {p.message}" for p in problems)
+    found = errors(problems)
+    if found:
+        listed = "; ".join(p.describe(with_file=False).replace("error: ", "", 1) for p in found)
         raise NapError(f"{Path(path).name}: {listed} (correct {path})")
     return contacts

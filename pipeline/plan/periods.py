@@ -37,6 +37,11 @@ class PlanHead:
         return range(self.first_period, self.last_period + 1)
 
     @property
+    def ministry_codes(self) -> tuple[str, ...]:
+        """As a loaded plan names them: enough to check the contacts of a plan being drafted."""
+        return self.ministries
+
+    @property
     def label(self) -> str:
         return f"{self.id} ({self.first_period}-{self.last_period})"
 

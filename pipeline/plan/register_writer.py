@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.atomic import atomic_path
-from pipeline.plan.contacts import COLUMNS as CONTACT_COLUMNS
+from pipeline.plan.contacts import missing_rows
 from pipeline.plan.draft import Draft
 from pipeline.plan.register import ACTION_COLUMNS, ALL
 from pipeline.problems import Problem, Severity, problem
-from pipeline.workspace import DATA_DIR
+from pipeline.workspace import CONTACTS_FILE
 
 if TYPE_CHECKING:
     from pipeline.workspace import Workspace
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 ACTIONS_FILE = "actions.csv"
 BODIES_FILE = "bodies.csv"
 REVIEW_FILE = "review.csv"
-CONTACTS_FILE = "contacts.csv"
 REVIEW_COLUMNS = ("to_do", "action", "actions_csv_line", "file", "sheet", "cell", "finding")
 TO_DO = {Severity.ERROR: "correct", Severity.WARNING: "check"}
 
@@ -112,20 +111,18 @@ def add_contacts(
 ) -> tuple[Path, list[str]]:
     """The workspace's contacts.csv gains an empty row for each ministry it lacks, which the
     coordinator fills in; the shipped list is copied in first when it has none."""
-    dest = ws.root / DATA_DIR / CONTACTS_FILE
+    dest = ws.contacts_path
     if not dest.exists():
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ws.data_file(CONTACTS_FILE), dest)
     text = dest.read_text(encoding="utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
-    known = {row[0].strip() for row in rows[1:] if row}
-    new = [code for code in codes if code not in known]
+    new, added = missing_rows(text, codes)
     if not new:
         return dest, []
     ending = "" if text.endswith("\n") or not text else "\n"
-    blanks = [""] * (len(CONTACT_COLUMNS) - 1)
-    _write_text(dest, text + ending + _csv((code, *blanks) for code in new))
-    for index, code in enumerate(new, start=len(rows) + 1):
+    _write_text(dest, text + ending + added)
+    lines = len(text.splitlines())
+    for index, code in enumerate(new, start=lines + 1):
         found.append(
             problem("import-contact-added", file=CONTACTS_FILE, cell=f"line {index}", value=code)
         )

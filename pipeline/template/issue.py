@@ -6,17 +6,18 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from pipeline import placeholders
 from pipeline.intake.returned import read_meta
 from pipeline.ledger import Connection, connect, last_statuses, period_statuses, periods
 from pipeline.outputs.wording import Wording
 from pipeline.plan.carry_over import carried_statuses, links_of_workspace
-from pipeline.plan.contacts import CONTACTS_FILE, read_contacts
+from pipeline.plan.contacts import read_contacts
 from pipeline.plan.register import Plan
 from pipeline.plan.translation import translated
 from pipeline.signing import issuing_key
 from pipeline.template.contract import TEMPLATE_WORDING
 from pipeline.template.writer import Issue, OfficeContact, Texts, write_template
-from pipeline.workspace import Workspace
+from pipeline.workspace import CONTACTS_FILE, Workspace
 
 INSTRUCTIONS_FILE = "template_instructions.txt"
 
@@ -46,9 +47,11 @@ def issue_templates(
     today: dt.date | None = None,
     progress: Callable[[str], None] = lambda _: None,
     notify: Callable[[str], None] = lambda _: None,
+    allow_placeholders: bool = False,
 ) -> list[Path]:
     """Write outbox/<period>/templates/<CODE>.xlsx; return the paths written. `notify` is
-    told where a signing key made for the workspace is, to be backed up.
+    told where a signing key made for the workspace is, to be backed up. The office's contact
+    address is printed in them: one reserved for examples is refused unless allowed.
 
     A template re-issued with the same plan, rows and deadline keeps its first issue date,
     so re-running rewrites the same file.
@@ -56,6 +59,8 @@ def issue_templates(
     plan = ws.plan
     ws.check_period(period)
     codes = ws.check_ministries(ministries)
+    if not allow_placeholders:
+        placeholders.refuse(ws, placeholders.in_settings(ws, mail=False), "the templates")
     deadline = deadline or ws.settings.deadline_for(period)
     office = issuing_key(ws)
     if office.created:

@@ -1,0 +1,40 @@
+"""A consistent copy of the ledger, for backups: taken with SQLite's backup API, since the
+ledger runs in WAL mode and a copy of the file alone may miss committed transactions or catch
+one half-written; and the same integrity check on the copy as on a ledger that will not open."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+from pipeline.failures import NapError
+from pipeline.ledger.connection import connect, damage, patiently
+
+
+def copy_ledger(path: Path, dest: Path, *, wait: float) -> int:
+    """Copy the ledger at `path` to `dest` (a new file, readable by its owner only, in one
+    piece: no -wal file beside it) and return the number of files it records. Another program
+    writing meanwhile is waited for, up to `wait` seconds."""
+    found = damage(path)
+    if found:
+        raise NapError(
+            f"the ledger {path} is damaged ({found}); it was not copied: keep the earlier "
+            "backups, and restore the last one (see the guide)"
+        )
+    os.close(os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    with connect(path, wait=wait) as conn, closing(sqlite3.connect(dest)) as copy:
+        patiently(conn, lambda: conn.backup(copy))
+        copy.execute("PRAGMA journal_mode = DELETE")
+        files = copy.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+    found = damage(dest)
+    if found:
+        raise NapError(f"the copy {dest} of the ledger does not check ({found}); copy it again")
+    return files
+
+
+def ledger_damage(path: Path) -> str:
+    """What SQLite's integrity check finds wrong with the ledger; "" when it is sound (or not
+    made yet)."""
+    return damage(path) if path.exists() else ""
