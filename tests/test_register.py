@@ -13,6 +13,7 @@ from pipeline.plan.register import ACTION_COLUMNS, load_plan, read_plan
 from pipeline.settings import DEFAULT_PLAN
 from pipeline.template import contract as c
 from pipeline.workspace import shipped_data_file
+from tests.registers import edit_action
 
 SHIPPED = shipped_data_file(DEFAULT_PLAN).parent
 
@@ -64,16 +65,7 @@ def _edit(tmp_path: Path, action_id: str, **changes: str) -> Path:
     """A copy of the shipped register with one action row changed."""
     copy = tmp_path / "plan"
     shutil.copytree(SHIPPED, copy)
-    path = copy / "actions.csv"
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    for row in rows:
-        if row["id"] == action_id:
-            row.update(changes)
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    edit_action(copy / "actions.csv", action_id, **changes)
     return copy / "plan.toml"
 
 

@@ -3,7 +3,6 @@ tests/fixtures/v1), and the current ones after register changes they do not show
 
 from __future__ import annotations
 
-import csv
 import os
 import shutil
 import time
@@ -17,6 +16,7 @@ from pipeline.template.issue import issue_templates
 from pipeline.workspace import Workspace, shipped_data_file
 from tests.filling import fill_template, sample_answers
 from tests.office import new_workspace
+from tests.registers import edit_action
 
 FIXTURES = Path(__file__).parent / "fixtures" / "v1"
 SHIPPED = shipped_data_file("plans/lu-wps-2018-2023")
@@ -63,15 +63,7 @@ def _workspace_with_own_plan(tmp_path: Path) -> Workspace:
 
 def _edit_action(ws: Workspace, action_id: str, **changes: str) -> None:
     path = ws.root / "workbook_templates" / "plans" / "lu-wps-2018-2023" / "actions.csv"
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    for row in rows:
-        if row["id"] == action_id:
-            row.update(changes)
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    edit_action(path, action_id, **changes)
 
 
 @pytest.mark.parametrize(
