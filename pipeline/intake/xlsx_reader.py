@@ -1,5 +1,6 @@
 """Safe, streaming reader of cell values from untrusted .xlsx workbooks (zipfile + expat)."""
 
+import os
 import posixpath
 import re
 import zipfile
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from math import isfinite
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 from xml.parsers import expat
 
 from pipeline.problems import problem
@@ -236,17 +237,17 @@ def _mib(size: float) -> str:
     return f"{size / 1048576:.1f} MB" if size < 10 * 1048576 else f"{size / 1048576:.0f} MB"
 
 
-def _sniff(path: Path, limits: Limits) -> None:
+def _sniff(file: BinaryIO, limits: Limits) -> None:
     """Refuse what is plainly not an .xlsx from its size and first bytes, before unzipping."""
-    size = path.stat().st_size
+    size = os.fstat(file.fileno()).st_size
     if size == 0:
         raise UnsafeWorkbook("file-empty")
     if size > limits.max_file_bytes:
         raise UnsafeWorkbook("file-too-large", size=_mib(size), limit=_mib(limits.max_file_bytes))
-    with path.open("rb") as file:
-        head = file.read(_CHUNK)
-    if head.startswith(b"PK\x03\x04"):
+    head = file.read(4)
+    if head == b"PK\x03\x04":
         return
+    head += file.read(_CHUNK - 4)
     if head.startswith(_OLE):
         raise UnsafeWorkbook(_ole_refusal(head))
     raise UnsafeWorkbook("file-not-xlsx", kind=_describe(head))
@@ -303,15 +304,14 @@ def _new_parser(member: str) -> expat.XMLParserType:
     return parser
 
 
-def _check_directory_size(path: Path, limits: Limits) -> None:
+def _check_directory_size(file: BinaryIO, limits: Limits) -> None:
     """Bound the zip directory before zipfile lists it.
 
     zipfile makes an object per directory entry before any count can be checked: 20 MB of
     empty entries cost 130 MB and seconds. Its own end-record reader gives the byte size of
     the directory that it will read; a normal entry takes well under 1 KB.
     """
-    with path.open("rb") as file:
-        end = zipfile._EndRecData(file)
+    end = zipfile._EndRecData(file)
     if end is None:
         raise zipfile.BadZipFile("no end of central directory record")
     size = end[zipfile._ECD_SIZE]
@@ -338,12 +338,20 @@ class _Package:
     """An .xlsx whose zip directory passed the checks; parts are unpacked within a budget."""
 
     def __init__(self, path: Path, limits: Limits) -> None:
-        _sniff(path, limits)
         self.limits = limits
         self.left = limits.max_total_uncompressed  # bytes the remaining parts may unpack to
+        self.file = path.open("rb")  # one handle for the sniffing, the directory and the parts
         try:
-            _check_directory_size(path, limits)
-            self.zip = zipfile.ZipFile(path)
+            self._open()
+        except BaseException:
+            self.file.close()
+            raise
+
+    def _open(self) -> None:
+        _sniff(self.file, self.limits)
+        try:
+            _check_directory_size(self.file, self.limits)
+            self.zip = zipfile.ZipFile(self.file)
         except _DAMAGE as exc:
             raise UnsafeWorkbook("zip-damaged") from exc
         try:
@@ -358,6 +366,7 @@ class _Package:
 
     def __exit__(self, *_: object) -> None:
         self.zip.close()
+        self.file.close()
 
     def _check_directory(self) -> None:
         """Sizes, counts and names, from the zip directory alone: nothing is unpacked yet."""
