@@ -82,7 +82,9 @@ T = TypeVar("T")
 _RATIO_FLOOR = 1024 * 1024  # small parts may compress very well (a sheet of empty cells)
 _CHUNK = 64 * 1024
 _WHOLE = 2 * 1024 * 1024  # parts up to this size are read whole, larger ones streamed
-_REMEMBER = 64  # parsed structural parts kept, by their bytes
+# Parsed structural parts kept, by their bytes: at most 32 of at most 256 kB each, so that
+# a batch of files with distinct large parts cannot fill the memory.
+_REMEMBER, _REMEMBER_BYTES = 32, 256 * 1024
 _REMEMBERED: dict[tuple[str, str, "Limits", bytes], Any] = {}
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -458,7 +460,9 @@ class _Package:
     def content(self, member: str) -> bytes | None:
         """The whole part, when its directory entry says it is small (zipfile never gives
         more than the size declared); None for a part to stream."""
-        if self.zip.getinfo(member).file_size > _WHOLE:
+        with self._damage(member):
+            size = self.zip.getinfo(member).file_size
+        if size > _WHOLE:
             return None
         return b"".join(self.chunks(member))
 
@@ -509,8 +513,8 @@ class _Package:
         for byte, and a part's reading depends on its bytes alone. Results are not to be
         changed."""
         content = self.content(member)
-        if content is None:
-            return read(None)
+        if content is None or len(content) > _REMEMBER_BYTES:
+            return read(content)
         key = (kind, member, self.limits, content)
         if key in _REMEMBERED:
             return _REMEMBERED[key]
