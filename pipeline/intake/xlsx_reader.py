@@ -787,7 +787,7 @@ class _SheetReader:
             self.formula, self.text = self.text, None
         elif code is _T:
             if self.text is not None:
-                self.inline += self.text
+                self.inline = (self.inline or "") + self.text  # None: a <t> of no cell's
                 self.text = None
         elif code is _IS:
             self.in_inline = False
@@ -922,11 +922,16 @@ _TAG = re.compile(
 _ATTR = re.compile(r"([^\s=]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _CELL_END = re.compile(r"</c\s*>")
 _INSIDE = re.compile(
-    rf"\s*(?:(<f{_ATTRS}(?:/>|>([^<]*)</f\s*>))\s*)?(?:<v\s*>([^<]*)</v\s*>|<v\s*/>)?\s*"
+    rf"\s*(?:(<f{_ATTRS}(?:/>|>([^<]*)</f\s*>))\s*)?(<v\s*>([^<]*)</v\s*>|<v\s*/>)?\s*"
     rf"|\s*<is\s*>\s*<t{_ATTRS}(?:/>|>([^<]*)</t\s*>)\s*</is\s*>\s*"
 )
 _DECLARATION = re.compile(r"<\?xml\b[^>]*?\?>")
-_ROOT = re.compile(r"\s*<worksheet\b([^>]*)>")
+_ROOT = re.compile(rf"\s*<worksheet{_ATTRS}>")
+# Namespace declarations, wherever the text looks like one: a false match only sends the part
+# to _SheetReader.
+_NAMESPACES = re.compile(r"xmlns(?::([^\s=]*))?\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+# The elements whose text the reader takes, in a cell or not: every one must be a cell's.
+_TEXT_ELEMENTS = re.compile(r"<(?:v|f|t|is)[\s/>]")
 _XML_REFS = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|lt|gt|amp|quot|apos);")
 _XML_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
@@ -953,13 +958,17 @@ def _plain_text(content: bytes) -> str:
     start = declaration.end() if declaration else 0
     if declaration and re.search(r"encoding\s*=\s*[\"'](?!utf-?8[\"'])", declaration[0], re.I):
         raise _NotPlain
-    if "<!" in text or "<?" in text[start:] or text.count("xmlns=") != 1:
-        raise _NotPlain
+    if "<!" in text or "<?" in text[start:] or "<rPh" in text:
+        raise _NotPlain  # <rPh> sets the reader's phonetic state for what follows
     root = _ROOT.match(text, start)
-    if root is None or _attributes(root[1]).get("xmlns") not in _MAIN_URIS:
+    declared = [(prefix, double or single) for prefix, double, single in _NAMESPACES.findall(text)]
+    defaults = [uri for prefix, uri in declared if not prefix]
+    if root is None or len(defaults) != 1 or _attributes(root[1]).get("xmlns") != defaults[0]:
         raise _NotPlain
-    if sum(text.count(uri) for uri in _MAIN_URIS) != 1:  # a prefix bound to it
-        raise _NotPlain
+    if defaults[0] not in _MAIN_URIS or any(
+        "&" in uri or (prefix and uri in _MAIN_URIS) for prefix, uri in declared
+    ):
+        raise _NotPlain  # a prefix bound to it, or a name spelt with references
     return text
 
 
@@ -993,6 +1002,7 @@ class _PlainSheet:
         self.strings, self.formats, self.limits = strings, formats, limits
         self.cells: dict[str, Cell] = {}
         self.row = self.col = self.merges = 0
+        self.texts = 0  # <v>, <f>, <is> and <t> elements read in cells
 
     def read(self, text: str) -> dict[str, Cell]:
         longest = self.limits.max_cell_chars
@@ -1008,6 +1018,7 @@ class _PlainSheet:
                 if inline is not None and ("&" in inline or "\r" in inline):
                     inline = _xml_text(inline)
                 self.col = _column_number(letters)
+                self.texts += (value_text is not None) + 2 * (inline is not None)
                 self.add(ref, int(digits), style, ctype or "n", None, value_text, inline)
             elif name == "c":
                 if closed:
@@ -1026,6 +1037,8 @@ class _PlainSheet:
                 self.col = 0
             else:
                 self.merge(_attributes(attrs).get("ref", ""))
+        if self.texts != len(_TEXT_ELEMENTS.findall(text)):
+            raise _NotPlain  # text outside the cells, which the reader measures
         return self.cells
 
     def cell(self, attrs: str, inside: re.Match[str] | None) -> None:
@@ -1038,9 +1051,12 @@ class _PlainSheet:
             row, self.col = _split_ref(ref)
         formula = value_text = inline = None
         if inside is not None:
-            has_formula, formula_attrs, formula, value_text, _t, inline = inside.groups()
-            if has_formula and "shared" in formula_attrs:
+            has_formula, formula_attrs, formula, has_value, value_text, _t, inline = (
+                inside.groups()
+            )
+            if has_formula and _attributes(formula_attrs).get("t") == "shared":
                 raise _NotPlain  # a shared formula moves with its cell: _SheetReader does it
+            self.texts += (has_formula is not None) + (has_value is not None) + 2 * (_t is not None)
             formula = _xml_text(formula or "") if has_formula else None
             value_text = _xml_text(value_text) if value_text is not None else None
             inline = _xml_text(inline or "") if _t is not None else None
