@@ -1051,9 +1051,7 @@ class _PlainSheet:
             row, self.col = _split_ref(ref)
         formula = value_text = inline = None
         if inside is not None:
-            has_formula, formula_attrs, formula, has_value, value_text, _t, inline = (
-                inside.groups()
-            )
+            has_formula, formula_attrs, formula, has_value, value_text, _t, inline = inside.groups()
             if has_formula and _attributes(formula_attrs).get("t") == "shared":
                 raise _NotPlain  # a shared formula moves with its cell: _SheetReader does it
             self.texts += (has_formula is not None) + (has_value is not None) + 2 * (_t is not None)
