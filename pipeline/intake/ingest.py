@@ -175,19 +175,29 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def place(source: Path, dest: Path) -> None:
-    """Put a copy of source at dest (a hard link where possible), atomically."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    if dest.exists():
+def place(source: Path, dest: Path, folders: set[Path] | None = None) -> None:
+    """Put a copy of source at dest, whole or not at all; an existing dest is left as it is.
+    A hard link is atomic by itself; where there can be none (another file system), a copy
+    is made beside dest and renamed into place. `folders`: those known to exist in this run,
+    so that dest's is made once."""
+    if folders is None or dest.parent not in folders:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if folders is not None:
+            folders.add(dest.parent)
+    try:
+        os.link(source, dest)
+    except FileExistsError:
         return
+    except OSError:
+        if not dest.exists():
+            _copy_into_place(source, dest)
+
+
+def _copy_into_place(source: Path, dest: Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=dest.parent)
     os.close(fd)
-    os.unlink(tmp)
     try:
-        try:
-            os.link(source, tmp)
-        except OSError:
-            shutil.copy2(source, tmp)
+        shutil.copy2(source, tmp)
         os.replace(tmp, dest)
     finally:
         Path(tmp).unlink(missing_ok=True)
@@ -233,12 +243,15 @@ def ingest(
         except NapError as exc:
             raise NapError(f"{exc}. The files stay in {ws.inbox}") from exc
         report = IngestReport()
+        folders: set[Path] = set()
         with connect(ws.ledger_path) as conn:
             candidates = scan_inbox(ws.inbox, settle, report)
             checked = _checked_in_order(candidates, plans, key, workers or os.cpu_count() or 1)
             with closing(checked):
                 for candidate, read in progress(checked, len(candidates)):
-                    report.outcomes.append(_record_one(ws, conn, candidate, read, now(), step))
+                    report.outcomes.append(
+                        _record_one(ws, conn, candidate, read, now(), step, folders)
+                    )
                     if stop.requested:
                         break
             report.outcomes += settled_outcomes(report.outcomes, apply_or_hold(ws, conn, step))
@@ -344,13 +357,14 @@ def _record_one(
     read: Read,
     received: dt.datetime,
     step: StepHook,
+    folders: set[Path],
 ) -> FileOutcome:
     path, name = candidate.path, candidate.path.name
     sha, checked = read.sha256, read.checked
     known = find_file(conn, sha)
     if known is not None:
         # Same bytes as a file already processed: the archived copy stands for it.
-        place(path, ws.root / known.stored_path)  # restores it if it went missing
+        place(path, ws.root / known.stored_path, folders)  # restores it if it went missing
         path.unlink()
         step(name, "removed")
         duplicate = FileOutcome(name, sha, Outcome.DUPLICATE, known.stored_path)
@@ -359,7 +373,7 @@ def _record_one(
 
     stored_rel = archive_path(checked, sha, name)
     stored = ws.root / stored_rel
-    place(path, stored)
+    place(path, stored, folders)
     step(name, "archived")
 
     outcome = checked_outcome(name, sha, checked, str(stored_rel))
