@@ -299,6 +299,34 @@ def test_the_same_file_dropped_again_is_recognised(issued, plan):
     assert len(places(issued)[hashlib.sha256(copy).hexdigest()]) == 1
 
 
+def test_the_same_bytes_twice_in_one_run_are_recorded_once(issued, plan):
+    bad_answers = sample_answers(plan, "MSI", 2019)
+    bad_answers[next(iter(bad_answers))]["women"] = "many"
+    firsts = [
+        drop(issued, "MJ", sample_answers(plan, "MJ", 2019), "a.xlsx"),
+        drop(issued, "MSI", bad_answers, "c.xlsx"),
+    ]
+    for first in firsts:
+        (issued.inbox / f"{first.stem}_again.xlsx").write_bytes(first.read_bytes())
+    for when, name in enumerate(["a.xlsx", "a_again.xlsx", "c.xlsx", "c_again.xlsx"]):
+        os.utime(issued.inbox / name, (when, when))
+    shas = [sha(first) for first in firsts]
+    report = ingest(issued)
+    by_name = {o.name: o for o in report.outcomes}
+    again = by_name["c_again.xlsx"]
+    assert (again.outcome, again.earlier) == ("duplicate", "rejected")
+    assert (again.file_id, again.stored_path) == (
+        by_name["c.xlsx"].file_id,
+        by_name["c.xlsx"].stored_path,
+    )
+    assert by_name["a_again.xlsx"].file_id == by_name["a.xlsx"].file_id
+    with sqlite3.connect(issued.ledger_path) as conn:
+        recorded = conn.execute("SELECT name, outcome FROM files ORDER BY id").fetchall()
+    assert recorded == [("a.xlsx", "accepted"), ("c.xlsx", "rejected")]
+    final = places(issued)
+    assert all(len(final[s]) == 1 for s in shas) and not list(issued.inbox.iterdir())
+
+
 def test_a_file_is_placed_by_a_hard_link_and_an_existing_one_is_left_as_it_is(tmp_path):
     source = tmp_path / "inbox" / "return.xlsx"
     source.parent.mkdir()

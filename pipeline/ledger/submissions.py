@@ -100,6 +100,19 @@ class PeriodValue:
     sha256: str
 
 
+@dataclass(frozen=True)
+class NewSubmission:
+    """A valid file's values, to be recorded as a submission."""
+
+    file_id: int
+    ministry: str
+    period: int
+    plan_id: str
+    issued: str
+    accepted: str
+    values: Sequence[AcceptedValue]
+
+
 def add_submission(
     conn: sqlite3.Connection,
     file_id: int,
@@ -111,23 +124,42 @@ def add_submission(
     accepted: str,
     values: Sequence[AcceptedValue],
 ) -> int:
-    """Record a valid file's values as a new submission, not yet applied: the run decides,
-    once every file of the batch is recorded, whether it applies or waits for the
-    coordinator."""
-    cur = conn.execute(
+    """Record one valid file's values, as add_submissions does; the submission's id."""
+    new = NewSubmission(file_id, ministry, period, plan_id, issued, accepted, values)
+    (submission_id,) = add_submissions(conn, [new])
+    return submission_id
+
+
+def add_submissions(conn: sqlite3.Connection, subs: Sequence[NewSubmission]) -> list[int]:
+    """Record valid files' values as new submissions, not yet applied: the run decides, once
+    every file of the batch is recorded, whether each applies or waits for the coordinator.
+    Their ids, in order."""
+    conn.executemany(
         """INSERT INTO submissions (file_id, ministry, period, plan_id, issued, accepted,
                                     current, state)
            VALUES (?, ?, ?, ?, ?, ?, 0, ?)""",
-        (file_id, ministry, period, plan_id, issued, accepted, State.NEW),
+        [
+            (s.file_id, s.ministry, s.period, s.plan_id, s.issued, s.accepted, State.NEW)
+            for s in subs
+        ],
     )
-    submission_id = cur.lastrowid
-    assert submission_id is not None
+    file_ids = [s.file_id for s in subs]
+    marks = ",".join("?" * len(file_ids))
+    found = conn.execute(
+        f"SELECT file_id, id FROM submissions WHERE file_id IN ({marks})", file_ids
+    )
+    ids = dict(found.fetchall())
+    submission_ids = [ids[file_id] for file_id in file_ids]
     conn.executemany(
         """INSERT INTO cell_values (submission_id, action_id, field, value, number, sheet, cell)
            VALUES (?, ?, ?, ?, ?, ?, ?)""",
-        [(submission_id, v.action_id, v.field, v.value, v.number, v.sheet, v.cell) for v in values],
+        [
+            (submission_id, v.action_id, v.field, v.value, v.number, v.sheet, v.cell)
+            for submission_id, s in zip(submission_ids, subs, strict=True)
+            for v in s.values
+        ],
     )
-    return submission_id
+    return submission_ids
 
 
 def apply_submission(conn: sqlite3.Connection, submission_id: int) -> int | None:
