@@ -220,8 +220,7 @@ StepHook = Callable[[str, str], None]
 
 
 PARALLEL_FROM = 24  # files; below this, starting worker processes costs more than it saves
-WINDOW = 32  # files checked ahead of the one being recorded: memory stays flat
-BATCH = 16  # files recorded in one transaction; a stop asked for ends the run after a batch
+BATCH = 16  # files checked by one task, recorded in one transaction; a stop ends a batch
 
 
 def ingest(
@@ -321,35 +320,37 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _check_in_worker(path: Path) -> Read:
+def _check_in_worker(paths: list[Path]) -> list[Read]:
     assert _worker is not None
-    return check_file(path, *_worker)
+    return [check_file(path, *_worker) for path in paths]
 
 
 def _checked_in_order(
     candidates: list[Candidate], plans: PlanShelf, key: bytes, workers: int
 ) -> Iterator[tuple[Candidate, Read]]:
+    """Each file with what the checks found, in arrival order. Worker processes check a
+    batch of files per task (each task costs the parent a round trip through the pool); a
+    batch for each worker and one more are checked ahead of the one being recorded, so that
+    memory stays flat however many files came."""
     if workers < 2 or len(candidates) < PARALLEL_FROM:
         for candidate in candidates:
             yield candidate, check_file(candidate.path, plans, key)
         return
     from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
+    batches = (candidates[i : i + BATCH] for i in range(0, len(candidates), BATCH))
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(plans, key)) as pool:
-        pending = iter(candidates)
-        window: deque = deque()
-        for candidate in pending:
-            window.append((candidate, pool.submit(_check_in_worker, candidate.path)))
-            if len(window) >= WINDOW:
-                break
+
+        def submit(batch: list[Candidate]) -> tuple[list[Candidate], Future[list[Read]]]:
+            return batch, pool.submit(_check_in_worker, [c.path for c in batch])
+
+        window = deque(submit(batch) for batch in islice(batches, workers + 1))
         try:
             while window:
-                candidate, future = window.popleft()
-                following = next(pending, None)
-                if following is not None:
-                    window.append((following, pool.submit(_check_in_worker, following.path)))
-                yield candidate, future.result()
+                batch, future = window.popleft()
+                window.extend(submit(following) for following in islice(batches, 1))
+                yield from zip(batch, future.result(), strict=True)
         finally:  # a stopped run does not wait for the checks it will not record
             pool.shutdown(wait=True, cancel_futures=True)
 
