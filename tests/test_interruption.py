@@ -64,7 +64,7 @@ def test_a_stop_finishes_the_batch_in_hand_and_the_next_run_takes_the_rest(
 
 
 def test_ctrl_c_during_a_nightly_run_lists_what_was_done_and_exits_130(workspace, plan):
-    dropped = fill_inbox(workspace, plan, 40)
+    dropped = fill_inbox(workspace, plan, 80)
     run = nap_process(workspace.root, "run", "--period", "2019")
     _wait_for_ledger_rows(workspace, 2)
     run.send_signal(signal.SIGINT)
