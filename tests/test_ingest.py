@@ -339,6 +339,9 @@ def test_a_file_is_placed_by_a_hard_link_and_an_existing_one_is_left_as_it_is(tm
     other.write_bytes(b"second")
     place(other, dest, folders)
     assert dest.read_bytes() == b"first"
+    gone = tmp_path / "archive" / "2019" / "MSI"
+    place(other, gone / "kept.xlsx", {gone})  # a folder this run made, removed since
+    assert (gone / "kept.xlsx").read_bytes() == b"second"
 
 
 def test_where_there_can_be_no_hard_link_a_copy_is_renamed_into_place(tmp_path, monkeypatch):

@@ -197,6 +197,7 @@ def place(source: Path, dest: Path, folders: set[Path] | None = None) -> None:
 
 
 def _copy_into_place(source: Path, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)  # in case it went since it was made
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=dest.parent)
     os.close(fd)
     try:
