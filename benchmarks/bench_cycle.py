@@ -30,6 +30,33 @@ KEY = "benchmark-key"
 TRIAL = "--allow-placeholders"  # made-up returns: no template leaves this machine
 PERIODS = (2018, 2019, 2020, 2021, 2022, 2023)
 SAVED = dt.datetime(2024, 1, 8, 9, 0, tzinfo=dt.UTC)
+# The order the steps run in, each in a workspace as its command needs it.
+STEPS = (
+    "templates",
+    "ingest",
+    "consolidate",
+    "report",
+    "status",
+    "run",
+    "idle",
+    "calamine",
+    "naive",
+    "floor",
+    "help",
+)
+ROW_ORDER = (
+    "help",
+    "templates",
+    "ingest",
+    "consolidate",
+    "report",
+    "status",
+    "run",
+    "idle",
+    "naive",
+    "calamine",
+    "floor",
+)
 
 NAIVE = """
 import sys, pandas
@@ -134,46 +161,41 @@ def median_of(times: list[tuple[float, float]]) -> tuple[float, float]:
     return statistics.median(t for t, _ in times), max(m for _, m in times)
 
 
-def bench_size(n: int, repeat: int, work: Path) -> dict[str, tuple[float, float]]:
+def bench_size(
+    n: int, repeat: int, work: Path, steps: tuple[str, ...] = STEPS
+) -> dict[str, tuple[float, float]]:
     corpus = build_corpus(n)
     env = nap_env()
     files = sorted(str(p) for p in corpus.glob("*.xlsx"))
     period = str(PERIODS[0])  # the period every corpus size has returns for
-    rows: dict[str, list[tuple[float, float]]] = {
-        k: []
-        for k in (
-            "templates",
-            "ingest",
-            "consolidate",
-            "report",
-            "status",
-            "run",
-            "idle",
-            "naive",
-            "calamine",
-            "floor",
-            "help",
-        )
+    root = work / f"ws_{n}"
+    commands = {
+        "templates": nap("--root", str(root), "templates", "--period", period, TRIAL),
+        "ingest": nap("--root", str(root), "ingest"),
+        "consolidate": nap("--root", str(root), "consolidate", "--period", period),
+        "report": nap("--root", str(root), "report", "--period", period),
+        "status": nap("--root", str(root), "status", "--period", period),
+        "run": nap("--root", str(root), "run", "--period", period),
+        "idle": nap("--root", str(root), "run", "--period", period),
+        "calamine": [sys.executable, "-c", CALAMINE, *files],
+        "naive": [sys.executable, "-c", NAIVE, *files],
+        "floor": [sys.executable, "-c", FLOOR, *files],
+        "help": nap("--help"),
     }
+    rows: dict[str, list[tuple[float, float]]] = {k: [] for k in steps}
     for _ in range(repeat):
-        root = work / f"ws_{n}"
-        fresh_workspace(corpus, root)
-        rows["templates"].append(
-            measured(nap("--root", str(root), "templates", "--period", period, TRIAL), env)
-        )
-        rows["ingest"].append(measured(nap("--root", str(root), "ingest"), env))
-        rows["consolidate"].append(
-            measured(nap("--root", str(root), "consolidate", "--period", period), env)
-        )
-        rows["report"].append(measured(nap("--root", str(root), "report", "--period", period), env))
-        rows["status"].append(measured(nap("--root", str(root), "status", "--period", period), env))
-        fresh_workspace(corpus, root)
-        rows["run"].append(measured(nap("--root", str(root), "run", "--period", period), env))
-        rows["idle"].append(measured(nap("--root", str(root), "run", "--period", period), env))
-        rows["calamine"].append(measured([sys.executable, "-c", CALAMINE, *files], env))
-        rows["naive"].append(measured([sys.executable, "-c", NAIVE, *files], env))
-        rows["floor"].append(measured([sys.executable, "-c", FLOOR, *files], env))
-        rows["help"].append(measured(nap("--help"), env))
+        for step in steps:
+            # Each step is timed from the state the steps before it leave, or made for it.
+            if step in ("templates", "run") or (step == "ingest" and "templates" not in steps):
+                fresh_workspace(corpus, root)
+            elif step in ("consolidate", "report", "status") and "ingest" not in steps:
+                fresh_workspace(corpus, root)
+                measured(commands["ingest"], env)
+            elif step == "idle" and "run" not in steps:
+                fresh_workspace(corpus, root)
+                measured(commands["run"], env)
+            rows[step].append(measured(commands[step], env))
+        shutil.rmtree(root, ignore_errors=True)
     return {k: median_of(v) for k, v in rows.items()}
 
 
@@ -181,46 +203,41 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="8,200,2000")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--steps",
+        default=",".join(STEPS),
+        help="the steps to time, comma-separated, in this order (default: all)",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    steps = tuple(s for s in STEPS if s in args.steps.split(","))
     work = CACHE / "work"
     results = {}
     for n in sizes:
         print(f"N = {n}: building and timing ({args.repeat} runs)...", file=sys.stderr, flush=True)
-        results[n] = bench_size(n, args.repeat, work)
+        results[n] = bench_size(n, args.repeat, work, steps)
     print(f"\nmedian wall seconds of {args.repeat} runs (peak RSS MiB); {os.cpu_count()} cores\n")
     header = f"{'step':<14}" + "".join(f"{'N=' + str(n):>22}" for n in sizes)
     print(header)
     print("-" * len(header))
-    for step in (
-        "help",
-        "templates",
-        "ingest",
-        "consolidate",
-        "report",
-        "status",
-        "run",
-        "idle",
-        "naive",
-        "calamine",
-        "floor",
-    ):
+    for step in (s for s in ROW_ORDER if s in steps):
         cells = "".join(
             f"{results[n][step][0]:>12.3f} ({results[n][step][1]:>6.0f})" for n in sizes
         )
         print(f"{step:<14}{cells}")
     print()
-    for n in sizes:
-        ingest, naive, calamine, floor = (
-            results[n][k][0] for k in ("ingest", "naive", "calamine", "floor")
-        )
-        print(
-            f"N={n}: ingest {n / ingest:,.0f} files/s; naive {n / naive:,.0f} files/s; "
-            f"calamine {n / calamine:,.0f} files/s; floor {n / floor:,.0f} files/s; "
-            f"ingest/calamine {ingest / calamine:.2f}; naive/ingest {naive / ingest:.1f}; "
-            f"ingest/floor {ingest / floor:.2f}"
-        )
-    if 200 in results and 2000 in results:
+    if {"ingest", "naive", "calamine", "floor"} <= set(steps):
+        for n in sizes:
+            ingest, naive, calamine, floor = (
+                results[n][k][0] for k in ("ingest", "naive", "calamine", "floor")
+            )
+            print(
+                f"N={n}: ingest {n / ingest:,.0f} files/s; naive {n / naive:,.0f} files/s; "
+                f"calamine {n / calamine:,.0f} files/s; floor {n / floor:,.0f} files/s; "
+                f"ingest/calamine {ingest / calamine:.2f}; naive/ingest {naive / ingest:.1f}; "
+                f"ingest/floor {ingest / floor:.2f}"
+            )
+    if 200 in results and 2000 in results and "ingest" in steps:
         ratio = results[2000]["ingest"][1] / results[200]["ingest"][1]
         print(f"peak RSS of ingest, N=2000 / N=200: {ratio:.2f}")
 

@@ -582,3 +582,22 @@ def test_a_workbook_resaved_by_libreoffice_reads_back_the_same_values(tmp_path):
         }
     assert after["Report"]["E2"].formula == "B2*2"
     assert after["Report"]["C2"].number_format == before["Report"]["C2"].number_format == "0.00%"
+
+
+def test_a_part_named_in_another_case_is_refused_as_damaged_not_a_crash(tmp_path):
+    members = base_members()
+    members["[content_types].xml"] = members.pop("[Content_Types].xml")
+    assert "cannot be read" in refusal(save(tmp_path, members))
+
+
+def test_structural_parts_remembered_by_their_bytes_stay_few_and_small(tmp_path):
+    from pipeline.intake import xlsx_reader
+
+    for number in range(40):  # as many distinct style parts as files
+        members = base_members()
+        styles = members["xl/styles.xml"].replace(b"</styleSheet>", b"")
+        members["xl/styles.xml"] = styles + b"<!-- %d --></styleSheet>" % number
+        read_cells(save(tmp_path, members, f"book{number}.xlsx"), ["Report"])
+    remembered = xlsx_reader._REMEMBERED
+    assert len(remembered) <= xlsx_reader._REMEMBER
+    assert all(len(key[-1]) <= xlsx_reader._REMEMBER_BYTES for key in remembered)

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 HEAD_COUNT, COUNT, AMOUNT = "women_men", "count", "amount"  # the register's measures
 _SPACES = " \u00a0\u202f\u2009"  # space, no-break, narrow no-break and thin space
@@ -141,6 +142,7 @@ def _grouped(text: str, separators: str) -> str | None:
     return "".join(groups)
 
 
+@lru_cache(maxsize=512)
 def format_kind(code: str) -> str:
     """ "date", "time" or "percentage" when a number format shows a number as one, else "".
 

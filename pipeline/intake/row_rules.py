@@ -198,9 +198,11 @@ def check_row(cells: dict[str, Cell], action: Action, number: int, reading: Read
 
 
 def _check_input(entry: Input) -> None:
-    """A blank cell is no answer, and has nothing more to check once it holds no error."""
-    rules = VALUE_RULES[entry.column.kind]
-    if _passes(HOLDING_RULES, entry) and entry.text and _passes(rules, entry):
+    """A blank cell is no answer, and has nothing more to check once it holds no error. The
+    holding rules are about formulas and error values: a typed value skips them."""
+    cell = entry.cell
+    holds = (cell.formula is None and cell.error is None) or _passes(HOLDING_RULES, entry)
+    if holds and entry.text and _passes(VALUE_RULES[entry.column.kind], entry):
         entry.row.values[entry.column.field] = entry.value()
 
 

@@ -1,14 +1,17 @@
 """Safe, streaming reader of cell values from untrusted .xlsx workbooks (zipfile + expat)."""
 
+import os
 import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from math import isfinite
 from pathlib import Path
+from typing import Any, BinaryIO, TypeVar
 from xml.parsers import expat
 
 from pipeline.problems import problem
@@ -75,8 +78,14 @@ class Limits:
 
 
 _DEFAULT_LIMITS = Limits()
+T = TypeVar("T")
 _RATIO_FLOOR = 1024 * 1024  # small parts may compress very well (a sheet of empty cells)
 _CHUNK = 64 * 1024
+_WHOLE = 2 * 1024 * 1024  # parts up to this size are read whole, larger ones streamed
+# Parsed structural parts kept, by their bytes: at most 32 of at most 256 kB each, so that
+# a batch of files with distinct large parts cannot fill the memory.
+_REMEMBER, _REMEMBER_BYTES = 32, 256 * 1024
+_REMEMBERED: dict[tuple[str, str, "Limits", bytes], Any] = {}
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 _MAIN = (
@@ -113,6 +122,7 @@ _CODES = {
     )
 }
 _SHEET = {ns + "sheet" for ns in _MAIN}
+_MAIN_URIS = {ns[:-1] for ns in _MAIN}
 _NUM_FMT = {ns + "numFmt" for ns in _MAIN}
 _CELL_XFS = {ns + "cellXfs" for ns in _MAIN}
 _XF = {ns + "xf" for ns in _MAIN}
@@ -174,6 +184,15 @@ def _split_ref(ref: str) -> tuple[int, int]:
 _letters = lru_cache(maxsize=1024)(column_letter)  # "F" for column 6
 
 
+@lru_cache(maxsize=1024)
+def _column_number(letters: str) -> int:
+    """6 for "F"."""
+    col = 0
+    for letter in letters:
+        col = col * 26 + ord(letter) - 64
+    return col
+
+
 def _make_ref(row: int, col: int) -> str:
     """ "F12", for a cell written without its r attribute."""
     return f"{_letters(col)}{row}"
@@ -220,17 +239,17 @@ def _mib(size: float) -> str:
     return f"{size / 1048576:.1f} MB" if size < 10 * 1048576 else f"{size / 1048576:.0f} MB"
 
 
-def _sniff(path: Path, limits: Limits) -> None:
+def _sniff(file: BinaryIO, limits: Limits) -> None:
     """Refuse what is plainly not an .xlsx from its size and first bytes, before unzipping."""
-    size = path.stat().st_size
+    size = os.fstat(file.fileno()).st_size
     if size == 0:
         raise UnsafeWorkbook("file-empty")
     if size > limits.max_file_bytes:
         raise UnsafeWorkbook("file-too-large", size=_mib(size), limit=_mib(limits.max_file_bytes))
-    with path.open("rb") as file:
-        head = file.read(_CHUNK)
-    if head.startswith(b"PK\x03\x04"):
+    head = file.read(4)
+    if head == b"PK\x03\x04":
         return
+    head += file.read(_CHUNK - 4)
     if head.startswith(_OLE):
         raise UnsafeWorkbook(_ole_refusal(head))
     raise UnsafeWorkbook("file-not-xlsx", kind=_describe(head))
@@ -287,15 +306,14 @@ def _new_parser(member: str) -> expat.XMLParserType:
     return parser
 
 
-def _check_directory_size(path: Path, limits: Limits) -> None:
+def _check_directory_size(file: BinaryIO, limits: Limits) -> None:
     """Bound the zip directory before zipfile lists it.
 
     zipfile makes an object per directory entry before any count can be checked: 20 MB of
     empty entries cost 130 MB and seconds. Its own end-record reader gives the byte size of
     the directory that it will read; a normal entry takes well under 1 KB.
     """
-    with path.open("rb") as file:
-        end = zipfile._EndRecData(file)
+    end = zipfile._EndRecData(file)
     if end is None:
         raise zipfile.BadZipFile("no end of central directory record")
     size = end[zipfile._ECD_SIZE]
@@ -322,12 +340,20 @@ class _Package:
     """An .xlsx whose zip directory passed the checks; parts are unpacked within a budget."""
 
     def __init__(self, path: Path, limits: Limits) -> None:
-        _sniff(path, limits)
         self.limits = limits
         self.left = limits.max_total_uncompressed  # bytes the remaining parts may unpack to
+        self.file = path.open("rb")  # one handle for the sniffing, the directory and the parts
         try:
-            _check_directory_size(path, limits)
-            self.zip = zipfile.ZipFile(path)
+            self._open()
+        except BaseException:
+            self.file.close()
+            raise
+
+    def _open(self) -> None:
+        _sniff(self.file, self.limits)
+        try:
+            _check_directory_size(self.file, self.limits)
+            self.zip = zipfile.ZipFile(self.file)
         except _DAMAGE as exc:
             raise UnsafeWorkbook("zip-damaged") from exc
         try:
@@ -342,6 +368,7 @@ class _Package:
 
     def __exit__(self, *_: object) -> None:
         self.zip.close()
+        self.file.close()
 
     def _check_directory(self) -> None:
         """Sizes, counts and names, from the zip directory alone: nothing is unpacked yet."""
@@ -399,89 +426,141 @@ class _Package:
             raise UnsafeWorkbook("file-macro-enabled")
 
     def _declares_macros(self) -> bool:
-        found = False
+        def read(content: bytes | None) -> bool:
+            found = False
 
-        def start(_name: str, attrs: dict[str, str]) -> None:
-            nonlocal found
-            if "macroenabled" in attrs.get("ContentType", "").lower():
-                found = True
+            def start(_name: str, attrs: dict[str, str]) -> None:
+                nonlocal found
+                if "macroenabled" in attrs.get("ContentType", "").lower():
+                    found = True
 
-        self.parse(_CONTENT_TYPES, start)
-        return found
+            self.parse(_CONTENT_TYPES, start, content=content)
+            return found
 
-    def parse(
-        self,
-        member: str,
-        start: Callable[[str, dict[str, str]], None],
-        end: Callable[[str], None] | None = None,
-        data: Callable[[str], None] | None = None,
-    ) -> None:
-        """Stream one part through expat, counting the bytes actually unpacked.
+        return self.remembered("macros", _CONTENT_TYPES, read)
+
+    def chunks(self, member: str) -> Iterator[bytes]:
+        """The part's bytes as they unpack, counted against the budgets.
 
         The directory's sizes were checked but can lie: the count is what bounds memory
         and time, part by part and for the whole file.
         """
+        budget = min(self.limits.max_member_bytes, self.left)
+        produced = 0
+        with self._damage(member), self.zip.open(member) as stream:
+            while chunk := stream.read(_CHUNK):
+                produced += len(chunk)
+                if produced > budget:
+                    raise UnsafeWorkbook(
+                        "zip-bomb-unpacked", part=_shown(member), limit=_mib(budget)
+                    )
+                yield chunk
+        self.left -= produced
+
+    def content(self, member: str) -> bytes | None:
+        """The whole part, when its directory entry says it is small (zipfile never gives
+        more than the size declared); None for a part to stream."""
+        with self._damage(member):
+            size = self.zip.getinfo(member).file_size
+        if size > _WHOLE:
+            return None
+        return b"".join(self.chunks(member))
+
+    def parse(
+        self,
+        member: str,
+        start: Callable[[str, dict[str, str]], None] | None,
+        end: Callable[[str], None] | None = None,
+        data: Callable[[str], None] | None = None,
+        content: bytes | None = None,
+    ) -> None:
+        """Run one part through expat: `content` when the caller has the bytes already,
+        else streamed from the archive."""
         parser = _new_parser(member)
-        parser.StartElementHandler = start
+        if start is not None:
+            parser.StartElementHandler = start
         if end is not None:
             parser.EndElementHandler = end
         if data is not None:
             parser.CharacterDataHandler = data
-        budget = min(self.limits.max_member_bytes, self.left)
-        produced = 0
+        with self._damage(member):
+            try:
+                if content is not None:
+                    parser.Parse(content, True)
+                    return
+                for chunk in self.chunks(member):
+                    parser.Parse(chunk, False)
+                parser.Parse(b"", True)
+            except expat.ExpatError as exc:
+                raise UnsafeWorkbook(
+                    "xml-malformed",
+                    part=_shown(member),
+                    reason=expat.errors.messages.get(exc.code, "syntax error"),
+                    line=exc.lineno,
+                    column=exc.offset,
+                ) from exc
+
+    @contextmanager
+    def _damage(self, member: str) -> Iterator[None]:
         try:
-            with self.zip.open(member) as stream:
-                read, feed = stream.read, parser.Parse
-                while chunk := read(_CHUNK):
-                    produced += len(chunk)
-                    if produced > budget:
-                        raise UnsafeWorkbook(
-                            "zip-bomb-unpacked", part=_shown(member), limit=_mib(budget)
-                        )
-                    feed(chunk, False)
-                feed(b"", True)
-        except expat.ExpatError as exc:
-            raise UnsafeWorkbook(
-                "xml-malformed",
-                part=_shown(member),
-                reason=expat.errors.messages.get(exc.code, "syntax error"),
-                line=exc.lineno,
-                column=exc.offset,
-            ) from exc
+            yield
         except _DAMAGE as exc:
             raise UnsafeWorkbook("part-damaged", part=_shown(member), detail=exc) from exc
-        self.left -= produced
+
+    def remembered(self, kind: str, member: str, read: Callable[[bytes | None], T]) -> T:
+        """What `read` makes of a small part, remembered by its bytes: the returns made from
+        one template repeat their workbook, relationship, content-type and style parts byte
+        for byte, and a part's reading depends on its bytes alone. Results are not to be
+        changed."""
+        content = self.content(member)
+        if content is None or len(content) > _REMEMBER_BYTES:
+            return read(content)
+        key = (kind, member, self.limits, content)
+        if key in _REMEMBERED:
+            return _REMEMBERED[key]
+        found = _REMEMBERED[key] = read(content)
+        if len(_REMEMBERED) > _REMEMBER:
+            del _REMEMBERED[next(iter(_REMEMBERED))]
+        return found
 
     def sheets(self) -> dict[str, str]:
         """{sheet name: relationship id}, in workbook order."""
-        sheets: dict[str, str] = {}
 
-        def start(name: str, attrs: dict[str, str]) -> None:
-            if name in _SHEET:
-                rid = attrs.get(_REL_IDS[0]) or attrs.get(_REL_IDS[1]) or ""
-                sheets.setdefault(attrs.get("name", ""), rid)
+        def read(content: bytes | None) -> dict[str, str]:
+            sheets: dict[str, str] = {}
 
-        self.parse(_WORKBOOK, start)
-        return sheets
+            def start(name: str, attrs: dict[str, str]) -> None:
+                if name in _SHEET:
+                    rid = attrs.get(_REL_IDS[0]) or attrs.get(_REL_IDS[1]) or ""
+                    sheets.setdefault(attrs.get("name", ""), rid)
+
+            self.parse(_WORKBOOK, start, content=content)
+            return sheets
+
+        return self.remembered("sheets", _WORKBOOK, read)
 
     def relationships(self, rels_part: str = _WORKBOOK_RELS) -> dict[str, tuple[str, str]]:
         """{relationship id: (type, part name)} of the workbook, or of the package."""
-        rels: dict[str, tuple[str, str]] = {}
         if rels_part not in self.zip.NameToInfo:
-            return rels
+            return {}
         base = posixpath.dirname(posixpath.dirname(rels_part))  # the folder above _rels/
 
-        def start(name: str, attrs: dict[str, str]) -> None:
-            if name == _PKG_REL and attrs.get("TargetMode") != "External":
-                target = attrs.get("Target", "")
-                if target.startswith("/"):
-                    part = posixpath.normpath(target.lstrip("/"))
-                else:
-                    part = posixpath.normpath(posixpath.join(base, target))
-                rels[attrs.get("Id", "")] = (attrs.get("Type", ""), part)
+        def read(content: bytes | None) -> dict[str, tuple[str, str]]:
+            rels: dict[str, tuple[str, str]] = {}
 
-        self.parse(rels_part, start)
-        return rels
+            def start(name: str, attrs: dict[str, str]) -> None:
+                if name == _PKG_REL and attrs.get("TargetMode") != "External":
+                    target = attrs.get("Target", "")
+                    if target.startswith("/"):
+                        part = posixpath.normpath(target.lstrip("/"))
+                    else:
+                        part = posixpath.normpath(posixpath.join(base, target))
+                    rels[attrs.get("Id", "")] = (attrs.get("Type", ""), part)
+
+            self.parse(rels_part, start, content=content)
+            return rels
+
+        return self.remembered("relationships", rels_part, read)
 
     def saved_time(self) -> str:
         """The last-saved time of the core properties (dcterms:modified) as written, "" when
@@ -556,41 +635,53 @@ class _Package:
         self.parse(member, start, end, data)
         return strings
 
-    def number_formats(self, member: str) -> list[str]:
+    def number_formats(self, member: str) -> Sequence[str]:
         """The number format code of each cell style, by style index.
 
         A number means what its format makes of it: 46024 formatted DD/MM/YY is a date that
         someone typed as 1/2. An id the part does not define reads as General.
         """
-        codes = dict(_BUILTIN_FORMATS)
-        formats: list[str] = []
-        inside = False
 
-        def start(name: str, attrs: dict[str, str]) -> None:
-            nonlocal inside
-            if name in _NUM_FMT:
-                codes[_format_id(attrs)] = attrs.get("formatCode", "")
-            elif name in _CELL_XFS:
-                inside = True
-            elif inside and name in _XF:
-                if len(formats) >= self.limits.max_styles:
-                    raise UnsafeWorkbook("too-many-styles", limit=self.limits.max_styles)
-                formats.append(codes.get(_format_id(attrs), ""))
+        def read(content: bytes | None) -> tuple[str, ...]:
+            codes = dict(_BUILTIN_FORMATS)
+            formats: list[str] = []
+            inside = False
 
-        def end(name: str) -> None:
-            nonlocal inside
-            if name in _CELL_XFS:
-                inside = False
+            def start(name: str, attrs: dict[str, str]) -> None:
+                nonlocal inside
+                if name in _NUM_FMT:
+                    codes[_format_id(attrs)] = attrs.get("formatCode", "")
+                elif name in _CELL_XFS:
+                    inside = True
+                elif inside and name in _XF:
+                    if len(formats) >= self.limits.max_styles:
+                        raise UnsafeWorkbook("too-many-styles", limit=self.limits.max_styles)
+                    formats.append(codes.get(_format_id(attrs), ""))
 
-        self.parse(member, start, end)
-        return formats
+            def end(name: str) -> None:
+                nonlocal inside
+                if name in _CELL_XFS:
+                    inside = False
+
+            self.parse(member, start, end, content=content)
+            return tuple(formats)
+
+        return self.remembered("number formats", member, read)
 
     def cells(
-        self, sheet: str, member: str, strings: list[str], formats: list[str]
+        self, sheet: str, member: str, strings: Sequence[str], formats: Sequence[str]
     ) -> dict[str, Cell]:
-        """The non-empty cells of one worksheet part; memory stays flat as it streams."""
+        """The non-empty cells of one worksheet part. A small part that expat finds well
+        formed is read by _plain_cells when it has the plain shape; any other part goes
+        through expat's handlers, streamed when it is large, so that memory stays flat."""
+        content = self.content(member)
+        if content is not None:
+            self.parse(member, None, content=content)
+            found = _plain_cells(content, strings, formats, self.limits)
+            if found is not None:
+                return found
         reader = _SheetReader(_shown(sheet)[1:-1], strings, formats, self.limits)
-        self.parse(member, reader.start, reader.end, reader.data)
+        self.parse(member, reader.start, reader.end, reader.data, content=content)
         return reader.cells
 
 
@@ -608,7 +699,6 @@ class _SheetReader:
         "cell_row",
         "cells",
         "col",
-        "count",
         "ctype",
         "formats",
         "formula",
@@ -635,7 +725,6 @@ class _SheetReader:
     ) -> None:
         self.sheet_name, self.strings, self.limits = sheet_name, strings, limits
         self.formats = formats
-        self.count = len(strings)
         self.max_rows, self.max_cols = limits.max_rows, limits.max_cols
         self.max_chars = limits.max_cell_chars
         self.cells: dict[str, Cell] = {}
@@ -698,7 +787,7 @@ class _SheetReader:
             self.formula, self.text = self.text, None
         elif code is _T:
             if self.text is not None:
-                self.inline += self.text
+                self.inline = (self.inline or "") + self.text  # None: a <t> of no cell's
                 self.text = None
         elif code is _IS:
             self.in_inline = False
@@ -706,33 +795,9 @@ class _SheetReader:
             self.phonetic = False
 
     def end_cell(self) -> None:
-        ref, ctype, value_text, error = self.ref, self.ctype, self.value_text, None
+        ref = self.ref
         try:
-            if ctype == "s":
-                if value_text:
-                    index = int(value_text)
-                    if not 0 <= index < self.count:
-                        raise IndexError(f"shared string {index} does not exist")
-                    value = self.strings[index] or None
-                else:
-                    value = None
-            elif ctype == "n":
-                if value_text:
-                    value = float(value_text)
-                    if not isfinite(value):
-                        raise ValueError(f"invalid number {_shown(value_text)}")
-                else:
-                    value = None
-            elif ctype == "inlineStr" or ctype == "str" or ctype == "d":
-                value = (self.inline if ctype == "inlineStr" else value_text) or None
-                if value is not None and "_x" in value:
-                    value = _unescape(value)
-            elif ctype == "b":
-                value = _BOOLEANS[value_text.strip()] if value_text else None
-            elif ctype == "e":
-                value, error = None, value_text or None
-            else:
-                raise ValueError(f"unknown cell type {_shown(ctype)}")
+            value, error = _cell_value(self.ctype, self.value_text, self.inline, self.strings)
         except (ValueError, IndexError, KeyError) as exc:
             raise UnsafeWorkbook(
                 "cell-invalid", sheet_name=self.sheet_name, ref=ref, detail=exc
@@ -746,12 +811,7 @@ class _SheetReader:
             raise self.too_long()
         if row > self.max_rows or col > self.max_cols:
             raise self.outside(ref)
-        cell = _CellDraft()
-        cell.ref, cell.row, cell.col = ref, row, col
-        cell.value, cell.formula, cell.error = value, formula, error
-        cell.number_format = self.number_format() if value.__class__ is float else ""
-        cell.__class__ = Cell
-        self.cells[ref] = cell
+        self.cells[ref] = _new_cell(ref, row, col, value, formula, error, self.style, self.formats)
 
     def data(self, chunk: str) -> None:
         text = self.text
@@ -759,13 +819,6 @@ class _SheetReader:
             self.text = text = text + chunk
             if len(text) > self.max_chars:
                 raise self.too_long()
-
-    def number_format(self) -> str:
-        """The format of the cell's style; a style the workbook lacks reads as General."""
-        style, formats = self.style, self.formats
-        if not style or not style.isdigit() or int(style) >= len(formats):
-            return ""
-        return formats[int(style)]
 
     def share_formula(self, formula: str | None) -> str | None:
         """The anchor's formula is kept; a dependent cell gets it moved to its own place."""
@@ -799,6 +852,247 @@ class _SheetReader:
         return UnsafeWorkbook(
             "cell-too-long", sheet_name=self.sheet_name, ref=self.ref, limit=self.max_chars
         )
+
+
+def _cell_value(
+    ctype: str, value_text: str | None, inline: str | None, strings: Sequence[str]
+) -> tuple[str | float | bool | None, str | None]:
+    """A cell's value and error from its type and the texts of its <v> and <is>; raises
+    ValueError, IndexError or KeyError for a value that its type cannot hold."""
+    if ctype == "s":
+        if not value_text:
+            return None, None
+        index = int(value_text)
+        if not 0 <= index < len(strings):
+            raise IndexError(f"shared string {index} does not exist")
+        return strings[index] or None, None
+    if ctype == "n":
+        if not value_text:
+            return None, None
+        value = float(value_text)
+        if not isfinite(value):
+            raise ValueError(f"invalid number {_shown(value_text)}")
+        return value, None
+    if ctype == "inlineStr" or ctype == "str" or ctype == "d":
+        text = (inline if ctype == "inlineStr" else value_text) or None
+        return (_unescape(text) if text is not None and "_x" in text else text), None
+    if ctype == "b":
+        return (_BOOLEANS[value_text.strip()] if value_text else None), None
+    if ctype == "e":
+        return None, value_text or None
+    raise ValueError(f"unknown cell type {_shown(ctype)}")
+
+
+def _new_cell(
+    ref: str,
+    row: int,
+    col: int,
+    value: str | float | bool | None,
+    formula: str | None,
+    error: str | None,
+    style: str | None,
+    formats: Sequence[str],
+) -> Cell:
+    """A Cell, with the number format of its style when it holds a number (a style the
+    workbook lacks reads as General)."""
+    cell = _CellDraft()
+    cell.ref, cell.row, cell.col = ref, row, col
+    cell.value, cell.formula, cell.error = value, formula, error
+    number_format = ""
+    if value.__class__ is float and style and style.isdigit() and int(style) < len(formats):
+        number_format = formats[int(style)]
+    cell.number_format = number_format
+    cell.__class__ = Cell
+    return cell
+
+
+# The plain shape of a worksheet part, as Excel, LibreOffice and the template writer save
+# it: UTF-8, the main namespace as the only default one and bound to no prefix, no comment,
+# CDATA section or processing instruction, attribute values without references or line
+# breaks, and cells holding at most a formula and a value, or an inline text of one run.
+# Once expat has found the part well formed (and free of DTDs), such a part's cells can be
+# matched whole by regular expressions at a third of the cost of expat's callbacks; any
+# other shape, and any cell the reader would refuse, goes to _SheetReader, which says why.
+_ATTRS = r"((?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*)\s*"
+_TAG = re.compile(
+    r'<c r="(([A-Z]{1,3})([1-9][0-9]{0,6}))"(?: s="([0-9]{1,5})")?(?: t="([a-zA-Z]{1,9})")?>'
+    r"(?:<v>([^<]*)</v>|<is><t(?: xml:space=\"preserve\")?>([^<]*)</t></is>)?</c>"
+    rf"|<(c|row|mergeCell){_ATTRS}(/?)>"
+)
+_ATTR = re.compile(r"([^\s=]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_CELL_END = re.compile(r"</c\s*>")
+_INSIDE = re.compile(
+    rf"\s*(?:(<f{_ATTRS}(?:/>|>([^<]*)</f\s*>))\s*)?(<v\s*>([^<]*)</v\s*>|<v\s*/>)?\s*"
+    rf"|\s*<is\s*>\s*<t{_ATTRS}(?:/>|>([^<]*)</t\s*>)\s*</is\s*>\s*"
+)
+_DECLARATION = re.compile(r"<\?xml\b[^>]*?\?>")
+_ROOT = re.compile(rf"\s*<worksheet{_ATTRS}>")
+# Namespace declarations, wherever the text looks like one: a false match only sends the part
+# to _SheetReader.
+_NAMESPACES = re.compile(r"xmlns(?::([^\s=]*))?\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+# The elements whose text the reader takes, in a cell or not: every one must be a cell's.
+_TEXT_ELEMENTS = re.compile(r"<(?:v|f|t|is)[\s/>]")
+_XML_REFS = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|lt|gt|amp|quot|apos);")
+_XML_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+
+
+class _NotPlain(Exception):
+    """The part is not in the plain shape, or holds a cell to refuse: _SheetReader reads it."""
+
+
+def _plain_cells(
+    content: bytes, strings: Sequence[str], formats: Sequence[str], limits: Limits
+) -> dict[str, Cell] | None:
+    """The cells of a well-formed worksheet part in the plain shape; None for any other."""
+    try:
+        text = _plain_text(content)
+        return _PlainSheet(strings, formats, limits).read(text)
+    except (_NotPlain, UnicodeDecodeError, ValueError, IndexError, KeyError):
+        return None
+
+
+def _plain_text(content: bytes) -> str:
+    """The part as text, once its encoding, namespaces and markup are the plain ones."""
+    text = content.decode("utf-8-sig")
+    declaration = _DECLARATION.match(text)
+    start = declaration.end() if declaration else 0
+    if declaration and re.search(r"encoding\s*=\s*[\"'](?!utf-?8[\"'])", declaration[0], re.I):
+        raise _NotPlain
+    if "<!" in text or "<?" in text[start:] or "<rPh" in text:
+        raise _NotPlain  # <rPh> sets the reader's phonetic state for what follows
+    root = _ROOT.match(text, start)
+    declared = [(prefix, double or single) for prefix, double, single in _NAMESPACES.findall(text)]
+    defaults = [uri for prefix, uri in declared if not prefix]
+    if root is None or len(defaults) != 1 or _attributes(root[1]).get("xmlns") != defaults[0]:
+        raise _NotPlain
+    if defaults[0] not in _MAIN_URIS or any(
+        "&" in uri or (prefix and uri in _MAIN_URIS) for prefix, uri in declared
+    ):
+        raise _NotPlain  # a prefix bound to it, or a name spelt with references
+    return text
+
+
+def _attributes(text: str) -> dict[str, str]:
+    if "&" in text or "\t" in text or "\n" in text or "\r" in text:
+        raise _NotPlain  # values that expat would decode or normalize
+    return {name: double or single for name, double, single in _ATTR.findall(text)}
+
+
+def _xml_text(raw: str) -> str:
+    """Text as expat gives it: line ends normalized, then references resolved."""
+    if "\r" in raw:
+        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    if "&" in raw:
+        raw = _XML_REFS.sub(_xml_ref, raw)
+    return raw
+
+
+def _xml_ref(match: re.Match[str]) -> str:
+    name = match[1]
+    if name[0] != "#":
+        return _XML_NAMED[name]
+    return chr(int(name[2:], 16) if name[1] == "x" else int(name[1:]))
+
+
+class _PlainSheet:
+    """The cells of a part in the plain shape, in the order and with the values that
+    _SheetReader gives; raises _NotPlain where that reader would refuse or differ."""
+
+    def __init__(self, strings: Sequence[str], formats: Sequence[str], limits: Limits) -> None:
+        self.strings, self.formats, self.limits = strings, formats, limits
+        self.cells: dict[str, Cell] = {}
+        self.row = self.col = self.merges = 0
+        self.texts = 0  # <v>, <f>, <is> and <t> elements read in cells
+
+    def read(self, text: str) -> dict[str, Cell]:
+        longest = self.limits.max_cell_chars
+        for tag in _TAG.finditer(text):
+            ref, letters, digits, style, ctype, value_text, inline, name, attrs, closed = (
+                tag.groups()
+            )
+            if ref is not None:  # the common shape, matched whole
+                if tag.end() - tag.start() > longest:
+                    raise _NotPlain  # a text in it may be over the limit: let the reader say
+                if value_text is not None and ("&" in value_text or "\r" in value_text):
+                    value_text = _xml_text(value_text)
+                if inline is not None and ("&" in inline or "\r" in inline):
+                    inline = _xml_text(inline)
+                self.col = _column_number(letters)
+                self.texts += (value_text is not None) + 2 * (inline is not None)
+                self.add(ref, int(digits), style, ctype or "n", None, value_text, inline)
+            elif name == "c":
+                if closed:
+                    self.cell(attrs, None)
+                    continue
+                end = _CELL_END.search(text, tag.end())
+                inside = end and _INSIDE.fullmatch(text, tag.end(), end.start())
+                if inside is None:
+                    raise _NotPlain
+                self.cell(attrs, inside)
+            elif name == "row":
+                number = _attributes(attrs).get("r")
+                self.row = int(number) if number else self.row + 1
+                if self.row < 1:
+                    raise _NotPlain
+                self.col = 0
+            else:
+                self.merge(_attributes(attrs).get("ref", ""))
+        if self.texts != len(_TEXT_ELEMENTS.findall(text)):
+            raise _NotPlain  # text outside the cells, which the reader measures
+        return self.cells
+
+    def cell(self, attrs: str, inside: re.Match[str] | None) -> None:
+        found = _attributes(attrs)
+        ref = found.get("r")
+        if ref is None:
+            self.col += 1
+            row, ref = self.row, _make_ref(self.row, self.col)
+        else:
+            row, self.col = _split_ref(ref)
+        formula = value_text = inline = None
+        if inside is not None:
+            has_formula, formula_attrs, formula, has_value, value_text, _t, inline = (
+                inside.groups()
+            )
+            if has_formula and _attributes(formula_attrs).get("t") == "shared":
+                raise _NotPlain  # a shared formula moves with its cell: _SheetReader does it
+            self.texts += (has_formula is not None) + (has_value is not None) + 2 * (_t is not None)
+            formula = _xml_text(formula or "") if has_formula else None
+            value_text = _xml_text(value_text) if value_text is not None else None
+            inline = _xml_text(inline or "") if _t is not None else None
+            for text in (formula, value_text, inline):
+                if text is not None and len(text) > self.limits.max_cell_chars:
+                    raise _NotPlain
+        self.add(ref, row, found.get("s"), found.get("t", "n"), formula, value_text, inline)
+
+    def add(
+        self,
+        ref: str,
+        row: int,
+        style: str | None,
+        ctype: str,
+        formula: str | None,
+        value_text: str | None,
+        inline: str | None,
+    ) -> None:
+        """A cell whose texts are within the limit, unless its value is a shared string."""
+        limits = self.limits
+        value, error = _cell_value(ctype, value_text, inline, self.strings)
+        if value is None and formula is None and error is None:
+            return
+        if value.__class__ is str and len(value) > limits.max_cell_chars:
+            raise _NotPlain
+        if row > limits.max_rows or self.col > limits.max_cols:
+            raise _NotPlain
+        self.cells[ref] = _new_cell(ref, row, self.col, value, formula, error, style, self.formats)
+
+    def merge(self, span: str) -> None:
+        self.merges += 1
+        last_row, last_col = _split_ref(span.rpartition(":")[2])
+        if self.merges > self.limits.max_merges:
+            raise _NotPlain
+        if last_row > self.limits.max_rows or last_col > self.limits.max_cols:
+            raise _NotPlain
 
 
 def read_cells(

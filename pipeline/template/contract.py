@@ -191,6 +191,7 @@ def _status_names() -> dict[str, str]:
     }
 
 
+@functools.lru_cache(maxsize=4096)
 def status_of(text: str) -> str | None:
     """The canonical status a ministry meant, written in any language of the tool."""
     return _status_names().get(_folded(text))
