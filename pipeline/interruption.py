@@ -1,7 +1,8 @@
 """A stop asked for during a run or an ingest, by Ctrl-C (SIGINT) or by the service manager
-(SIGTERM, as systemd sends it when a timer's job is stopped): the file in hand is finished,
-the others wait in the inbox for the next run, and the command says what it did and exits
-with 128 + the signal's number (130, 143), as shells and service managers expect.
+(SIGTERM, as systemd sends it when a timer's job is stopped): the files in hand (a batch of
+at most 16) are finished, the others wait in the inbox for the next run, and the command
+says what it did and exits with 128 + the signal's number (130, 143), as shells and service
+managers expect.
 
 A second signal stops at once; the order of work of ingest still loses nothing then."""
 
@@ -21,7 +22,7 @@ SAID = {signal.SIGINT: "Ctrl-C (SIGINT)", signal.SIGTERM: "a request to stop (SI
 
 @dataclass
 class StopRequest:
-    """Set by the first signal; the work looks at it between two files."""
+    """Set by the first signal; the work looks at it between two batches of files."""
 
     signum: int = 0
 

@@ -61,7 +61,7 @@ def run_cycle(
     """Idempotent: when nothing changed since the last run (outputs/freshness.py), it writes
     nothing at all. It never decides for the coordinator: held returns stay held, and a
     closed period's outputs are not rewritten. A stop asked for (Ctrl-C, SIGTERM) ends it
-    after the file in hand."""
+    after the files in hand."""
     ws.check_period(period)
     with stop_requests() as stop, workspace_lock(ws, wait, stop):
         log.info("run for period %s in %s", period, ws.root)

@@ -4,6 +4,7 @@ ledger, where files go, and what a killed run leaves behind."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import os
 import sqlite3
@@ -12,7 +13,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline.intake.ingest import ingest
+from pipeline.intake import ingest as ingest_module
+from pipeline.intake.ingest import ingest, place
 from pipeline.intake.status import period_status
 from pipeline.template import contract as c
 from pipeline.template.issue import issue_templates
@@ -295,6 +297,67 @@ def test_the_same_file_dropped_again_is_recognised(issued, plan):
     assert outcome.outcome == "duplicate" and not again.exists()
     assert ledger_dump(issued) == before
     assert len(places(issued)[hashlib.sha256(copy).hexdigest()]) == 1
+
+
+def test_the_same_bytes_twice_in_one_run_are_recorded_once(issued, plan):
+    bad_answers = sample_answers(plan, "MSI", 2019)
+    bad_answers[next(iter(bad_answers))]["women"] = "many"
+    firsts = [
+        drop(issued, "MJ", sample_answers(plan, "MJ", 2019), "a.xlsx"),
+        drop(issued, "MSI", bad_answers, "c.xlsx"),
+    ]
+    for first in firsts:
+        (issued.inbox / f"{first.stem}_again.xlsx").write_bytes(first.read_bytes())
+    for when, name in enumerate(["a.xlsx", "a_again.xlsx", "c.xlsx", "c_again.xlsx"]):
+        os.utime(issued.inbox / name, (when, when))
+    shas = [sha(first) for first in firsts]
+    report = ingest(issued)
+    by_name = {o.name: o for o in report.outcomes}
+    again = by_name["c_again.xlsx"]
+    assert (again.outcome, again.earlier) == ("duplicate", "rejected")
+    assert (again.file_id, again.stored_path) == (
+        by_name["c.xlsx"].file_id,
+        by_name["c.xlsx"].stored_path,
+    )
+    assert by_name["a_again.xlsx"].file_id == by_name["a.xlsx"].file_id
+    with sqlite3.connect(issued.ledger_path) as conn:
+        recorded = conn.execute("SELECT name, outcome FROM files ORDER BY id").fetchall()
+    assert recorded == [("a.xlsx", "accepted"), ("c.xlsx", "rejected")]
+    final = places(issued)
+    assert all(len(final[s]) == 1 for s in shas) and not list(issued.inbox.iterdir())
+
+
+def test_a_file_is_placed_by_a_hard_link_and_an_existing_one_is_left_as_it_is(tmp_path):
+    source = tmp_path / "inbox" / "return.xlsx"
+    source.parent.mkdir()
+    source.write_bytes(b"first")
+    dest = tmp_path / "archive" / "2019" / "MJ" / "kept.xlsx"
+    folders: set[Path] = set()
+    place(source, dest, folders)
+    assert dest.stat().st_ino == source.stat().st_ino and folders == {dest.parent}
+    other = tmp_path / "inbox" / "other.xlsx"
+    other.write_bytes(b"second")
+    place(other, dest, folders)
+    assert dest.read_bytes() == b"first"
+    gone = tmp_path / "archive" / "2019" / "MSI"
+    place(other, gone / "kept.xlsx", {gone})  # a folder this run made, removed since
+    assert (gone / "kept.xlsx").read_bytes() == b"second"
+
+
+def test_where_there_can_be_no_hard_link_a_copy_is_renamed_into_place(tmp_path, monkeypatch):
+    def no_link(source, dest):
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(ingest_module.os, "link", no_link)
+    source = tmp_path / "return.xlsx"
+    source.write_bytes(b"bytes")
+    dest = tmp_path / "archive" / "kept.xlsx"
+    place(source, dest)
+    assert dest.read_bytes() == b"bytes" and dest.stat().st_ino != source.stat().st_ino
+    assert [p.name for p in dest.parent.iterdir()] == ["kept.xlsx"]
+    source.write_bytes(b"changed")
+    place(source, dest)
+    assert dest.read_bytes() == b"bytes"
 
 
 def test_lock_partial_hidden_and_fresh_files_are_left_alone(issued, plan):

@@ -127,7 +127,7 @@ def _wait_for_ledger_rows(ws, count: int, timeout: float = 60) -> None:
 
 
 def test_a_run_killed_mid_way_is_completed_by_the_next(workspace, plan):
-    dropped = fill_inbox(workspace, plan, 40)
+    dropped = fill_inbox(workspace, plan, 80)
     victim = nap_process(workspace.root, "run", "--period", "2019")
     _wait_for_ledger_rows(workspace, 3)
     workers = _children(victim.pid)

@@ -35,7 +35,7 @@ def run_cmd(obj: Invocation, period: int, wait: float, quiet: bool) -> None:
     nothing. The log, with a one-line summary of each run, is
     outbox/logs/nap-<date>.log. A rejected file is an outcome, not a failure: the exit code is
     1 only when the tool could not complete, with one line saying why. Ctrl-C or SIGTERM
-    finishes the file in hand and exits with 130 or 143.
+    finishes the files in hand and exits with 130 or 143.
 
     \b
     Example:

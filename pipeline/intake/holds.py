@@ -82,8 +82,10 @@ def large_late_change(new: Version, at: Standing) -> list[Problem]:
         return []
     found = []
     for (action, field), old in sorted(at.accepted.values.items()):
+        if field not in NUMERIC_FIELDS or not old.number:
+            continue
         value = new.values.get((action, field))
-        if field not in NUMERIC_FIELDS or not old.number or value is None or value.number is None:
+        if value is None or value.number is None:
             continue
         change = (value.number - old.number) / abs(old.number)
         if abs(change) > at.limit:

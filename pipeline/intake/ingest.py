@@ -2,12 +2,12 @@
 held for the coordinator's decision (archived, in the ledger, not applied) or rejected (kept
 with its reasons and, for a template, a feedback workbook).
 
-Order of work for one file, so that a process killed at any point loses nothing and the next
-run completes the work: (1) link the file into the archive, (2) write the reasons and the
-feedback, (3) commit the ledger transaction, (4) remove it from the inbox. A file whose sha256
-the ledger already holds, with its archived copy in place, only needs step (4). Once every
-file is recorded, the valid ones are applied or held (intake/settle.py), each ministry's in
-the order it saved them.
+Files are recorded a batch at a time, in an order of work that lets a process killed at any
+point lose nothing, and the next run complete the work: (1) link each file of the batch into
+the archive and (2) write its reasons and feedback, (3) commit one ledger transaction for the
+batch, (4) remove each file from the inbox. A file whose sha256 the ledger already holds, with
+its archived copy in place, only needs step (4). Once every file is recorded, the valid ones
+are applied or held (intake/settle.py), each ministry's in the order it saved them.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -38,11 +39,13 @@ from pipeline.intake.xlsx_reader import UnsafeWorkbook
 from pipeline.interruption import StopRequest, ignore_stop_requests, stop_requests
 from pipeline.ledger import (
     Connection,
+    NewFile,
+    NewSubmission,
     Outcome,
-    add_submission,
+    add_submissions,
     connect,
-    find_file,
-    record_file,
+    known_files,
+    record_files,
     transaction,
 )
 from pipeline.locking import DEFAULT_WAIT, workspace_lock
@@ -175,19 +178,30 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def place(source: Path, dest: Path) -> None:
-    """Put a copy of source at dest (a hard link where possible), atomically."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    if dest.exists():
+def place(source: Path, dest: Path, folders: set[Path] | None = None) -> None:
+    """Put a copy of source at dest, whole or not at all; an existing dest is left as it is.
+    A hard link is atomic by itself; where there can be none (another file system), a copy
+    is made beside dest and renamed into place. `folders`: those known to exist in this run,
+    so that dest's is made once."""
+    if folders is None or dest.parent not in folders:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if folders is not None:
+            folders.add(dest.parent)
+    try:
+        os.link(source, dest)
+    except FileExistsError:
         return
+    except OSError:
+        if not dest.exists():
+            _copy_into_place(source, dest)
+
+
+def _copy_into_place(source: Path, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)  # in case it went since it was made
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=dest.parent)
     os.close(fd)
-    os.unlink(tmp)
     try:
-        try:
-            os.link(source, tmp)
-        except OSError:
-            shutil.copy2(source, tmp)
+        shutil.copy2(source, tmp)
         os.replace(tmp, dest)
     finally:
         Path(tmp).unlink(missing_ok=True)
@@ -207,7 +221,7 @@ StepHook = Callable[[str, str], None]
 
 
 PARALLEL_FROM = 24  # files; below this, starting worker processes costs more than it saves
-WINDOW = 32  # files checked ahead of the one being recorded: memory stays flat
+BATCH = 16  # files checked by one task, recorded in one transaction; a stop ends a batch
 
 
 def ingest(
@@ -222,10 +236,11 @@ def ingest(
     stop: StopRequest | None = None,
 ) -> IngestReport:
     """Process the inbox once. Files are checked in parallel for large batches, and recorded
-    one transaction each, in arrival order; then the valid ones are applied or held. `step`
-    is called after each durable step (tests stop the run there to prove that a killed run
-    resumes cleanly). Without the key that signed the templates, nothing is read. A stop
-    asked for (Ctrl-C, SIGTERM) ends the run after the file in hand, its files settled."""
+    a batch per transaction, in arrival order; then the valid ones are applied or held.
+    `step` is called after each durable step (tests stop the run there to prove that a
+    killed run resumes cleanly). Without the key that signed the templates, nothing is read.
+    A stop asked for (Ctrl-C, SIGTERM) ends the run after the batch in hand, its files
+    settled."""
     plans = ws.shelf
     with stop_requests(stop) as stop, workspace_lock(ws, wait, stop):
         try:
@@ -236,9 +251,11 @@ def ingest(
         with connect(ws.ledger_path) as conn:
             candidates = scan_inbox(ws.inbox, settle, report)
             checked = _checked_in_order(candidates, plans, key, workers or os.cpu_count() or 1)
+            recorder = _Recorder(ws, conn, step)
             with closing(checked):
-                for candidate, read in progress(checked, len(candidates)):
-                    report.outcomes.append(_record_one(ws, conn, candidate, read, now(), step))
+                files = progress(checked, len(candidates))
+                for batch in iter(lambda: list(islice(files, BATCH)), []):
+                    report.outcomes += recorder.record(batch, now())
                     if stop.requested:
                         break
             report.outcomes += settled_outcomes(report.outcomes, apply_or_hold(ws, conn, step))
@@ -304,75 +321,112 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _check_in_worker(path: Path) -> Read:
+def _check_in_worker(paths: list[Path]) -> list[Read]:
     assert _worker is not None
-    return check_file(path, *_worker)
+    return [check_file(path, *_worker) for path in paths]
 
 
 def _checked_in_order(
     candidates: list[Candidate], plans: PlanShelf, key: bytes, workers: int
 ) -> Iterator[tuple[Candidate, Read]]:
+    """Each file with what the checks found, in arrival order. Worker processes check a
+    batch of files per task (each task costs the parent a round trip through the pool); a
+    batch for each worker and one more are checked ahead of the one being recorded, so that
+    memory stays flat however many files came."""
     if workers < 2 or len(candidates) < PARALLEL_FROM:
         for candidate in candidates:
             yield candidate, check_file(candidate.path, plans, key)
         return
     from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
+    batches = (candidates[i : i + BATCH] for i in range(0, len(candidates), BATCH))
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(plans, key)) as pool:
-        pending = iter(candidates)
-        window: deque = deque()
-        for candidate in pending:
-            window.append((candidate, pool.submit(_check_in_worker, candidate.path)))
-            if len(window) >= WINDOW:
-                break
+
+        def submit(batch: list[Candidate]) -> tuple[list[Candidate], Future[list[Read]]]:
+            return batch, pool.submit(_check_in_worker, [c.path for c in batch])
+
+        window = deque(submit(batch) for batch in islice(batches, workers + 1))
         try:
             while window:
-                candidate, future = window.popleft()
-                following = next(pending, None)
-                if following is not None:
-                    window.append((following, pool.submit(_check_in_worker, following.path)))
-                yield candidate, future.result()
+                batch, future = window.popleft()
+                window.extend(submit(following) for following in islice(batches, 1))
+                yield from zip(batch, future.result(), strict=True)
         finally:  # a stopped run does not wait for the checks it will not record
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _record_one(
-    ws: Workspace,
-    conn: Connection,
-    candidate: Candidate,
-    read: Read,
-    received: dt.datetime,
-    step: StepHook,
-) -> FileOutcome:
-    path, name = candidate.path, candidate.path.name
-    sha, checked = read.sha256, read.checked
-    known = find_file(conn, sha)
-    if known is not None:
-        # Same bytes as a file already processed: the archived copy stands for it.
-        place(path, ws.root / known.stored_path)  # restores it if it went missing
-        path.unlink()
-        step(name, "removed")
-        duplicate = FileOutcome(name, sha, Outcome.DUPLICATE, known.stored_path)
-        duplicate.file_id, duplicate.earlier = known.id, known.outcome
-        return duplicate
+@dataclass
+class _Recorder:
+    """Records the checked files of one run, a batch per transaction."""
 
-    stored_rel = archive_path(checked, sha, name)
-    stored = ws.root / stored_rel
-    place(path, stored)
-    step(name, "archived")
+    ws: Workspace
+    conn: Connection
+    step: StepHook
+    folders: set[Path] = field(default_factory=set)  # archive folders known to exist
 
-    outcome = checked_outcome(name, sha, checked, str(stored_rel))
-    if not checked.accepted:
-        explain_rejection(ws, outcome, stored, received)
-        step(name, "reasons written")
+    def record(
+        self, batch: list[tuple[Candidate, Read]], received: dt.datetime
+    ) -> list[FileOutcome]:
+        """Every new file of the batch archived and explained, then one commit, then each
+        file removed from the inbox. Files with the bytes of one recorded before, or of one
+        earlier in the batch, are duplicates of it."""
+        known = known_files(self.conn, [read.sha256 for _, read in batch])
+        new: dict[str, tuple[FileOutcome, Candidate, Read]] = {}  # by sha256
+        later: list[tuple[FileOutcome, FileOutcome]] = []  # a duplicate, the file it repeats
+        outcomes = []
+        for candidate, read in batch:
+            sha, name = read.sha256, candidate.path.name
+            if sha in known:
+                outcome = FileOutcome(name, sha, Outcome.DUPLICATE, known[sha].stored_path)
+                outcome.file_id, outcome.earlier = known[sha].id, known[sha].outcome
+            elif sha in new:
+                outcome = FileOutcome(name, sha, Outcome.DUPLICATE, new[sha][0].stored_path)
+                later.append((outcome, new[sha][0]))
+            else:
+                outcome = self._archive(candidate, read, received)
+                new[sha] = outcome, candidate, read
+            outcomes.append(outcome)
+        self._commit(list(new.values()), received.isoformat(timespec="seconds"))
+        for outcome, first in later:  # the file it repeats has its id once recorded
+            outcome.file_id, outcome.earlier = first.file_id, first.outcome
+        self._remove(batch, outcomes)
+        return outcomes
 
-    with transaction(conn):
-        _record(conn, outcome, candidate.size, received, read)
-    step(name, "recorded")
-    path.unlink()
-    step(name, "removed")
-    return outcome
+    def _archive(self, candidate: Candidate, read: Read, received: dt.datetime) -> FileOutcome:
+        name, checked = candidate.path.name, read.checked
+        stored_rel = archive_path(checked, read.sha256, name)
+        stored = self.ws.root / stored_rel
+        place(candidate.path, stored, self.folders)
+        self.step(name, "archived")
+        outcome = checked_outcome(name, read.sha256, checked, str(stored_rel))
+        if not checked.accepted:
+            explain_rejection(self.ws, outcome, stored, received)
+            self.step(name, "reasons written")
+        return outcome
+
+    def _commit(self, new: list[tuple[FileOutcome, Candidate, Read]], when: str) -> None:
+        """The new files, and the values of the valid ones, in one transaction."""
+        if not new:
+            return
+        files = [NewFile(o.sha256, o.name, c.size, when, **reading(o, r)) for o, c, r in new]
+        with transaction(self.conn):
+            ids = record_files(self.conn, files)
+            valid = [
+                (i, r.checked) for i, (_, _, r) in zip(ids, new, strict=True) if r.checked.accepted
+            ]
+            add_submissions(self.conn, [new_submission(i, checked, when) for i, checked in valid])
+        for file_id, (outcome, _, _) in zip(ids, new, strict=True):
+            outcome.file_id = file_id
+            self.step(outcome.name, "recorded")
+
+    def _remove(self, batch: list[tuple[Candidate, Read]], outcomes: list[FileOutcome]) -> None:
+        for (candidate, _), outcome in zip(batch, outcomes, strict=True):
+            if outcome.outcome is Outcome.DUPLICATE:
+                # The archived copy stands for it: restored if it went missing.
+                place(candidate.path, self.ws.root / outcome.stored_path, self.folders)
+            candidate.path.unlink()
+            self.step(candidate.path.name, "removed")
 
 
 def checked_outcome(name: str, sha: str, checked: Checked, stored: str) -> FileOutcome:
@@ -432,22 +486,6 @@ def _reasons_text(outcome: FileOutcome, received: dt.datetime) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _record(
-    conn: Connection, outcome: FileOutcome, size: int, received: dt.datetime, read: Read
-) -> None:
-    when = received.isoformat(timespec="seconds")
-    outcome.file_id = record_file(
-        conn,
-        sha256=outcome.sha256,
-        name=outcome.name,
-        size=size,
-        received=when,
-        **reading(outcome, read),
-    )
-    if read.checked.accepted:
-        record_values(conn, outcome.file_id, read.checked, when)
-
-
 def reading(outcome: FileOutcome, read: Read) -> dict[str, Any]:
     """What reading a file found it to be, as the ledger records it."""
     return {
@@ -463,10 +501,13 @@ def reading(outcome: FileOutcome, read: Read) -> dict[str, Any]:
 
 def record_values(conn: Connection, file_id: int, checked: Checked, received: str) -> None:
     """The values of a valid file, to be applied or held when the run settles it."""
+    add_submissions(conn, [new_submission(file_id, checked, received)])
+
+
+def new_submission(file_id: int, checked: Checked, received: str) -> NewSubmission:
     meta = checked.meta
     assert meta is not None
-    add_submission(
-        conn,
+    return NewSubmission(
         file_id,
         ministry=meta["ministry"],
         period=int(meta["period"]),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from pipeline.intake.numbers import DateSpan, Refused, grouped, plain, read_figure
 from pipeline.intake.returned import cell_text
@@ -25,8 +25,9 @@ _REPORTING = ("Completed", "Ongoing")
 _EXAMPLES = {"women_men": "12", "count": "3", "amount": "1200 or 1200,50"}
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
+    """An answer that passed its cell's rules; a tuple, so that a worker sends it back cheaply."""
+
     action_id: str
     field: str
     value: str

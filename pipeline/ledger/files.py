@@ -73,8 +73,30 @@ def _file(row: sqlite3.Row) -> FileRecord:
 
 def find_file(conn: sqlite3.Connection, sha256: str) -> FileRecord | None:
     """The file with these bytes, when it was received before."""
-    row = conn.execute(_FILE_SELECT + " WHERE sha256 = ?", (sha256,)).fetchone()
-    return _file(row) if row is not None else None
+    return known_files(conn, [sha256]).get(sha256)
+
+
+def known_files(conn: sqlite3.Connection, sha256s: Sequence[str]) -> dict[str, FileRecord]:
+    """By sha256, those of these files that were received before: one query for a batch."""
+    rows = conn.execute(f"{_FILE_SELECT} WHERE sha256 IN ({_marks(sha256s)})", sha256s)
+    return {row["sha256"]: _file(row) for row in rows}
+
+
+@dataclass(frozen=True)
+class NewFile:
+    """A file to record, with what reading it found."""
+
+    sha256: str
+    name: str
+    size: int
+    received: str
+    outcome: Outcome
+    stored_path: str
+    problems: Sequence[Problem]
+    ministry: str = ""
+    period: int | None = None
+    feedback_path: str = ""
+    saved: str = ""
 
 
 def record_file(
@@ -92,24 +114,63 @@ def record_file(
     feedback_path: str = "",
     saved: str = "",
 ) -> int:
-    """Record a file and every problem found in it, inside the caller's transaction; its id.
-    The first error, if any, is kept as the reason, for lists that show one line per file."""
-    _check_outcome(outcome)
-    cur = conn.execute(
+    """Record one file, as record_files does; its id."""
+    file = NewFile(
+        sha256,
+        name,
+        size,
+        received,
+        outcome,
+        stored_path,
+        problems,
+        ministry,
+        period,
+        feedback_path,
+        saved,
+    )
+    (file_id,) = record_files(conn, [file])
+    return file_id
+
+
+def record_files(conn: sqlite3.Connection, files: Sequence[NewFile]) -> list[int]:
+    """Record files and every problem found in them, inside the caller's transaction; their
+    ids, in order. The first error of each, if any, is kept as its reason, for lists that
+    show one line per file."""
+    for file in files:
+        _check_outcome(file.outcome)
+    conn.executemany(
         f"""INSERT INTO files (sha256, name, size, received, {_FOUND})
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (
-            sha256,
-            name,
-            size,
-            received,
-            *_found(outcome, problems, stored_path, ministry, period, feedback_path, saved),
-        ),
+        [
+            (
+                f.sha256,
+                f.name,
+                f.size,
+                f.received,
+                *_found(
+                    f.outcome,
+                    f.problems,
+                    f.stored_path,
+                    f.ministry,
+                    f.period,
+                    f.feedback_path,
+                    f.saved,
+                ),
+            )
+            for f in files
+        ],
     )
-    file_id = cur.lastrowid
-    assert file_id is not None
-    record_issues(conn, file_id, problems)
-    return file_id
+    shas = [f.sha256 for f in files]
+    found = conn.execute(f"SELECT sha256, id FROM files WHERE sha256 IN ({_marks(shas)})", shas)
+    ids = dict(found.fetchall())
+    file_ids = [ids[sha] for sha in shas]
+    _add_issues(conn, [(i, p) for i, f in zip(file_ids, files, strict=True) for p in f.problems])
+    return file_ids
+
+
+def _marks(values: Sequence[object]) -> str:
+    """The placeholders of an IN list of these values."""
+    return ",".join("?" * len(values))
 
 
 # What reading a file found it to be: the columns a new reading replaces.
@@ -145,12 +206,17 @@ def _check_outcome(outcome: Outcome) -> None:
 
 def record_issues(conn: sqlite3.Connection, file_id: int, problems: Sequence[Problem]) -> None:
     """Add problems found in a file (by the checks, or why it is held or was refused)."""
+    _add_issues(conn, [(file_id, p) for p in problems])
+
+
+def _add_issues(conn: sqlite3.Connection, found: Sequence[tuple[int, Problem]]) -> None:
+    """Problems, each with the id of its file."""
     conn.executemany(
         """INSERT INTO issues (file_id, severity, code, sheet, cell, action_id, message)
            VALUES (?, ?, ?, ?, ?, ?, ?)""",
         [
             (file_id, str(p.severity), p.code, p.sheet, p.cell, p.action, p.message)
-            for p in problems
+            for file_id, p in found
         ],
     )
 

@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 
 class State(StrEnum):
@@ -54,8 +54,9 @@ class AcceptedValue(Protocol):
     def cell(self) -> str: ...
 
 
-@dataclass(frozen=True)
-class CellValue:
+class CellValue(NamedTuple):
+    """A value of a submission; a tuple, so that the thousands a run reads back are cheap."""
+
     action_id: str
     field: str
     value: str  # canonical text (numbers without trailing .0)
@@ -100,6 +101,19 @@ class PeriodValue:
     sha256: str
 
 
+@dataclass(frozen=True)
+class NewSubmission:
+    """A valid file's values, to be recorded as a submission."""
+
+    file_id: int
+    ministry: str
+    period: int
+    plan_id: str
+    issued: str
+    accepted: str
+    values: Sequence[AcceptedValue]
+
+
 def add_submission(
     conn: sqlite3.Connection,
     file_id: int,
@@ -111,23 +125,42 @@ def add_submission(
     accepted: str,
     values: Sequence[AcceptedValue],
 ) -> int:
-    """Record a valid file's values as a new submission, not yet applied: the run decides,
-    once every file of the batch is recorded, whether it applies or waits for the
-    coordinator."""
-    cur = conn.execute(
+    """Record one valid file's values, as add_submissions does; the submission's id."""
+    new = NewSubmission(file_id, ministry, period, plan_id, issued, accepted, values)
+    (submission_id,) = add_submissions(conn, [new])
+    return submission_id
+
+
+def add_submissions(conn: sqlite3.Connection, subs: Sequence[NewSubmission]) -> list[int]:
+    """Record valid files' values as new submissions, not yet applied: the run decides, once
+    every file of the batch is recorded, whether each applies or waits for the coordinator.
+    Their ids, in order."""
+    conn.executemany(
         """INSERT INTO submissions (file_id, ministry, period, plan_id, issued, accepted,
                                     current, state)
            VALUES (?, ?, ?, ?, ?, ?, 0, ?)""",
-        (file_id, ministry, period, plan_id, issued, accepted, State.NEW),
+        [
+            (s.file_id, s.ministry, s.period, s.plan_id, s.issued, s.accepted, State.NEW)
+            for s in subs
+        ],
     )
-    submission_id = cur.lastrowid
-    assert submission_id is not None
+    file_ids = [s.file_id for s in subs]
+    marks = ",".join("?" * len(file_ids))
+    found = conn.execute(
+        f"SELECT file_id, id FROM submissions WHERE file_id IN ({marks})", file_ids
+    )
+    ids = dict(found.fetchall())
+    submission_ids = [ids[file_id] for file_id in file_ids]
     conn.executemany(
         """INSERT INTO cell_values (submission_id, action_id, field, value, number, sheet, cell)
            VALUES (?, ?, ?, ?, ?, ?, ?)""",
-        [(submission_id, v.action_id, v.field, v.value, v.number, v.sheet, v.cell) for v in values],
+        [
+            (submission_id, v.action_id, v.field, v.value, v.number, v.sheet, v.cell)
+            for submission_id, s in zip(submission_ids, subs, strict=True)
+            for v in s.values
+        ],
     )
-    return submission_id
+    return submission_ids
 
 
 def apply_submission(conn: sqlite3.Connection, submission_id: int) -> int | None:
@@ -244,12 +277,14 @@ def submissions_in_state(
 
 def submission_values(conn: sqlite3.Connection, submission_id: int) -> list[CellValue]:
     """In the order of the table's key: by action, then field."""
-    rows = conn.execute(
+    cursor = conn.cursor()
+    cursor.row_factory = None  # plain tuples: each becomes a CellValue as it is
+    rows = cursor.execute(
         """SELECT action_id, field, value, number, sheet, cell FROM cell_values
            WHERE submission_id = ? ORDER BY action_id, field""",
         (submission_id,),
     )
-    return [CellValue(*r) for r in rows]
+    return list(map(CellValue._make, rows.fetchall()))
 
 
 def submission_changes(conn: sqlite3.Connection, submission_id: int) -> list[Change]:
