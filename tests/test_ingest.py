@@ -320,6 +320,12 @@ def test_the_same_bytes_twice_in_one_run_are_recorded_once(issued, plan):
         by_name["c.xlsx"].stored_path,
     )
     assert by_name["a_again.xlsx"].file_id == by_name["a.xlsx"].file_id
+    # The run reports what the ledger holds: the first accepted, its copy a duplicate of it.
+    assert by_name["a.xlsx"].outcome == "accepted"
+    assert (by_name["a_again.xlsx"].outcome, by_name["a_again.xlsx"].earlier) == (
+        "duplicate",
+        "accepted",
+    )
     with sqlite3.connect(issued.ledger_path) as conn:
         recorded = conn.execute("SELECT name, outcome FROM files ORDER BY id").fetchall()
     assert recorded == [("a.xlsx", "accepted"), ("c.xlsx", "rejected")]

@@ -266,11 +266,20 @@ def ingest(
 
 
 def settled_outcomes(outcomes: list[FileOutcome], settled: list[Settled]) -> list[FileOutcome]:
-    """Say of each valid file whether it applied or is held; those a stopped run left
-    unsettled, which this run settled, are returned to be reported too."""
-    by_id = {o.file_id: o for o in outcomes if o.file_id is not None}
+    """Say of each valid file whether it applied or is held, and of a duplicate of it in the
+    same run what became of it; those a stopped run left unsettled, which this run settled,
+    are returned to be reported too."""
+    by_id: dict[int | None, FileOutcome] = {}
+    repeats: dict[int | None, list[FileOutcome]] = {}
+    for o in outcomes:
+        if o.outcome is Outcome.DUPLICATE:
+            repeats.setdefault(o.file_id, []).append(o)
+        elif o.file_id is not None:
+            by_id[o.file_id] = o
     left = []
     for done in settled:
+        for repeat in repeats.get(done.file_id, ()):
+            repeat.earlier = done.outcome
         outcome = by_id.get(done.file_id)
         if outcome is None:
             outcome = FileOutcome(done.file_name, "", done.outcome, "", done.ministry)
