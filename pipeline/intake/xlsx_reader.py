@@ -1082,15 +1082,15 @@ class _PlainSheet:
         inline: str | None,
     ) -> None:
         """A cell whose texts are within the limit, unless its value is a shared string."""
-        limits = self.limits
         value, error = _cell_value(ctype, value_text, inline, self.strings)
         if value is None and formula is None and error is None:
             return
-        if value.__class__ is str and len(value) > limits.max_cell_chars:
+        col, limits = self.col, self.limits
+        if row > limits.max_rows or col > limits.max_cols or (
+            value.__class__ is str and len(value) > limits.max_cell_chars
+        ):
             raise _NotPlain
-        if row > limits.max_rows or self.col > limits.max_cols:
-            raise _NotPlain
-        self.cells[ref] = _new_cell(ref, row, self.col, value, formula, error, style, self.formats)
+        self.cells[ref] = _new_cell(ref, row, col, value, formula, error, style, self.formats)
 
     def merge(self, span: str) -> None:
         self.merges += 1
