@@ -1086,8 +1086,10 @@ class _PlainSheet:
         if value is None and formula is None and error is None:
             return
         col, limits = self.col, self.limits
-        if row > limits.max_rows or col > limits.max_cols or (
-            value.__class__ is str and len(value) > limits.max_cell_chars
+        if (
+            row > limits.max_rows
+            or col > limits.max_cols
+            or (value.__class__ is str and len(value) > limits.max_cell_chars)
         ):
             raise _NotPlain
         self.cells[ref] = _new_cell(ref, row, col, value, formula, error, style, self.formats)
