@@ -8,7 +8,7 @@ run settles them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -19,13 +19,13 @@ from pipeline.ledger import (
     Outcome,
     State,
     Submission,
+    add_issues,
     apply_submission,
     closing,
     current_submission,
-    file_submission,
-    record_issues,
     set_outcome,
-    set_state,
+    set_outcomes,
+    set_states,
     submission_values,
     submissions_in_state,
     transaction,
@@ -64,26 +64,36 @@ def apply_or_hold(
     return sorted(settled, key=lambda s: s.file_id)
 
 
+HOLD_BATCH = 64  # held versions written together; their reasons are kept in memory until then
+
+
 def _settle_versions(ws: Workspace, conn: Connection, subs: list[Submission]) -> list[Settled]:
     """One ministry's versions of one period, in the order it saved them: each is measured
     against the accepted return, which it becomes when it applies. Values are read one
-    version at a time, so that memory stays flat however many versions came."""
+    version at a time, and held versions written a few dozen at a time, so that memory stays
+    flat however many versions came."""
     first = subs[0]
     at = standing(ws, conn, first.ministry, first.period)
     bare = [version_of(conn, s, with_values=False) for s in subs]
     unordered = holds.order_unknown(bare)
     by_file = {s.file_id: s for s in subs}
     done = []
+    held: list[tuple[Submission, list[Problem]]] = []
     for order in holds.in_saved_order(bare):
-        new = version_of(conn, by_file[order.file_id])
+        sub = by_file[order.file_id]
+        new = version_of(conn, sub)
         reasons = unordered.get(new.file_id, []) + holds.hold_reasons(new, at)
         if reasons:
-            hold(conn, new, reasons)
+            held.append((sub, reasons))
+            if len(held) == HOLD_BATCH:
+                hold(conn, held)
+                held.clear()
             done.append(Settled(*_names(new), Outcome.HELD, False, reasons[0], len(reasons)))
             continue
-        replaced = apply(conn, new.file_id)
+        replaced = apply(conn, sub)
         done.append(Settled(*_names(new), Outcome.ACCEPTED, supersedes=replaced))
         at = Standing(new, at.deadline, at.limit, at.closed)
+    hold(conn, held)
     return done
 
 
@@ -111,22 +121,16 @@ def version_of(conn: Connection, sub: Submission, *, with_values: bool = True) -
     )
 
 
-def hold(conn: Connection, new: Version, reasons: list[Problem]) -> None:
-    """Inside the caller's transaction: the return waits, with every reason recorded."""
-    set_state(conn, _submission_id(conn, new.file_id), State.HELD)
-    set_outcome(conn, new.file_id, Outcome.HELD, reason=reasons[0].message)
-    record_issues(conn, new.file_id, reasons)
+def hold(conn: Connection, held: Sequence[tuple[Submission, list[Problem]]]) -> None:
+    """Inside the caller's transaction: the returns wait, each with every reason recorded."""
+    set_states(conn, [sub.id for sub, _ in held], State.HELD)
+    set_outcomes(conn, Outcome.HELD, [(sub.file_id, why[0].message) for sub, why in held])
+    add_issues(conn, [(sub.file_id, reason) for sub, why in held for reason in why])
 
 
-def apply(conn: Connection, file_id: int) -> bool:
+def apply(conn: Connection, sub: Submission) -> bool:
     """Inside the caller's transaction: the return becomes the ministry's current one; True
     when it replaces an earlier one."""
-    replaced = apply_submission(conn, _submission_id(conn, file_id))
-    set_outcome(conn, file_id, Outcome.ACCEPTED)
+    replaced = apply_submission(conn, sub.id)
+    set_outcome(conn, sub.file_id, Outcome.ACCEPTED)
     return replaced is not None
-
-
-def _submission_id(conn: Connection, file_id: int) -> int:
-    sub = file_submission(conn, file_id)
-    assert sub is not None, f"file {file_id} has no values recorded"
-    return sub.id

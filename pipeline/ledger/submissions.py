@@ -202,10 +202,16 @@ def withdraw_submission(conn: sqlite3.Connection, submission_id: int, state: Sta
 
 def set_state(conn: sqlite3.Connection, submission_id: int, state: State) -> None:
     """Hold or refuse a submission that is not applied."""
+    set_states(conn, [submission_id], state)
+
+
+def set_states(conn: sqlite3.Connection, submission_ids: Sequence[int], state: State) -> None:
+    """Hold or refuse submissions that are not applied, in one statement."""
     if state is State.APPLIED:
         raise ValueError("a submission is applied by apply_submission, which supersedes")
-    conn.execute(
-        "UPDATE submissions SET state = ?, current = 0 WHERE id = ?", (state, submission_id)
+    conn.executemany(
+        "UPDATE submissions SET state = ?, current = 0 WHERE id = ?",
+        [(state, submission_id) for submission_id in submission_ids],
     )
 
 
