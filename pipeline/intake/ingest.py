@@ -13,6 +13,7 @@ are applied or held (intake/settle.py), each ministry's in the order it saved th
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import logging
 import os
@@ -320,6 +321,7 @@ def _init_worker(plans: PlanShelf, key: bytes) -> None:
     _worker = (plans, key)
     ignore_stop_requests()  # Ctrl-C reaches the whole process group; the parent decides
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    gc.freeze()  # what the worker inherited lives as long as it: collections pass it over
 
 
 def _exit_with_parent(parent: int) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from math import isfinite
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO, NoReturn, TypeVar
 from xml.parsers import expat
 
 from pipeline.problems import problem
@@ -914,10 +914,14 @@ def _new_cell(
 # matched whole by regular expressions at a third of the cost of expat's callbacks; any
 # other shape, and any cell the reader would refuse, goes to _SheetReader, which says why.
 _ATTRS = r"((?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*)\s*"
+# A cell in the common shape, matched whole; a cell of another shape, with what is inside it;
+# a row or a merge.
 _TAG = re.compile(
     r'<c r="(([A-Z]{1,3})([1-9][0-9]{0,6}))"(?: s="([0-9]{1,5})")?(?: t="([a-zA-Z]{1,9})")?>'
-    r"(?:<v>([^<]*)</v>|<is><t(?: xml:space=\"preserve\")?>([^<]*)</t></is>)?</c>"
-    rf"|<(c|row|mergeCell){_ATTRS}(/?)>"
+    r"(?:(<v>)([^<]*)</v>|(<is>)<t(?: xml:space=\"preserve\")?>([^<]*)</t></is>)?</c>"
+    rf"|<c{_ATTRS}(?:(/)>|>(.*?)</c\s*>)"
+    rf"|<(row|mergeCell){_ATTRS}/?>",
+    re.DOTALL,
 )
 _ATTR = re.compile(r"([^\s=]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _CELL_END = re.compile(r"</c\s*>")
@@ -938,6 +942,10 @@ _XML_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
 class _NotPlain(Exception):
     """The part is not in the plain shape, or holds a cell to refuse: _SheetReader reads it."""
+
+
+def _not_plain() -> NoReturn:
+    raise _NotPlain
 
 
 def _plain_cells(
@@ -1006,40 +1014,40 @@ class _PlainSheet:
 
     def read(self, text: str) -> dict[str, Cell]:
         longest = self.limits.max_cell_chars
-        for tag in _TAG.finditer(text):
-            ref, letters, digits, style, ctype, value_text, inline, name, attrs, closed = (
-                tag.groups()
-            )
-            if ref is not None:  # the common shape, matched whole
-                if tag.end() - tag.start() > longest:
-                    raise _NotPlain  # a text in it may be over the limit: let the reader say
-                if value_text is not None and ("&" in value_text or "\r" in value_text):
-                    value_text = _xml_text(value_text)
-                if inline is not None and ("&" in inline or "\r" in inline):
-                    inline = _xml_text(inline)
+        for found in _TAG.findall(text):  # "" for a group that did not take part
+            ref, letters, digits, style, ctype, has_value, value_text, has_inline, inline = found[
+                :9
+            ]
+            if ref:  # the common shape
+                if has_value:
+                    value_text = self.text_of(value_text, longest, 1)
+                elif has_inline:
+                    inline = self.text_of(inline, longest, 2)
                 self.col = _column_number(letters)
-                self.texts += (value_text is not None) + 2 * (inline is not None)
                 self.add(ref, int(digits), style, ctype or "n", None, value_text, inline)
-            elif name == "c":
-                if closed:
-                    self.cell(attrs, None)
-                    continue
-                end = _CELL_END.search(text, tag.end())
-                inside = end and _INSIDE.fullmatch(text, tag.end(), end.start())
-                if inside is None:
-                    raise _NotPlain
-                self.cell(attrs, inside)
-            elif name == "row":
-                number = _attributes(attrs).get("r")
+                continue
+            attrs, closed, inside, name, other = found[9:]
+            if name == "row":
+                number = _attributes(other).get("r")
                 self.row = int(number) if number else self.row + 1
                 if self.row < 1:
                     raise _NotPlain
                 self.col = 0
+            elif name:
+                self.merge(_attributes(other).get("ref", ""))
             else:
-                self.merge(_attributes(attrs).get("ref", ""))
+                self.cell(attrs, None if closed else _INSIDE.fullmatch(inside) or _not_plain())
         if self.texts != len(_TEXT_ELEMENTS.findall(text)):
             raise _NotPlain  # text outside the cells, which the reader measures
         return self.cells
+
+    def text_of(self, raw: str, longest: int, elements: int) -> str:
+        """The text of a cell's <v>, or of its <is><t>, as expat gives it; counted. A text
+        that may be over the limit is left to the reader, which names the cell."""
+        if len(raw) > longest:
+            raise _NotPlain
+        self.texts += elements
+        return _xml_text(raw) if "&" in raw or "\r" in raw else raw
 
     def cell(self, attrs: str, inside: re.Match[str] | None) -> None:
         found = _attributes(attrs)
@@ -1074,15 +1082,15 @@ class _PlainSheet:
         inline: str | None,
     ) -> None:
         """A cell whose texts are within the limit, unless its value is a shared string."""
-        limits = self.limits
         value, error = _cell_value(ctype, value_text, inline, self.strings)
         if value is None and formula is None and error is None:
             return
-        if value.__class__ is str and len(value) > limits.max_cell_chars:
+        col, limits = self.col, self.limits
+        if row > limits.max_rows or col > limits.max_cols or (
+            value.__class__ is str and len(value) > limits.max_cell_chars
+        ):
             raise _NotPlain
-        if row > limits.max_rows or self.col > limits.max_cols:
-            raise _NotPlain
-        self.cells[ref] = _new_cell(ref, row, self.col, value, formula, error, style, self.formats)
+        self.cells[ref] = _new_cell(ref, row, col, value, formula, error, style, self.formats)
 
     def merge(self, span: str) -> None:
         self.merges += 1

@@ -197,6 +197,7 @@ def status_of(text: str) -> str | None:
     return _status_names().get(_folded(text))
 
 
+@functools.lru_cache(maxsize=1024)
 def what_to_report(measures: tuple[str, ...], count_label: str, language: str = ENGLISH) -> str:
     """The reader's guide to the open inputs of one row, shown in a locked column."""
     guide = vocabulary(language).guide
