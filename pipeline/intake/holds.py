@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -29,7 +30,10 @@ class Version:
     period: int
     received: str  # ISO time it was taken from the inbox
     saved: str  # ISO time (UTC) the ministry last saved it; "" when the file does not say
-    values: dict[tuple[str, str], CellValue]  # (action, field) -> value
+    values: dict[tuple[str, str], CellValue]  # (action, field) -> value; see `cells`
+    # Every cell it fills. A version measured against the accepted return is read lean: its
+    # `values` are then its figures only (the values with a number; no rule reads its texts).
+    cells: AbstractSet[tuple[str, str]]
 
     @cached_property
     def filled(self) -> list[tuple[tuple[str, str], CellValue]]:
@@ -62,7 +66,7 @@ class Standing:
     """What a new version is measured against: the ministry's accepted return and the
     period's deadline and closing."""
 
-    accepted: Version | None
+    accepted: Version | None  # read whole: its texts are what a new version may empty
     deadline: dt.date
     limit: float  # the share a figure may change by after the deadline, e.g. 0.5
     closed: Decision | None  # the decision that closed the period, while it is closed
@@ -85,7 +89,7 @@ def cells_emptied(new: Version, at: Standing) -> list[Problem]:
     return [
         new.problem("held-cell-emptied", old, field=HEADER_OF[old.field], value=_cut(old.value))
         for key, old in at.accepted.filled
-        if key not in new.values
+        if key not in new.cells
     ]
 
 

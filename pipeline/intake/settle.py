@@ -9,12 +9,14 @@ run settles them.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import groupby
 
 from pipeline.intake import holds
 from pipeline.intake.holds import Standing, Version
 from pipeline.ledger import (
+    CellValue,
     Connection,
     Outcome,
     State,
@@ -26,6 +28,7 @@ from pipeline.ledger import (
     set_outcome,
     set_outcomes,
     set_states,
+    submission_cells,
     submission_values,
     submissions_in_state,
     transaction,
@@ -81,7 +84,7 @@ def _settle_versions(ws: Workspace, conn: Connection, subs: list[Submission]) ->
     held: list[tuple[Submission, list[Problem]]] = []
     for order in holds.in_saved_order(bare):
         sub = by_file[order.file_id]
-        new = version_of(conn, sub)
+        new = measured(conn, sub)
         reasons = unordered.get(new.file_id, []) + holds.hold_reasons(new, at)
         if reasons:
             held.append((sub, reasons))
@@ -92,7 +95,7 @@ def _settle_versions(ws: Workspace, conn: Connection, subs: list[Submission]) ->
             continue
         replaced = apply(conn, sub)
         done.append(Settled(*_names(new), Outcome.ACCEPTED, supersedes=replaced))
-        at = Standing(new, at.deadline, at.limit, at.closed)
+        at = Standing(version_of(conn, sub), at.deadline, at.limit, at.closed)
     hold(conn, held)
     return done
 
@@ -116,8 +119,22 @@ def version_of(conn: Connection, sub: Submission, *, with_values: bool = True) -
     values = (
         {(v.action_id, v.field): v for v in submission_values(conn, sub.id)} if with_values else {}
     )
+    return _version(sub, values, values.keys())
+
+
+def measured(conn: Connection, sub: Submission) -> Version:
+    """A version as the hold rules measure it: every cell it fills, and of its values only
+    the figures. Most of a large batch is held: the texts of a version are read only once it
+    applies, when it becomes the return the next one is measured against."""
+    figures = {(v.action_id, v.field): v for v in submission_values(conn, sub.id, figures=True)}
+    return _version(sub, figures, submission_cells(conn, sub.id))
+
+
+def _version(
+    sub: Submission, values: dict[tuple[str, str], CellValue], cells: AbstractSet[tuple[str, str]]
+) -> Version:
     return Version(
-        sub.file_id, sub.file_name, sub.ministry, sub.period, sub.accepted, sub.saved, values
+        sub.file_id, sub.file_name, sub.ministry, sub.period, sub.accepted, sub.saved, values, cells
     )
 
 

@@ -281,16 +281,31 @@ def submissions_in_state(
     return _select(conn, where + " ORDER BY s.period, s.ministry, s.file_id", *args)
 
 
-def submission_values(conn: sqlite3.Connection, submission_id: int) -> list[CellValue]:
-    """In the order of the table's key: by action, then field."""
+def submission_values(
+    conn: sqlite3.Connection, submission_id: int, *, figures: bool = False
+) -> list[CellValue]:
+    """In the order of the table's key: by action, then field. `figures`: only the values
+    with a number."""
     cursor = conn.cursor()
     cursor.row_factory = None  # plain tuples: each becomes a CellValue as it is
     rows = cursor.execute(
-        """SELECT action_id, field, value, number, sheet, cell FROM cell_values
-           WHERE submission_id = ? ORDER BY action_id, field""",
+        f"""SELECT action_id, field, value, number, sheet, cell FROM cell_values
+            WHERE submission_id = ? {"AND number IS NOT NULL" if figures else ""}
+            ORDER BY action_id, field""",
         (submission_id,),
     )
     return list(map(CellValue._make, rows.fetchall()))
+
+
+def submission_cells(conn: sqlite3.Connection, submission_id: int) -> frozenset[tuple[str, str]]:
+    """The cells a submission fills, as (action, field): read from the table's key alone,
+    several times faster than its values."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    rows = cursor.execute(
+        "SELECT action_id, field FROM cell_values WHERE submission_id = ?", (submission_id,)
+    )
+    return frozenset(rows.fetchall())
 
 
 def submission_changes(conn: sqlite3.Connection, submission_id: int) -> list[Change]:
