@@ -67,14 +67,14 @@ def apply_or_hold(
     return sorted(settled, key=lambda s: s.file_id)
 
 
-HOLD_BATCH = 64  # held versions written together; their reasons are kept in memory until then
+HOLD_BATCH = 16  # held versions written together; their reasons are kept in memory until then
 
 
 def _settle_versions(ws: Workspace, conn: Connection, subs: list[Submission]) -> list[Settled]:
     """One ministry's versions of one period, in the order it saved them: each is measured
     against the accepted return, which it becomes when it applies. Values are read one
-    version at a time, and held versions written a few dozen at a time, so that memory stays
-    flat however many versions came."""
+    version at a time, and held versions written a few at a time (HOLD_BATCH), so that
+    memory stays flat however many versions came."""
     first = subs[0]
     at = standing(ws, conn, first.ministry, first.period)
     bare = [version_of(conn, s, with_values=False) for s in subs]

@@ -298,8 +298,8 @@ def submission_values(
 
 
 def submission_cells(conn: sqlite3.Connection, submission_id: int) -> frozenset[tuple[str, str]]:
-    """The cells a submission fills, as (action, field): read from the table's key alone,
-    several times faster than its values."""
+    """The cells a submission fills, as (action, field): read from the index of the table's
+    key alone, in half the time its values take."""
     cursor = conn.cursor()
     cursor.row_factory = None
     rows = cursor.execute(
