@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.delivery.compose import compose_reminders
+from pipeline.intake import settle
 from pipeline.intake.ingest import IngestReport, ingest
 from pipeline.intake.review import held_returns
 from pipeline.intake.status import MinistryStatus, period_status
@@ -157,6 +158,24 @@ def test_a_correction_that_empties_cells_is_held_even_before_the_deadline(ws, pl
     assert of(ws, "MJ").accepted_file == "MJ.xlsx"
 
 
+def test_a_version_emptying_cells_of_one_applied_before_it_in_the_batch_is_held(ws, plan):
+    first = sample_answers(plan, "MJ", 2019)
+    returned(ws, "MJ", first, "MJ.xlsx")
+    emptied = sample_answers(plan, "MJ", 2019)
+    action = next(iter(emptied))
+    emptied[action] = {"status": emptied[action]["status"]}  # its row cleared but for the status
+    returned(ws, "MJ", emptied, "MJ v2.xlsx", saved=SAVED + dt.timedelta(hours=1))
+
+    report = ingest_at(ws, BEFORE)
+
+    assert [o.outcome for o in report.outcomes] == ["accepted", "held"]
+    (held,) = held_returns(ws)
+    assert {r.code for r in held.reasons} == {"held-cell-emptied"}
+    assert sorted(r.cell for r in held.reasons) == sorted(
+        c.cell_ref(field, c.FIRST_DATA_ROW) for field in first[action] if field != "status"
+    )
+
+
 def test_versions_of_one_batch_apply_in_the_order_the_ministry_saved_them(ws, plan):
     newer = returned(
         ws, "MJ", sample_answers(plan, "MJ", 2019, seed=2), "MJ final.xlsx", SAVED + dt.timedelta(1)
@@ -218,6 +237,22 @@ def test_two_versions_that_cannot_be_ordered_both_wait_and_the_ministry_is_not_m
     assert of(ws, "MJ").accepted_file == "MJ b.xlsx"
     assert nap(ws, "reject", "1", "--reason", "superseded by b").exit_code == 0
     assert of(ws, "MJ").held == []
+
+
+def test_held_versions_written_in_several_rounds_each_keep_every_reason(ws, plan, monkeypatch):
+    monkeypatch.setattr(settle, "HOLD_BATCH", 2)  # three held versions: written 2, then 1
+    for seed in (1, 2, 3):
+        answers = sample_answers(plan, "MJ", 2019, seed=seed)
+        returned(ws, "MJ", answers, f"MJ {seed}.xlsx", SAVED)
+
+    report = ingest_at(ws, BEFORE)
+
+    assert [o.outcome for o in report.outcomes] == ["held", "held", "held"]
+    held = held_returns(ws)
+    assert [h.file.name for h in held] == ["MJ 1.xlsx", "MJ 2.xlsx", "MJ 3.xlsx"]
+    assert [[r.code for r in h.reasons] for h in held] == [["held-order-unknown"]] * 3
+    assert [f.reason for f in of(ws, "MJ").held] == [h.reasons[0].message for h in held]
+    assert of(ws, "MJ").accepted_file == ""
 
 
 def test_revert_puts_the_earlier_return_back_in_force_and_every_decision_is_on_record(

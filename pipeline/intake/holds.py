@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import cached_property
 
 from pipeline.ledger import CellValue, Decision
 from pipeline.problems import Problem, problem
@@ -28,7 +30,23 @@ class Version:
     period: int
     received: str  # ISO time it was taken from the inbox
     saved: str  # ISO time (UTC) the ministry last saved it; "" when the file does not say
-    values: dict[tuple[str, str], CellValue]  # (action, field) -> value
+    values: dict[tuple[str, str], CellValue]  # (action, field) -> value; see `cells`
+    # Every cell it fills. A version measured against the accepted return is read lean: its
+    # `values` are then its figures only (the values with a number; no rule reads its texts).
+    cells: AbstractSet[tuple[str, str]]
+
+    @cached_property
+    def filled(self) -> list[tuple[tuple[str, str], CellValue]]:
+        """Its values that are not empty, by action then field. Worked out once: while it is
+        the accepted return, every later version of a batch is measured against it."""
+        return [(key, value) for key, value in sorted(self.values.items()) if value.value]
+
+    @cached_property
+    def figures(self) -> list[tuple[tuple[str, str], CellValue]]:
+        """Its figures other than zero, by action then field: those a late change is measured
+        against."""
+        items = sorted(self.values.items())
+        return [(key, value) for key, value in items if key[1] in NUMERIC_FIELDS and value.number]
 
     def problem(self, code: str, source: CellValue | None = None, **fields: object) -> Problem:
         """A reason to hold it, at the cell of `source` when it is about one value."""
@@ -48,7 +66,7 @@ class Standing:
     """What a new version is measured against: the ministry's accepted return and the
     period's deadline and closing."""
 
-    accepted: Version | None
+    accepted: Version | None  # read whole: its texts are what a new version may empty
     deadline: dt.date
     limit: float  # the share a figure may change by after the deadline, e.g. 0.5
     closed: Decision | None  # the decision that closed the period, while it is closed
@@ -70,8 +88,8 @@ def cells_emptied(new: Version, at: Standing) -> list[Problem]:
         return []
     return [
         new.problem("held-cell-emptied", old, field=HEADER_OF[old.field], value=_cut(old.value))
-        for key, old in sorted(at.accepted.values.items())
-        if old.value and key not in new.values
+        for key, old in at.accepted.filled
+        if key not in new.cells
     ]
 
 
@@ -81,10 +99,8 @@ def large_late_change(new: Version, at: Standing) -> list[Problem]:
     if at.accepted is None or dt.datetime.fromisoformat(new.received).date() <= at.deadline:
         return []
     found = []
-    for (action, field), old in sorted(at.accepted.values.items()):
-        if field not in NUMERIC_FIELDS or not old.number:
-            continue
-        value = new.values.get((action, field))
+    for key, old in at.accepted.figures:
+        value = new.values.get(key)
         if value is None or value.number is None:
             continue
         change = (value.number - old.number) / abs(old.number)
@@ -93,7 +109,7 @@ def large_late_change(new: Version, at: Standing) -> list[Problem]:
                 new.problem(
                     "held-large-change",
                     value,
-                    field=HEADER_OF[field],
+                    field=HEADER_OF[old.field],
                     old=old.value,
                     new=value.value,
                     change=f"{change:+.0%}",

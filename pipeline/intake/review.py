@@ -117,7 +117,7 @@ def _accept(ws: Workspace, conn: Connection, file_id: int, reason: str, now: Clo
     refuse_if_closed(conn, sub.period, f"accept file {file_id}")
     before = current_submission(conn, sub.ministry, sub.period)
     with transaction(conn):
-        apply(conn, file_id)
+        apply(conn, sub)
         _record(conn, Kind.ACCEPT, file, reason, now)
     return Decided(Kind.ACCEPT, file, before.file_name if before else "")
 

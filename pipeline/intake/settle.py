@@ -8,24 +8,27 @@ run settles them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import groupby
 
 from pipeline.intake import holds
 from pipeline.intake.holds import Standing, Version
 from pipeline.ledger import (
+    CellValue,
     Connection,
     Outcome,
     State,
     Submission,
+    add_issues,
     apply_submission,
     closing,
     current_submission,
-    file_submission,
-    record_issues,
     set_outcome,
-    set_state,
+    set_outcomes,
+    set_states,
+    submission_cells,
     submission_values,
     submissions_in_state,
     transaction,
@@ -64,26 +67,36 @@ def apply_or_hold(
     return sorted(settled, key=lambda s: s.file_id)
 
 
+HOLD_BATCH = 16  # held versions written together; their reasons are kept in memory until then
+
+
 def _settle_versions(ws: Workspace, conn: Connection, subs: list[Submission]) -> list[Settled]:
     """One ministry's versions of one period, in the order it saved them: each is measured
     against the accepted return, which it becomes when it applies. Values are read one
-    version at a time, so that memory stays flat however many versions came."""
+    version at a time, and held versions written a few at a time (HOLD_BATCH), so that
+    memory stays flat however many versions came."""
     first = subs[0]
     at = standing(ws, conn, first.ministry, first.period)
     bare = [version_of(conn, s, with_values=False) for s in subs]
     unordered = holds.order_unknown(bare)
     by_file = {s.file_id: s for s in subs}
     done = []
+    held: list[tuple[Submission, list[Problem]]] = []
     for order in holds.in_saved_order(bare):
-        new = version_of(conn, by_file[order.file_id])
+        sub = by_file[order.file_id]
+        new = measured(conn, sub)
         reasons = unordered.get(new.file_id, []) + holds.hold_reasons(new, at)
         if reasons:
-            hold(conn, new, reasons)
+            held.append((sub, reasons))
+            if len(held) == HOLD_BATCH:
+                hold(conn, held)
+                held.clear()
             done.append(Settled(*_names(new), Outcome.HELD, False, reasons[0], len(reasons)))
             continue
-        replaced = apply(conn, new.file_id)
+        replaced = apply(conn, sub)
         done.append(Settled(*_names(new), Outcome.ACCEPTED, supersedes=replaced))
-        at = Standing(new, at.deadline, at.limit, at.closed)
+        at = Standing(version_of(conn, sub), at.deadline, at.limit, at.closed)
+    hold(conn, held)
     return done
 
 
@@ -106,27 +119,35 @@ def version_of(conn: Connection, sub: Submission, *, with_values: bool = True) -
     values = (
         {(v.action_id, v.field): v for v in submission_values(conn, sub.id)} if with_values else {}
     )
+    return _version(sub, values, values.keys())
+
+
+def measured(conn: Connection, sub: Submission) -> Version:
+    """A version as the hold rules measure it: every cell it fills, and of its values only
+    the figures. Most of a large batch is held: the texts of a version are read only once it
+    applies, when it becomes the return the next one is measured against."""
+    figures = {(v.action_id, v.field): v for v in submission_values(conn, sub.id, figures=True)}
+    return _version(sub, figures, submission_cells(conn, sub.id))
+
+
+def _version(
+    sub: Submission, values: dict[tuple[str, str], CellValue], cells: AbstractSet[tuple[str, str]]
+) -> Version:
     return Version(
-        sub.file_id, sub.file_name, sub.ministry, sub.period, sub.accepted, sub.saved, values
+        sub.file_id, sub.file_name, sub.ministry, sub.period, sub.accepted, sub.saved, values, cells
     )
 
 
-def hold(conn: Connection, new: Version, reasons: list[Problem]) -> None:
-    """Inside the caller's transaction: the return waits, with every reason recorded."""
-    set_state(conn, _submission_id(conn, new.file_id), State.HELD)
-    set_outcome(conn, new.file_id, Outcome.HELD, reason=reasons[0].message)
-    record_issues(conn, new.file_id, reasons)
+def hold(conn: Connection, held: Sequence[tuple[Submission, list[Problem]]]) -> None:
+    """Inside the caller's transaction: the returns wait, each with every reason recorded."""
+    set_states(conn, [sub.id for sub, _ in held], State.HELD)
+    set_outcomes(conn, Outcome.HELD, [(sub.file_id, why[0].message) for sub, why in held])
+    add_issues(conn, [(sub.file_id, reason) for sub, why in held for reason in why])
 
 
-def apply(conn: Connection, file_id: int) -> bool:
+def apply(conn: Connection, sub: Submission) -> bool:
     """Inside the caller's transaction: the return becomes the ministry's current one; True
     when it replaces an earlier one."""
-    replaced = apply_submission(conn, _submission_id(conn, file_id))
-    set_outcome(conn, file_id, Outcome.ACCEPTED)
+    replaced = apply_submission(conn, sub.id)
+    set_outcome(conn, sub.file_id, Outcome.ACCEPTED)
     return replaced is not None
-
-
-def _submission_id(conn: Connection, file_id: int) -> int:
-    sub = file_submission(conn, file_id)
-    assert sub is not None, f"file {file_id} has no values recorded"
-    return sub.id

@@ -164,7 +164,7 @@ def record_files(conn: sqlite3.Connection, files: Sequence[NewFile]) -> list[int
     found = conn.execute(f"SELECT sha256, id FROM files WHERE sha256 IN ({_marks(shas)})", shas)
     ids = dict(found.fetchall())
     file_ids = [ids[sha] for sha in shas]
-    _add_issues(conn, [(i, p) for i, f in zip(file_ids, files, strict=True) for p in f.problems])
+    add_issues(conn, [(i, p) for i, f in zip(file_ids, files, strict=True) for p in f.problems])
     return file_ids
 
 
@@ -206,11 +206,11 @@ def _check_outcome(outcome: Outcome) -> None:
 
 def record_issues(conn: sqlite3.Connection, file_id: int, problems: Sequence[Problem]) -> None:
     """Add problems found in a file (by the checks, or why it is held or was refused)."""
-    _add_issues(conn, [(file_id, p) for p in problems])
+    add_issues(conn, [(file_id, p) for p in problems])
 
 
-def _add_issues(conn: sqlite3.Connection, found: Sequence[tuple[int, Problem]]) -> None:
-    """Problems, each with the id of its file."""
+def add_issues(conn: sqlite3.Connection, found: Sequence[tuple[int, Problem]]) -> None:
+    """Problems found in files, each with the id of its file, in one statement."""
     conn.executemany(
         """INSERT INTO issues (file_id, severity, code, sheet, cell, action_id, message)
            VALUES (?, ?, ?, ?, ?, ?, ?)""",
@@ -245,6 +245,18 @@ def set_outcome(
     conn.execute(
         "UPDATE files SET outcome = ?, reason = ?, feedback_path = ? WHERE id = ?",
         (outcome, reason, feedback_path or None, file_id),
+    )
+
+
+def set_outcomes(
+    conn: sqlite3.Connection, outcome: Outcome, reasons: Sequence[tuple[int, str]]
+) -> None:
+    """What became of files after a decision, each (file id, reason), in one statement; none
+    has a feedback workbook."""
+    _check_outcome(outcome)
+    conn.executemany(
+        "UPDATE files SET outcome = ?, reason = ?, feedback_path = NULL WHERE id = ?",
+        [(outcome, reason, file_id) for file_id, reason in reasons],
     )
 
 
