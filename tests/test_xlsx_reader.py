@@ -601,3 +601,17 @@ def test_structural_parts_remembered_by_their_bytes_stay_few_and_small(tmp_path)
     remembered = xlsx_reader._REMEMBERED
     assert len(remembered) <= xlsx_reader._REMEMBER
     assert all(len(key[-1]) <= xlsx_reader._REMEMBER_BYTES for key in remembered)
+
+
+def test_memory_stays_small_on_a_sheet_of_empty_cells(tmp_path):
+    """1 MB of <c/> (below the size where the compression ratio is checked): the plain path
+    takes its matches one at a time."""
+    sheet = sheet_xml('<row r="1">' + "<c/>" * 260_000 + "</row>")
+    path = save(tmp_path, with_report(sheet))
+    tracemalloc.start()
+    try:
+        assert read_cells(path, ["Report"]) == {"Report": {}}
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 1024 * 1024

@@ -473,9 +473,10 @@ class _Package:
         end: Callable[[str], None] | None = None,
         data: Callable[[str], None] | None = None,
         content: bytes | None = None,
+        setup: Callable[[expat.XMLParserType], None] | None = None,
     ) -> None:
         """Run one part through expat: `content` when the caller has the bytes already,
-        else streamed from the archive."""
+        else streamed from the archive. `setup` may set more handlers on the parser."""
         parser = _new_parser(member)
         if start is not None:
             parser.StartElementHandler = start
@@ -483,6 +484,8 @@ class _Package:
             parser.EndElementHandler = end
         if data is not None:
             parser.CharacterDataHandler = data
+        if setup is not None:
+            setup(parser)
         with self._damage(member):
             try:
                 if content is not None:
@@ -676,8 +679,9 @@ class _Package:
         through expat's handlers, streamed when it is large, so that memory stays flat."""
         content = self.content(member)
         if content is not None:
-            self.parse(member, None, content=content)
-            found = _plain_cells(content, strings, formats, self.limits)
+            namespaces = _Namespaces()
+            self.parse(member, None, content=content, setup=namespaces.watch)
+            found = _plain_cells(content, strings, formats, self.limits, namespaces)
             if found is not None:
                 return found
         reader = _SheetReader(_shown(sheet)[1:-1], strings, formats, self.limits)
@@ -913,7 +917,8 @@ def _new_cell(
 # Once expat has found the part well formed (and free of DTDs), such a part's cells can be
 # matched whole by regular expressions at a third of the cost of expat's callbacks; any
 # other shape, and any cell the reader would refuse, goes to _SheetReader, which says why.
-_ATTRS = r"((?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*)\s*"
+# Possessive quantifiers throughout: a hostile part cannot make them backtrack.
+_ATTRS = r"((?:\s++[^\s=/>]++\s*+=\s*+(?:\"[^\"<]*+\"|'[^'<]*+'))*+)\s*+"
 # A cell in the common shape, matched whole; a cell of another shape, with what is inside it;
 # a row or a merge.
 _TAG = re.compile(
@@ -926,14 +931,10 @@ _TAG = re.compile(
 _ATTR = re.compile(r"([^\s=]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _CELL_END = re.compile(r"</c\s*>")
 _INSIDE = re.compile(
-    rf"\s*(?:(<f{_ATTRS}(?:/>|>([^<]*)</f\s*>))\s*)?(<v\s*>([^<]*)</v\s*>|<v\s*/>)?\s*"
-    rf"|\s*<is\s*>\s*<t{_ATTRS}(?:/>|>([^<]*)</t\s*>)\s*</is\s*>\s*"
+    rf"\s*+(?:(<f{_ATTRS}(?:/>|>([^<]*+)</f\s*+>))\s*+)?(<v\s*+>([^<]*+)</v\s*+>|<v\s*+/>)?\s*+"
+    rf"|\s*+<is\s*+>\s*+<t{_ATTRS}(?:/>|>([^<]*+)</t\s*+>)\s*+</is\s*+>\s*+"
 )
 _DECLARATION = re.compile(r"<\?xml\b[^>]*?\?>")
-_ROOT = re.compile(rf"\s*<worksheet{_ATTRS}>")
-# Namespace declarations, wherever the text looks like one: a false match only sends the part
-# to _SheetReader.
-_NAMESPACES = re.compile(r"xmlns(?::([^\s=]*))?\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 # The elements whose text the reader takes, in a cell or not: every one must be a cell's.
 _TEXT_ELEMENTS = re.compile(r"<(?:v|f|t|is)[\s/>]")
 _XML_REFS = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|lt|gt|amp|quot|apos);")
@@ -948,10 +949,48 @@ def _not_plain() -> NoReturn:
     raise _NotPlain
 
 
+class _Namespaces:
+    """A part's namespace declarations and its root element, as expat reports them while it
+    checks the part. The plain shape declares one default namespace, the main one, on its
+    <worksheet> root, and binds no prefix to it (other prefixes are other namespaces)."""
+
+    def __init__(self) -> None:
+        self.defaults: list[tuple[str, bool]] = []  # (namespace, declared on the root)
+        self.bound: list[str] = []  # the namespaces bound to prefixes
+        self.root = ""
+
+    def watch(self, parser: expat.XMLParserType) -> None:
+        def declare(prefix: str | None, uri: str | None) -> None:
+            if prefix is None:
+                self.defaults.append((uri or "", not self.root))
+            else:
+                self.bound.append(uri or "")
+
+        def first(name: str, _attrs: dict[str, str]) -> None:
+            self.root = name
+            parser.StartElementHandler = None  # the root is all it takes
+
+        parser.StartNamespaceDeclHandler = declare
+        parser.StartElementHandler = first
+
+    @property
+    def plain(self) -> bool:
+        if len(self.defaults) != 1 or any(uri in _MAIN_URIS for uri in self.bound):
+            return False
+        main, on_root = self.defaults[0]
+        return on_root and main in _MAIN_URIS and self.root == f"{main}}}worksheet"
+
+
 def _plain_cells(
-    content: bytes, strings: Sequence[str], formats: Sequence[str], limits: Limits
+    content: bytes,
+    strings: Sequence[str],
+    formats: Sequence[str],
+    limits: Limits,
+    namespaces: _Namespaces,
 ) -> dict[str, Cell] | None:
     """The cells of a well-formed worksheet part in the plain shape; None for any other."""
+    if not namespaces.plain:
+        return None
     try:
         text = _plain_text(content)
         return _PlainSheet(strings, formats, limits).read(text)
@@ -968,15 +1007,6 @@ def _plain_text(content: bytes) -> str:
         raise _NotPlain
     if "<!" in text or "<?" in text[start:] or "<rPh" in text:
         raise _NotPlain  # <rPh> sets the reader's phonetic state for what follows
-    root = _ROOT.match(text, start)
-    declared = [(prefix, double or single) for prefix, double, single in _NAMESPACES.findall(text)]
-    defaults = [uri for prefix, uri in declared if not prefix]
-    if root is None or len(defaults) != 1 or _attributes(root[1]).get("xmlns") != defaults[0]:
-        raise _NotPlain
-    if defaults[0] not in _MAIN_URIS or any(
-        "&" in uri or (prefix and uri in _MAIN_URIS) for prefix, uri in declared
-    ):
-        raise _NotPlain  # a prefix bound to it, or a name spelt with references
     return text
 
 
@@ -1014,7 +1044,8 @@ class _PlainSheet:
 
     def read(self, text: str) -> dict[str, Cell]:
         longest = self.limits.max_cell_chars
-        for found in _TAG.findall(text):  # "" for a group that did not take part
+        for match in _TAG.finditer(text):  # one match at a time: memory stays flat
+            found = match.groups("")  # "" for a group that did not take part
             ref, letters, digits, style, ctype, has_value, value_text, has_inline, inline = found[
                 :9
             ]
