@@ -929,7 +929,6 @@ _TAG = re.compile(
     re.DOTALL,
 )
 _ATTR = re.compile(r"([^\s=]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
-_CELL_END = re.compile(r"</c\s*>")
 _INSIDE = re.compile(
     rf"\s*+(?:(<f{_ATTRS}(?:/>|>([^<]*+)</f\s*+>))\s*+)?(<v\s*+>([^<]*+)</v\s*+>|<v\s*+/>)?\s*+"
     rf"|\s*+<is\s*+>\s*+<t{_ATTRS}(?:/>|>([^<]*+)</t\s*+>)\s*+</is\s*+>\s*+"
