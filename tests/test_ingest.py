@@ -487,3 +487,30 @@ def test_a_large_batch_is_checked_in_parallel_and_recorded_in_arrival_order(issu
         ).fetchall()
     assert recorded == names[::-1]
     assert [r[0] for r in current] == names[-8:]  # each ministry's last saved, not last arrived
+
+
+def test_files_taken_out_of_the_inbox_during_a_run_are_left_out_not_a_crash(issued, plan):
+    """One file taken out before it is read, one after it is read and before it is archived:
+    the run records the rest and names both."""
+    first, before, after = (
+        drop(issued, code, sample_answers(plan, code, 2019), f"{n}_{code}.xlsx")
+        for n, code in enumerate(("MJ", "MSI", "MAEE"))
+    )
+    for when, path in enumerate((first, before, after)):
+        os.utime(path, (when, when))
+
+    def read_then_take_out(checked, _count):
+        for candidate, read in checked:
+            if candidate.path == first:
+                before.unlink()  # the next file is read only after this one is handed on
+            if candidate.path == after:
+                after.unlink()  # read already; taken out before the batch is archived
+            yield candidate, read
+
+    report = ingest(issued, settle=0, progress=read_then_take_out)
+    assert [(o.name, o.outcome) for o in report.outcomes] == [(first.name, "accepted")]
+    gone = {name for name, why in report.skipped if "taken out of the inbox" in why}
+    assert gone == {before.name, after.name}
+    with sqlite3.connect(issued.ledger_path) as conn:
+        assert conn.execute("SELECT name FROM files").fetchall() == [(first.name,)]
+    assert not list(issued.inbox.iterdir())

@@ -470,7 +470,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def test_a_refused_file_is_one_problem_with_the_readers_code_and_words(corpus, plan, name, code):
     with pytest.raises(UnsafeWorkbook) as refused:
         read_returned(corpus[name])
-    _, checked, _ = check_file(corpus[name], plan, KEY)
+    checked = check_file(corpus[name], plan, KEY).checked
     (found,) = checked.problems
     assert (found.code, found.severity, found.file, found.sheet, found.cell) == (
         code,

@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -221,6 +221,10 @@ def _safe_name(name: str) -> str:
 StepHook = Callable[[str, str], None]
 
 
+GONE = (
+    "taken out of the inbox while the run read it: not recorded; if it is to be read, put it "
+    "back in the inbox"
+)
 PARALLEL_FROM = 24  # files; below this, starting worker processes costs more than it saves
 BATCH = 16  # files checked by one task, recorded in one transaction; a stop ends a batch
 
@@ -259,6 +263,7 @@ def ingest(
                     report.outcomes += recorder.record(batch, now())
                     if stop.requested:
                         break
+            report.skipped += [(name, GONE) for name in recorder.gone]
             report.outcomes += settled_outcomes(report.outcomes, apply_or_hold(ws, conn, step))
         if stop.requested:
             report.stop = stop
@@ -297,19 +302,24 @@ class Read(NamedTuple):
     sha256: str
     checked: Checked
     saved: str  # the workbook's last-saved time (ISO, UTC), "" when unknown or unreadable
+    gone: bool = False  # taken out of the inbox while the run read it
 
 
 def check_file(path: Path, plans: Plan | PlanShelf, key: bytes) -> Read:
     """The file's sha256, the outcome of every check and when it was saved; never raises
     for a bad file. With a shelf of plans, the file is checked against the plan its _meta
     names (the signature check then proves it)."""
-    sha = sha256_of(path)
     try:
-        returned = read_returned(path)
-        if isinstance(plans, PlanShelf):
-            plans = plans.named((returned.meta or {}).get("plan_id", ""))
-    except UnsafeWorkbook as exc:
-        return Read(sha, Checked(problems=[problem(exc.code, file=path.name, **exc.fields)]), "")
+        sha = sha256_of(path)
+        try:
+            returned = read_returned(path)
+            if isinstance(plans, PlanShelf):
+                plans = plans.named((returned.meta or {}).get("plan_id", ""))
+        except UnsafeWorkbook as exc:
+            found = [problem(exc.code, file=path.name, **exc.fields)]
+            return Read(sha, Checked(problems=found), "")
+    except FileNotFoundError:
+        return Read("", Checked(), "", gone=True)
     return Read(sha, check_returned(returned, plans, key, path.name), returned.saved)
 
 
@@ -375,17 +385,19 @@ class _Recorder:
     conn: Connection
     step: StepHook
     folders: set[Path] = field(default_factory=set)  # archive folders known to exist
+    gone: list[str] = field(default_factory=list)  # taken out of the inbox during the run
 
     def record(
         self, batch: list[tuple[Candidate, Read]], received: dt.datetime
     ) -> list[FileOutcome]:
         """Every new file of the batch archived and explained, then one commit, then each
         file removed from the inbox. Files with the bytes of one recorded before, or of one
-        earlier in the batch, are duplicates of it."""
-        known = known_files(self.conn, [read.sha256 for _, read in batch])
+        earlier in the batch, are duplicates of it. A file someone took out of the inbox
+        before it was archived is not recorded (it is in `gone`)."""
+        known = known_files(self.conn, [read.sha256 for _, read in batch if not read.gone])
         new: dict[str, tuple[FileOutcome, Candidate, Read]] = {}  # by sha256
         later: list[tuple[FileOutcome, FileOutcome]] = []  # a duplicate, the file it repeats
-        outcomes = []
+        kept: list[tuple[Candidate, FileOutcome]] = []
         for candidate, read in batch:
             sha, name = read.sha256, candidate.path.name
             if sha in known:
@@ -394,21 +406,33 @@ class _Recorder:
             elif sha in new:
                 outcome = FileOutcome(name, sha, Outcome.DUPLICATE, new[sha][0].stored_path)
                 later.append((outcome, new[sha][0]))
+            elif read.gone or (archived := self._archive(candidate, read, received)) is None:
+                self.gone.append(name)
+                continue
             else:
-                outcome = self._archive(candidate, read, received)
+                outcome = archived
                 new[sha] = outcome, candidate, read
-            outcomes.append(outcome)
+            kept.append((candidate, outcome))
         self._commit(list(new.values()), received.isoformat(timespec="seconds"))
         for outcome, first in later:  # the file it repeats has its id once recorded
             outcome.file_id, outcome.earlier = first.file_id, first.outcome
-        self._remove(batch, outcomes)
-        return outcomes
+        self._remove(kept)
+        return [outcome for _, outcome in kept]
 
-    def _archive(self, candidate: Candidate, read: Read, received: dt.datetime) -> FileOutcome:
+    def _archive(
+        self, candidate: Candidate, read: Read, received: dt.datetime
+    ) -> FileOutcome | None:
+        """The file linked into the archive and, when refused, explained; None when it is no
+        longer in the inbox."""
         name, checked = candidate.path.name, read.checked
         stored_rel = archive_path(checked, read.sha256, name)
         stored = self.ws.root / stored_rel
-        place(candidate.path, stored, self.folders)
+        try:
+            place(candidate.path, stored, self.folders)
+        except FileNotFoundError:
+            if candidate.path.exists():
+                raise
+            return None
         self.step(name, "archived")
         outcome = checked_outcome(name, read.sha256, checked, str(stored_rel))
         if not checked.accepted:
@@ -431,12 +455,14 @@ class _Recorder:
             outcome.file_id = file_id
             self.step(outcome.name, "recorded")
 
-    def _remove(self, batch: list[tuple[Candidate, Read]], outcomes: list[FileOutcome]) -> None:
-        for (candidate, _), outcome in zip(batch, outcomes, strict=True):
-            if outcome.outcome is Outcome.DUPLICATE:
+    def _remove(self, kept: list[tuple[Candidate, FileOutcome]]) -> None:
+        """Each recorded file out of the inbox (someone may have taken it out already)."""
+        for candidate, outcome in kept:
+            if outcome.outcome is Outcome.DUPLICATE and candidate.path.exists():
                 # The archived copy stands for it: restored if it went missing.
-                place(candidate.path, self.ws.root / outcome.stored_path, self.folders)
-            candidate.path.unlink()
+                with suppress(FileNotFoundError):
+                    place(candidate.path, self.ws.root / outcome.stored_path, self.folders)
+            candidate.path.unlink(missing_ok=True)
             self.step(candidate.path.name, "removed")
 
 

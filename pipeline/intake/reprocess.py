@@ -84,12 +84,12 @@ def _read_again(
     ws: Workspace, conn: Connection, file: FileRecord, key: bytes, now: Clock
 ) -> FileOutcome:
     stored = ws.root / file.stored_path
-    if not stored.is_file():
+    read = check_file(stored, ws.shelf, key) if stored.is_file() else None
+    if read is None or read.gone:
         raise NapError(
             f"the archived copy of file {file.id} ({file.name}) is missing: {stored}; "
             "restore it from the backup"
         )
-    read = check_file(stored, ws.shelf, key)
     if read.sha256 != file.sha256:
         raise NapError(
             f"the archived copy of file {file.id} was changed since it was received "
