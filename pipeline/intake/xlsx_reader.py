@@ -175,13 +175,7 @@ def _split_ref(ref: str) -> tuple[int, int]:
     match = _REF.fullmatch(ref)
     if match is None:
         raise ValueError(f"invalid cell reference {_shown(ref)}")
-    col = 0
-    for letter in match[1]:
-        col = col * 26 + ord(letter) - 64
-    return int(match[2]), col
-
-
-_letters = lru_cache(maxsize=1024)(column_letter)  # "F" for column 6
+    return int(match[2]), _column_number(match[1])
 
 
 @lru_cache(maxsize=1024)
@@ -191,6 +185,9 @@ def _column_number(letters: str) -> int:
     for letter in letters:
         col = col * 26 + ord(letter) - 64
     return col
+
+
+_letters = lru_cache(maxsize=1024)(column_letter)  # "F" for column 6
 
 
 def _make_ref(row: int, col: int) -> str:
@@ -998,7 +995,8 @@ def _plain_cells(
 
 
 def _plain_text(content: bytes) -> str:
-    """The part as text, once its encoding, namespaces and markup are the plain ones."""
+    """The part as text, once its encoding and markup are the plain ones (its namespaces
+    are _Namespaces' to judge)."""
     text = content.decode("utf-8-sig")
     declaration = _DECLARATION.match(text)
     start = declaration.end() if declaration else 0
@@ -1077,7 +1075,7 @@ class _PlainSheet:
         if len(raw) > longest:
             raise _NotPlain
         self.texts += elements
-        return _xml_text(raw) if "&" in raw or "\r" in raw else raw
+        return _xml_text(raw)
 
     def cell(self, attrs: str, inside: re.Match[str] | None) -> None:
         found = _attributes(attrs)
