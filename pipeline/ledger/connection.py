@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 from typing import TypeVar
@@ -39,6 +39,11 @@ def connect(path: Path, *, wait: float = BUSY_WAIT) -> Iterator[Connection]:
         yield conn
     finally:
         conn.close()
+
+
+def placeholders(values: Collection[object]) -> str:
+    """The ? marks of an IN list of these values."""
+    return ",".join("?" * len(values))
 
 
 def _open(path: Path, wait: float) -> Connection:

@@ -7,6 +7,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from pipeline.ledger.connection import placeholders
 from pipeline.problems import Problem, Severity
 
 
@@ -78,7 +79,7 @@ def find_file(conn: sqlite3.Connection, sha256: str) -> FileRecord | None:
 
 def known_files(conn: sqlite3.Connection, sha256s: Sequence[str]) -> dict[str, FileRecord]:
     """By sha256, those of these files that were received before: one query for a batch."""
-    rows = conn.execute(f"{_FILE_SELECT} WHERE sha256 IN ({_marks(sha256s)})", sha256s)
+    rows = conn.execute(f"{_FILE_SELECT} WHERE sha256 IN ({placeholders(sha256s)})", sha256s)
     return {row["sha256"]: _file(row) for row in rows}
 
 
@@ -161,16 +162,13 @@ def record_files(conn: sqlite3.Connection, files: Sequence[NewFile]) -> list[int
         ],
     )
     shas = [f.sha256 for f in files]
-    found = conn.execute(f"SELECT sha256, id FROM files WHERE sha256 IN ({_marks(shas)})", shas)
+    found = conn.execute(
+        f"SELECT sha256, id FROM files WHERE sha256 IN ({placeholders(shas)})", shas
+    )
     ids = dict(found.fetchall())
     file_ids = [ids[sha] for sha in shas]
     add_issues(conn, [(i, p) for i, f in zip(file_ids, files, strict=True) for p in f.problems])
     return file_ids
-
-
-def _marks(values: Sequence[object]) -> str:
-    """The placeholders of an IN list of these values."""
-    return ",".join("?" * len(values))
 
 
 # What reading a file found it to be: the columns a new reading replaces.
@@ -227,7 +225,7 @@ def remove_issues(conn: sqlite3.Connection, file_id: int, codes: Collection[str]
     if not codes:
         conn.execute("DELETE FROM issues WHERE file_id = ?", (file_id,))
         return
-    marks = ",".join("?" * len(codes))
+    marks = placeholders(codes)
     conn.execute(f"DELETE FROM issues WHERE file_id = ? AND code IN ({marks})", (file_id, *codes))
 
 
@@ -330,10 +328,9 @@ def file_issues(
     """The problems of that severity found in these files, in the order found."""
     if not file_ids:
         return []
-    marks = ",".join("?" * len(file_ids))
     rows = conn.execute(
         f"""SELECT file_id, severity, code, sheet, cell, action_id, message FROM issues
-            WHERE severity = ? AND file_id IN ({marks}) ORDER BY id""",
+            WHERE severity = ? AND file_id IN ({placeholders(file_ids)}) ORDER BY id""",
         (severity, *file_ids),
     )
     return [

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from pipeline.ledger.connection import Connection
+from pipeline.ledger.connection import Connection, placeholders
 
 
 class SendState(StrEnum):
@@ -143,7 +143,7 @@ def _sendings(conn: Connection, where: str, params: Sequence[object]) -> list[Se
     recipients: dict[int, list[Recipient]] = {row["id"]: [] for row in rows}
     for mail_id, address, header, outcome, reply in conn.execute(
         f"""SELECT mail_id, address, header, outcome, reply FROM mail_recipients
-            WHERE mail_id IN ({", ".join("?" * len(recipients))}) ORDER BY rowid""",
+            WHERE mail_id IN ({placeholders(recipients)}) ORDER BY rowid""",
         list(recipients),
     ):
         recipients[mail_id].append(Recipient(address, header, RecipientOutcome(outcome), reply))

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple, Protocol
 
+from pipeline.ledger.connection import placeholders
+
 
 class State(StrEnum):
     """Where a valid return stands. Only an applied one can be the ministry's current return."""
@@ -145,9 +147,9 @@ def add_submissions(conn: sqlite3.Connection, subs: Sequence[NewSubmission]) -> 
         ],
     )
     file_ids = [s.file_id for s in subs]
-    marks = ",".join("?" * len(file_ids))
     found = conn.execute(
-        f"SELECT file_id, id FROM submissions WHERE file_id IN ({marks})", file_ids
+        f"SELECT file_id, id FROM submissions WHERE file_id IN ({placeholders(file_ids)})",
+        file_ids,
     )
     ids = dict(found.fetchall())
     submission_ids = [ids[file_id] for file_id in file_ids]
