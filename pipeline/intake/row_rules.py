@@ -182,8 +182,9 @@ RowRule = Callable[[Row], Problem | None]
 def check_row(cells: dict[str, Cell], action: Action, number: int, reading: Reading) -> Row:
     """Each input cell through its rules, then the row rules on what was read."""
     row = Row(action, number, reading)
+    refs = c.row_refs(number)
     for column in c.INPUTS:
-        ref = c.cell_ref(column.field, number)
+        ref = refs[column.field]
         cell = cells.get(ref)
         if cell is not None:
             entry = Input(row, column, ref, cell)

@@ -18,7 +18,6 @@ from pipeline.plan.translation import translated
 from pipeline.problems import Problem, errors, problem
 from pipeline.signing import verify
 from pipeline.template import contract as c
-from pipeline.template.contract import description
 
 
 @dataclass
@@ -247,8 +246,9 @@ def headers_unchanged(sheet: Sheet) -> list[Problem]:
     """Each header as the template's language wrote it, or its English contract name."""
     found = []
     shown = c.vocabulary(sheet.at.language).headers
-    for index, column in enumerate(c.COLUMNS, start=1):
-        ref = f"{c.column_letter(index)}{c.HEADER_ROW}"
+    refs = c.row_refs(c.HEADER_ROW)
+    for column in c.COLUMNS:
+        ref = refs[column.field]
         value = sheet.text(ref)
         expected = shown[column.field]
         if not (_same(value, expected) or _same(value, column.header)):
@@ -261,8 +261,8 @@ def rows_in_place(sheet: Sheet) -> list[Problem]:
     another action has its descriptions left unchecked: they are that action's."""
     found = []
     for offset, action in enumerate(sheet.actions):
-        row = c.FIRST_DATA_ROW + offset
-        ref = c.cell_ref("action_id", row)
+        refs = c.row_refs(c.FIRST_DATA_ROW + offset)
+        ref = refs["action_id"]
         value = sheet.text(ref)
         if value != action.id:
             found.append(
@@ -271,9 +271,8 @@ def rows_in_place(sheet: Sheet) -> list[Problem]:
                 )
             )
             continue
-        for name in c.CHECKED_DESCRIPTIONS:
-            ref = c.cell_ref(name, row)
-            expected = description(sheet.plan, action, name, sheet.at.language)
+        for name, expected in c.locked_texts(sheet.plan, action, sheet.at.language):
+            ref = refs[name]
             if not _same(sheet.text(ref), expected):
                 found.append(
                     sheet.at.problem(
@@ -288,10 +287,12 @@ def nothing_outside(sheet: Sheet) -> list[Problem]:
     who typed it there would lose it without a word."""
     last_row = c.FIRST_DATA_ROW + len(sheet.actions) - 1
     width = len(c.COLUMNS)
+    outside = [
+        (ref, cell) for ref, cell in sheet.cells.items() if cell.row > last_row or cell.col > width
+    ]
     found = []
-    for ref, cell in sorted(sheet.cells.items(), key=lambda item: (item[1].row, item[1].col)):
-        outside = cell.row > last_row or cell.col > width
-        if outside and (cell_text(cell) or cell.formula or cell.error):
+    for ref, cell in sorted(outside, key=lambda item: (item[1].row, item[1].col)):
+        if cell_text(cell) or cell.formula or cell.error:
             found.append(
                 sheet.at.problem(
                     "extra-data", ref, value=cell_text(cell)[:60] or f"={cell.formula}"
