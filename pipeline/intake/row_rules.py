@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from pipeline.intake.numbers import DateSpan, Refused, grouped, plain, read_figure
 from pipeline.intake.returned import cell_text
 from pipeline.intake.xlsx_reader import Cell
-from pipeline.plan.plausibility import FIGURE_MEASURES, Plausibility
+from pipeline.plan.plausibility import FIGURE_MEASURES, Ceiling, Plausibility
 from pipeline.plan.register import Action
 from pipeline.problems import Problem, Severity, translated_messages
 from pipeline.template import contract as c
@@ -81,9 +82,7 @@ class Row:
     @property
     def says_only_status(self) -> bool:
         """A status of _REPORTING in a row that asks for figures, and nothing else in it."""
-        return (
-            self.text("status") in _REPORTING and self.asks_figures and not self.filled - {"status"}
-        )
+        return self.text("status") in _REPORTING and self.filled <= {"status"} and self.asks_figures
 
 
 class Input:
@@ -270,11 +269,18 @@ def number_whole(entry: Input) -> Problem | None:
 def number_plausible(entry: Input) -> Problem | None:
     """Above the register's ceiling for the measure is a typing error, not a figure."""
     plausibility = entry.row.reading.plausibility
-    ceiling = plausibility.ceiling(entry.row.action.id, entry.column.measure)
-    if entry.number <= Decimal(str(ceiling.limit)):
+    limit, ceiling = _ceiling(plausibility, entry.row.action.id, entry.column.measure)
+    if entry.number <= limit:
         return None
-    limit = grouped(Decimal(str(ceiling.limit)))
-    return entry.figure_problem("number-too-large", ceiling=limit, where=ceiling.where)
+    return entry.figure_problem("number-too-large", ceiling=grouped(limit), where=ceiling.where)
+
+
+@lru_cache(maxsize=1024)
+def _ceiling(plausibility: Plausibility, action_id: str, measure: str) -> tuple[Decimal, Ceiling]:
+    """The ceiling of an action's measure, with its limit as a Decimal: looked up once, not
+    for each figure of each file."""
+    ceiling = plausibility.ceiling(action_id, measure)
+    return Decimal(str(ceiling.limit)), ceiling
 
 
 def text_within_limit(entry: Input) -> Problem | None:

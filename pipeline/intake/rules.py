@@ -5,7 +5,7 @@ a table below; every rule runs and the problems are collected."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pipeline.intake.numbers import DateSpan
@@ -47,7 +47,7 @@ def check_returned(returned: Returned, plan: Plan, key: bytes, file: str) -> Che
         checked.problems.append(at.problem("sheet-missing", value=c.REPORT))
         return checked
     shown = translated(plan, language)
-    actions = [shown.action(a) for a in meta["action_ids"].split(c.ACTION_ID_SEPARATOR)]
+    actions = listed_actions(shown, meta["action_ids"])
     sheet = Sheet(returned.report, shown, actions, at)
     if not check_structure(sheet, checked.problems):
         return checked
@@ -64,6 +64,15 @@ def check_returned(returned: Returned, plan: Plan, key: bytes, file: str) -> Che
         checked.problems += row.problems
         checked.values += row.values.values()
     return checked
+
+
+def listed_actions(plan: Plan, action_ids: str) -> tuple[Action, ...]:
+    """The plan's actions named by a template's action_ids, in its order; looked up once per
+    plan and list, as each ministry's templates list the same ones."""
+    key = ("listed_actions", action_ids)
+    if key not in plan.memo:
+        plan.memo[key] = tuple(plan.action(a) for a in action_ids.split(c.ACTION_ID_SEPARATOR))
+    return plan.memo[key]  # type: ignore[return-value]
 
 
 def nothing_filled(rows: list[Row], at: Locator) -> Problem | None:
@@ -171,7 +180,7 @@ def plan_unchanged(meta: dict[str, str], plan: Plan, at: Locator) -> Problem | N
     """The same actions for its ministry and, from version 2, the same texts on them. A
     version 1 template signed a hash of the whole register, which no longer exists once the
     register changes: its rows are compared with the register cell by cell (rows_in_place)."""
-    issued_for = c.ACTION_ID_SEPARATOR.join(a.id for a in plan.actions_for(meta["ministry"]))
+    issued_for = issued_ids(plan, meta["ministry"])
     version_1 = meta["schema_version"] == "1"
     language = language_of(meta)
     hashed = c.plan_hash(translated(plan, language), meta["ministry"], language)
@@ -179,6 +188,14 @@ def plan_unchanged(meta: dict[str, str], plan: Plan, at: Locator) -> Problem | N
     if shown and meta["action_ids"] == issued_for:
         return None
     return at.problem("meta-plan-changed", sheet=c.META)
+
+
+def issued_ids(plan: Plan, ministry: str) -> str:
+    """The action_ids field of the ministry's templates, worked out once per plan."""
+    key = ("issued_ids", ministry)
+    if key not in plan.memo:
+        plan.memo[key] = c.ACTION_ID_SEPARATOR.join(a.id for a in plan.actions_for(ministry))
+    return plan.memo[key]  # type: ignore[return-value]
 
 
 def language_of(meta: dict[str, str]) -> str:
@@ -219,7 +236,7 @@ class Sheet:
 
     cells: dict[str, Cell]
     plan: Plan
-    actions: list[Action]
+    actions: Sequence[Action]
     at: Locator
 
     def text(self, ref: str) -> str:
