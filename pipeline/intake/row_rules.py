@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from pipeline.intake.numbers import DateSpan, Refused, grouped, plain, read_figure
 from pipeline.intake.returned import cell_text
 from pipeline.intake.xlsx_reader import Cell
-from pipeline.plan.plausibility import FIGURE_MEASURES, Ceiling, Plausibility
-from pipeline.plan.register import Action
+from pipeline.plan.plausibility import FIGURE_MEASURES, Ceiling
+from pipeline.plan.register import Action, Plan
 from pipeline.problems import Problem, Severity, translated_messages
 from pipeline.template import contract as c
 
@@ -42,7 +42,7 @@ class Reading:
     """What the rules need besides the cells: where problems go, and how figures are judged."""
 
     at: Locator
-    plausibility: Plausibility
+    plan: Plan  # as registered: the ceilings of its figures
     dates: DateSpan | None = None
 
 
@@ -278,19 +278,20 @@ def number_whole(entry: Input) -> Problem | None:
 
 def number_plausible(entry: Input) -> Problem | None:
     """Above the register's ceiling for the measure is a typing error, not a figure."""
-    plausibility = entry.row.reading.plausibility
-    limit, ceiling = _ceiling(plausibility, entry.row.action.id, entry.column.measure)
+    limit, ceiling = _ceiling(entry.row.reading.plan, entry.row.action.id, entry.column.measure)
     if entry.number <= limit:
         return None
     return entry.figure_problem("number-too-large", ceiling=grouped(limit), where=ceiling.where)
 
 
-@lru_cache(maxsize=1024)
-def _ceiling(plausibility: Plausibility, action_id: str, measure: str) -> tuple[Decimal, Ceiling]:
-    """The ceiling of an action's measure, with its limit as a Decimal: looked up once, not
-    for each figure of each file."""
-    ceiling = plausibility.ceiling(action_id, measure)
-    return Decimal(str(ceiling.limit)), ceiling
+def _ceiling(plan: Plan, action_id: str, measure: str) -> tuple[Decimal, Ceiling]:
+    """The ceiling of an action's measure, with its limit as a Decimal: looked up once per
+    plan, not for each figure of each file."""
+    key = ("ceiling", action_id, measure)
+    if key not in plan.memo:
+        ceiling = plan.plausibility.ceiling(action_id, measure)
+        plan.memo[key] = Decimal(str(ceiling.limit)), ceiling
+    return plan.memo[key]  # type: ignore[return-value]
 
 
 def text_within_limit(entry: Input) -> Problem | None:

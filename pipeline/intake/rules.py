@@ -51,7 +51,7 @@ def check_returned(returned: Returned, plan: Plan, key: bytes, file: str) -> Che
     sheet = Sheet(returned.report, shown, actions, at)
     if not check_structure(sheet, checked.problems):
         return checked
-    reading = Reading(at, plan.plausibility, _typing_dates(meta))
+    reading = Reading(at, plan, _typing_dates(meta))
     rows = [
         check_row(sheet.cells, action, c.FIRST_DATA_ROW + offset, reading)
         for offset, action in enumerate(actions)
