@@ -32,6 +32,15 @@ class Checked:
     def accepted(self) -> bool:
         return not errors(self.problems)
 
+    def __getstate__(self) -> tuple[list[Problem], list[tuple], dict[str, str] | None]:
+        """Its values pickled as plain tuples, in a third of the time named tuples take: a
+        worker sends every file's back."""
+        return self.problems, [tuple(value) for value in self.values], self.meta
+
+    def __setstate__(self, state: tuple[list[Problem], list[tuple], dict[str, str] | None]) -> None:
+        self.problems, values, self.meta = state
+        self.values = [tuple.__new__(Value, value) for value in values]
+
 
 def check_returned(returned: Returned, plan: Plan, key: bytes, file: str) -> Checked:
     """Stops only where the next rules could not be trusted: an unidentified file, a missing
