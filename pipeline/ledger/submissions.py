@@ -4,6 +4,8 @@ it replaced."""
 
 from __future__ import annotations
 
+import functools
+import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -301,13 +303,19 @@ def submission_values(
 
 def submission_cells(conn: sqlite3.Connection, submission_id: int) -> frozenset[tuple[str, str]]:
     """The cells a submission fills, as (action, field): read from the index of the table's
-    key alone, in half the time its values take."""
-    cursor = conn.cursor()
-    cursor.row_factory = None
-    rows = cursor.execute(
-        "SELECT action_id, field FROM cell_values WHERE submission_id = ?", (submission_id,)
-    )
-    return frozenset(rows.fetchall())
+    key alone, as one JSON text rather than a row per cell, in a third of the time."""
+    (cells,) = conn.execute(
+        """SELECT json_group_array(json_array(action_id, field)) FROM cell_values
+           WHERE submission_id = ?""",
+        (submission_id,),
+    ).fetchone()
+    return _cells(cells)
+
+
+@functools.lru_cache(maxsize=16)
+def _cells(listed: str) -> frozenset[tuple[str, str]]:
+    """The versions of a ministry mostly fill the same cells: each set is made once."""
+    return frozenset(map(tuple, json.loads(listed)))
 
 
 def submission_changes(conn: sqlite3.Connection, submission_id: int) -> list[Change]:
