@@ -242,10 +242,9 @@ FROM submissions s JOIN files f ON f.id = s.file_id
 
 
 def _submission(row: sqlite3.Row) -> Submission:
-    fields = dict(row)
-    return Submission(
-        **fields | {"state": State(fields["state"]), "current": bool(fields["current"])}
-    )
+    """The columns of _SUBMISSION_SELECT are Submission's fields, in order."""
+    *given, state, current, saved = row
+    return Submission(*given, State(state), bool(current), saved)
 
 
 def _select(conn: sqlite3.Connection, where: str, *args: object) -> list[Submission]:
