@@ -18,9 +18,11 @@ import argparse
 import datetime as dt
 import os
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -150,10 +152,16 @@ def build_corpus(n: int) -> Path:
 
 
 def fresh_workspace(corpus: Path, root: Path) -> None:
-    """The returns in the inbox of a workspace whose templates were issued: ingest checks
-    the signing key against them before reading any file."""
+    """The returns in the inbox of a workspace whose templates were issued: its ledger, made
+    by `nap templates`, knows the signing key's fingerprint, as in every office."""
+    from pipeline.ledger import connect  # brings the issuer's ledger to this version, once
+
     shutil.rmtree(root, ignore_errors=True)
     shutil.copytree(CACHE / "issuer" / "outbox", root / "outbox")
+    with connect(CACHE / "issuer" / "ledger.sqlite") as issued:
+        copy = sqlite3.connect(root / "ledger.sqlite")
+        with closing(copy):
+            issued.backup(copy)  # its pages whole, whatever its write-ahead log holds
     shutil.copytree(corpus, root / "inbox", copy_function=shutil.copy2)
 
 

@@ -313,6 +313,10 @@ def test_a_v1_ledger_is_migrated_in_place_keeping_every_row(tmp_path: Path) -> N
     with connect(path) as conn:
         assert ledger.schema_version(conn) == LATEST
         assert "CHECK" not in files_sql(conn)
+        values_sql = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'cell_values'"
+        ).fetchone()[0]
+        assert values_sql.rstrip().endswith("WITHOUT ROWID")
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         files = ledger.files_of_period(conn, 2019)
         subs = ledger.current_submissions(conn, 2019)

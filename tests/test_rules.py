@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.intake.ingest import check_file
 from pipeline.intake.returned import Returned, read_returned
-from pipeline.intake.row_rules import HOLDING_RULES, ROW_RULES, VALUE_RULES
+from pipeline.intake.row_rules import CLOSED_RULES, HOLDING_RULES, ROW_RULES, VALUE_RULES
 from pipeline.intake.rules import IDENTITY_RULES, STRUCTURE_RULES, Checked, check_returned
 from pipeline.intake.xlsx_reader import Cell, UnsafeWorkbook
 from pipeline.plan.register import Plan
@@ -422,6 +422,7 @@ def test_every_rule_is_listed_once_and_every_code_is_in_the_catalogue(plan):
         *IDENTITY_RULES,
         *STRUCTURE_RULES,
         *HOLDING_RULES,
+        *CLOSED_RULES,
         *{rule for rules in VALUE_RULES.values() for rule in rules},
         *ROW_RULES,
     ]

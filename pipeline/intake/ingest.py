@@ -227,6 +227,7 @@ GONE = (
 )
 PARALLEL_FROM = 24  # files; below this, starting worker processes costs more than it saves
 BATCH = 16  # files checked by one task, recorded in one transaction; a stop ends a batch
+LAST_BATCH = 4  # files of the smallest task, towards the end of a run
 
 
 def ingest(
@@ -361,7 +362,7 @@ def _checked_in_order(
     from collections import deque
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    batches = (candidates[i : i + BATCH] for i in range(0, len(candidates), BATCH))
+    batches = _batches(candidates, workers)
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(plans, key)) as pool:
 
         def submit(batch: list[Candidate]) -> tuple[list[Candidate], Future[list[Read]]]:
@@ -375,6 +376,18 @@ def _checked_in_order(
                 yield from zip(batch, future.result(), strict=True)
         finally:  # a stopped run does not wait for the checks it will not record
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _batches(candidates: list[Candidate], workers: int) -> Iterator[list[Candidate]]:
+    """Tasks of BATCH files, smaller towards the end (each at most a 2 x workers-th of the
+    files left), so that the workers finish together and little is left to record once the
+    last one has."""
+    start = 0
+    while start < len(candidates):
+        left = len(candidates) - start
+        size = max(LAST_BATCH, min(BATCH, -(-left // (2 * workers))))
+        yield candidates[start : start + size]
+        start += size
 
 
 @dataclass

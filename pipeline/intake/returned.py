@@ -24,6 +24,8 @@ def cell_text(cell: Cell | None) -> str:
     if cell is None or cell.value is None:
         return ""
     value = cell.value
+    if isinstance(value, str):
+        return value.strip()
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a re-save may turn the text "2019" into the number 2019
     return str(value).strip()

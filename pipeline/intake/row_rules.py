@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from pipeline.intake.numbers import DateSpan, Refused, grouped, plain, read_figure
 from pipeline.intake.returned import cell_text
 from pipeline.intake.xlsx_reader import Cell
-from pipeline.plan.plausibility import FIGURE_MEASURES, Plausibility
-from pipeline.plan.register import Action
+from pipeline.plan.plausibility import FIGURE_MEASURES, Ceiling
+from pipeline.plan.register import Action, Plan
 from pipeline.problems import Problem, Severity, translated_messages
 from pipeline.template import contract as c
 
@@ -41,7 +42,7 @@ class Reading:
     """What the rules need besides the cells: where problems go, and how figures are judged."""
 
     at: Locator
-    plausibility: Plausibility
+    plan: Plan  # as registered: the ceilings of its figures
     dates: DateSpan | None = None
 
 
@@ -81,9 +82,7 @@ class Row:
     @property
     def says_only_status(self) -> bool:
         """A status of _REPORTING in a row that asks for figures, and nothing else in it."""
-        return (
-            self.text("status") in _REPORTING and self.asks_figures and not self.filled - {"status"}
-        )
+        return self.text("status") in _REPORTING and self.filled <= {"status"} and self.asks_figures
 
 
 class Input:
@@ -182,14 +181,15 @@ RowRule = Callable[[Row], Problem | None]
 def check_row(cells: dict[str, Cell], action: Action, number: int, reading: Reading) -> Row:
     """Each input cell through its rules, then the row rules on what was read."""
     row = Row(action, number, reading)
-    for column in c.INPUTS:
-        ref = c.cell_ref(column.field, number)
+    refs = c.row_refs(number)
+    for column, rules in _inputs(action.measures):
+        ref = refs[column.field]
         cell = cells.get(ref)
         if cell is not None:
             entry = Input(row, column, ref, cell)
             if entry.text or cell.formula is not None or cell.error:
                 row.filled.add(column.field)
-            _check_input(entry)
+            _check_input(entry, rules)
     for rule in ROW_RULES:
         found = rule(row)
         if found is not None:
@@ -197,12 +197,25 @@ def check_row(cells: dict[str, Cell], action: Action, number: int, reading: Read
     return row
 
 
-def _check_input(entry: Input) -> None:
+@lru_cache(maxsize=256)
+def _inputs(measures: tuple[str, ...]) -> tuple[tuple[c.Column, tuple[CellRule, ...]], ...]:
+    """Each input column with its value rules, for an action with these measures: worked
+    out once per measures, not for each cell."""
+    return tuple((column, _value_rules(column, measures)) for column in c.INPUTS)
+
+
+def _value_rules(column: c.Column, measures: tuple[str, ...]) -> tuple[CellRule, ...]:
+    """Those of the column's kind, after CLOSED_RULES when the measures leave it closed."""
+    rules = VALUE_RULES[column.kind]
+    return rules if c.is_open(column, measures) else (*CLOSED_RULES, *rules)
+
+
+def _check_input(entry: Input, value_rules: tuple[CellRule, ...]) -> None:
     """A blank cell is no answer, and has nothing more to check once it holds no error. The
     holding rules are about formulas and error values: a typed value skips them."""
     cell = entry.cell
     holds = (cell.formula is None and cell.error is None) or _passes(HOLDING_RULES, entry)
-    if holds and entry.text and _passes(VALUE_RULES[entry.column.kind], entry):
+    if holds and entry.text and _passes(value_rules, entry):
         entry.row.values[entry.column.field] = entry.value()
 
 
@@ -236,13 +249,10 @@ def formula_value_used(entry: Input) -> Problem | None:
     return entry.problem("formula-value-used", value=entry.text)
 
 
-def input_open(entry: Input) -> Problem | None:
+def input_closed(entry: Input) -> Problem | None:
     """A figure the action's indicator does not measure would be counted nowhere."""
-    action = entry.row.action
-    if c.is_open(entry.column, action.measures):
-        return None
     field = shown_header(entry.row, entry.column.field)
-    return entry.problem("input-unused", field=field, expected=action.indicator)
+    return entry.problem("input-unused", field=field, expected=entry.row.action.indicator)
 
 
 def status_listed(entry: Input) -> Problem | None:
@@ -268,12 +278,20 @@ def number_whole(entry: Input) -> Problem | None:
 
 def number_plausible(entry: Input) -> Problem | None:
     """Above the register's ceiling for the measure is a typing error, not a figure."""
-    plausibility = entry.row.reading.plausibility
-    ceiling = plausibility.ceiling(entry.row.action.id, entry.column.measure)
-    if entry.number <= Decimal(str(ceiling.limit)):
+    limit, ceiling = _ceiling(entry.row.reading.plan, entry.row.action.id, entry.column.measure)
+    if entry.number <= limit:
         return None
-    limit = grouped(Decimal(str(ceiling.limit)))
-    return entry.figure_problem("number-too-large", ceiling=limit, where=ceiling.where)
+    return entry.figure_problem("number-too-large", ceiling=grouped(limit), where=ceiling.where)
+
+
+def _ceiling(plan: Plan, action_id: str, measure: str) -> tuple[Decimal, Ceiling]:
+    """The ceiling of an action's measure, with its limit as a Decimal: looked up once per
+    plan, not for each figure of each file."""
+    key = ("ceiling", action_id, measure)
+    if key not in plan.memo:
+        ceiling = plan.plausibility.ceiling(action_id, measure)
+        plan.memo[key] = Decimal(str(ceiling.limit)), ceiling
+    return plan.memo[key]  # type: ignore[return-value]
 
 
 def text_within_limit(entry: Input) -> Problem | None:
@@ -349,11 +367,13 @@ HOLDING_RULES: tuple[CellRule, ...] = (error_value, formula_without_value, formu
 # What a non-blank cell says, by the kind of its column. They are tried in order, each on
 # what the ones before let through: the number rules after number_readable see a number.
 VALUE_RULES: dict[str, tuple[CellRule, ...]] = {
-    "status": (input_open, status_listed),
-    "whole": (input_open, number_readable, number_not_negative, number_whole, number_plausible),
-    "decimal": (input_open, number_readable, number_not_negative, number_plausible),
-    "text": (input_open, text_within_limit),
+    "status": (status_listed,),
+    "whole": (number_readable, number_not_negative, number_whole, number_plausible),
+    "decimal": (number_readable, number_not_negative, number_plausible),
+    "text": (text_within_limit,),
 }
+# Tried first on a non-blank input that the action's measures leave closed (_inputs).
+CLOSED_RULES: tuple[CellRule, ...] = (input_closed,)
 ROW_RULES: tuple[RowRule, ...] = (
     status_given,
     not_applicable_without_figures,

@@ -1040,19 +1040,35 @@ class _PlainSheet:
         self.texts = 0  # <v>, <f>, <is> and <t> elements read in cells
 
     def read(self, text: str) -> dict[str, Cell]:
-        longest = self.limits.max_cell_chars
+        """The cells of the part; a cell in the common shape is worked out here, inline: it
+        is the reader's hot path."""
+        limits = self.limits
+        longest, max_rows, max_cols = limits.max_cell_chars, limits.max_rows, limits.max_cols
+        strings, formats, cells = self.strings, self.formats, self.cells
         for match in _TAG.finditer(text):  # one match at a time: memory stays flat
             found = match.groups("")  # "" for a group that did not take part
-            ref, letters, digits, style, ctype, has_value, value_text, has_inline, inline = found[
-                :9
-            ]
+            ref = found[0]
             if ref:  # the common shape
-                if has_value:
-                    value_text = self.text_of(value_text, longest, 1)
-                elif has_inline:
-                    inline = self.text_of(inline, longest, 2)
-                self.col = _column_number(letters)
-                self.add(ref, int(digits), style, ctype or "n", None, value_text, inline)
+                letters, digits, style, ctype, has_value, raw, has_inline, inline = found[1:9]
+                if has_value or has_inline:  # a text that may be too long: the reader names it
+                    if len(raw) > longest or len(inline) > longest:
+                        raise _NotPlain
+                    self.texts += 1 if has_value else 2  # <v>, or <is> and its <t>
+                    raw = _xml_text(raw) if "&" in raw or "\r" in raw else raw
+                    inline = _xml_text(inline) if "&" in inline or "\r" in inline else inline
+                self.col = col = _column_number(letters)
+                if ctype == "inlineStr" and "_x" not in inline:  # as _cell_value has it
+                    value, error = inline or None, None
+                else:
+                    value, error = _cell_value(ctype or "n", raw, inline, strings)
+                if value is None and error is None:
+                    continue
+                row = int(digits)
+                if row > max_rows or col > max_cols:
+                    raise _NotPlain
+                if value.__class__ is str and len(value) > longest:
+                    raise _NotPlain
+                cells[ref] = _new_cell(ref, row, col, value, None, error, style, formats)
                 continue
             attrs, closed, inside, name, other = found[9:]
             if name == "row":
@@ -1067,15 +1083,7 @@ class _PlainSheet:
                 self.cell(attrs, None if closed else _INSIDE.fullmatch(inside) or _not_plain())
         if self.texts != len(_TEXT_ELEMENTS.findall(text)):
             raise _NotPlain  # text outside the cells, which the reader measures
-        return self.cells
-
-    def text_of(self, raw: str, longest: int, elements: int) -> str:
-        """The text of a cell's <v>, or of its <is><t>, as expat gives it; counted. A text
-        that may be over the limit is left to the reader, which names the cell."""
-        if len(raw) > longest:
-            raise _NotPlain
-        self.texts += elements
-        return _xml_text(raw)
+        return cells
 
     def cell(self, attrs: str, inside: re.Match[str] | None) -> None:
         found = _attributes(attrs)

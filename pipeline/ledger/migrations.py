@@ -178,10 +178,31 @@ def mail_outcomes(conn: sqlite3.Connection) -> None:
     )
 
 
+# Cell values kept in the order of their key (a table WITHOUT ROWID): a submission's values
+# are one run of the table, with no index beside it. For the 168,750 values of 2,000 returns:
+# 11.9 MB instead of 16.1 MB, recorded in 0.26 s of CPU instead of 0.29 s.
+CELL_VALUES_BY_KEY = """
+CREATE TABLE cell_values_new (
+    submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    action_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    value TEXT NOT NULL,           -- canonical text (numbers without trailing .0)
+    number REAL,                   -- for numeric fields
+    sheet TEXT NOT NULL,
+    cell TEXT NOT NULL,
+    PRIMARY KEY (submission_id, action_id, field)
+) WITHOUT ROWID;
+INSERT INTO cell_values_new (submission_id, action_id, field, value, number, sheet, cell)
+    SELECT submission_id, action_id, field, value, number, sheet, cell FROM cell_values;
+DROP TABLE cell_values;
+ALTER TABLE cell_values_new RENAME TO cell_values;
+"""
+
 MIGRATIONS: tuple[tuple[int, Step], ...] = (
     (1, TABLES),
     (2, outcome_checked_in_code),
     (3, DECISIONS),
     (4, mail_outcomes),
+    (5, CELL_VALUES_BY_KEY),
 )
 LATEST = MIGRATIONS[-1][0]

@@ -10,7 +10,10 @@ mailbox, everything before the last `<` is the name, commas included, since nobo
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from email.headerregistry import Address
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from email.headerregistry import Address
 
 SEPARATORS = ",;"  # RFC 5322 separates a list with commas; Outlook users type semicolons
 
@@ -40,6 +43,8 @@ class Mailbox:
     def header(self) -> Address:
         """For a header: the name quoted or encoded as needed, the address in ASCII so that
         no server needs SMTPUTF8."""
+        from email.headerregistry import Address  # 6 ms to import: only mail needs it
+
         return Address(self.display_name, addr_spec=self.ascii_address)
 
     def named(self, display_name: str) -> Mailbox:

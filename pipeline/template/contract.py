@@ -103,6 +103,12 @@ def cell_ref(field: str, row: int) -> str:
     return f"{LETTER[field]}{row}"
 
 
+@functools.lru_cache(maxsize=1024)
+def row_refs(row: int) -> dict[str, str]:
+    """The reference of each column's cell in `row`, by field; shared, so read only."""
+    return {field: cell_ref(field, row) for field in LETTER}
+
+
 def is_open(column: Column, measures: tuple[str, ...]) -> bool:
     """Whether an input column is open for an action with these measures."""
     return column.is_input and (not column.measure or column.measure in measures)
@@ -227,6 +233,19 @@ def description(plan: Plan, action: Action, field: str, language: str = ENGLISH)
             return what_to_report(action.measures, action.count_label, language)
         case _:
             return getattr(action, field)
+
+
+def locked_texts(
+    plan: Plan, action: Action, language: str = ENGLISH
+) -> tuple[tuple[str, str], ...]:
+    """(field, text) of each of an action's CHECKED_DESCRIPTIONS, worked out once per plan,
+    action and language: ingest compares every returned row with them."""
+    key = ("locked_texts", action.id, language)
+    if key not in plan.memo:
+        plan.memo[key] = tuple(
+            (name, description(plan, action, name, language)) for name in CHECKED_DESCRIPTIONS
+        )
+    return plan.memo[key]  # type: ignore[return-value]
 
 
 def plan_hash(plan: Plan, ministry: str, language: str = ENGLISH) -> str:
