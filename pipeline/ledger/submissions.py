@@ -301,8 +301,8 @@ def submission_values(
 
 
 def submission_cells(conn: sqlite3.Connection, submission_id: int) -> frozenset[tuple[str, str]]:
-    """The cells a submission fills, as (action, field): read from the index of the table's
-    key alone, as one JSON text rather than a row per cell, in a third of the time."""
+    """The cells a submission fills, as (action, field): their keys read as one JSON text
+    rather than a row per cell, in a third of the time."""
     (cells,) = conn.execute(
         """SELECT json_group_array(json_array(action_id, field)) FROM cell_values
            WHERE submission_id = ?""",
