@@ -629,11 +629,18 @@ def problem(
     problem of a returned template is told in the template's `language`, so the ministry
     reads it in its feedback and reminders as it reads the template; English where the
     translated catalogue lacks the code."""
+    severity, template = catalogued(code, language)
+    message = template.format(action=action, **fields)
+    return Problem(code, severity, message, file, sheet, cell, action, ministry, typed)
+
+
+def catalogued(code: str, language: str = "en") -> tuple[Severity, str]:
+    """A code's severity and message template, in `language`; English where the translated
+    catalogue lacks the code."""
     severity, template = CATALOGUE[code]
     if language != "en":
         template = translated_messages(language).get(code, template)
-    message = template.format(action=action, **fields)
-    return Problem(code, severity, message, file, sheet, cell, action, ministry, typed)
+    return severity, template
 
 
 def errors(problems: list[Problem]) -> list[Problem]:

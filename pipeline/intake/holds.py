@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from pipeline.ledger import CellValue, Decision
-from pipeline.problems import Problem, problem
+from pipeline.problems import Problem, catalogued, problem
 from pipeline.template.contract import HEADER_OF, NUMERIC_FIELDS
 
 
@@ -40,6 +40,11 @@ class Version:
         """Its values that are not empty, by action then field. Worked out once: while it is
         the accepted return, every later version of a batch is measured against it."""
         return [(key, value) for key, value in sorted(self.values.items()) if value.value]
+
+    @cached_property
+    def filled_cells(self) -> frozenset[tuple[str, str]]:
+        """The cells of `filled`: a version that fills them all empties none, told at once."""
+        return frozenset(key for key, _ in self.filled)
 
     @cached_property
     def figures(self) -> list[tuple[tuple[str, str], CellValue]]:
@@ -84,7 +89,7 @@ def period_closed(new: Version, at: Standing) -> list[Problem]:
 
 def cells_emptied(new: Version, at: Standing) -> list[Problem]:
     """Emptying a cell is rarely a correction: more often the wrong file, or a row cleared."""
-    if at.accepted is None:
+    if at.accepted is None or at.accepted.filled_cells <= new.cells:
         return []
     return [
         new.problem("held-cell-emptied", old, field=HEADER_OF[old.field], value=_cut(old.value))
@@ -105,19 +110,39 @@ def large_late_change(new: Version, at: Standing) -> list[Problem]:
             continue
         change = (value.number - old.number) / abs(old.number)
         if abs(change) > at.limit:
-            found.append(
-                new.problem(
-                    "held-large-change",
-                    value,
-                    field=HEADER_OF[old.field],
-                    old=old.value,
-                    new=value.value,
-                    change=f"{change:+.0%}",
-                    limit=f"{at.limit:.0%}",
-                    deadline=at.deadline.isoformat(),
-                )
-            )
-    return found
+            found.append((old, value, change))
+    return _large_changes(new, found, at) if found else []
+
+
+def _large_changes(
+    new: Version, found: list[tuple[CellValue, CellValue, float]], at: Standing
+) -> list[Problem]:
+    """The reasons for the changes found, each (old, new, change), made from the catalogue's
+    template directly: a late batch can hold thousands of them, and `Version.problem` takes
+    as long again as the message itself."""
+    severity, template = catalogued("held-large-change")
+    limit, deadline = f"{at.limit:.0%}", at.deadline.isoformat()
+    return [
+        Problem(
+            "held-large-change",
+            severity,
+            template.format(
+                action=value.action_id,
+                field=HEADER_OF[old.field],
+                old=old.value,
+                new=value.value,
+                change=f"{change:+.0%}",
+                limit=limit,
+                deadline=deadline,
+            ),
+            new.file_name,
+            value.sheet,
+            value.cell,
+            value.action_id,
+            new.ministry,
+        )
+        for old, value, change in found
+    ]
 
 
 def older_version(new: Version, at: Standing) -> list[Problem]:

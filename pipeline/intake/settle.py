@@ -1,14 +1,14 @@
 """Apply the valid returns a run recorded, or hold them for the coordinator: each ministry's
 versions in the order the ministry saved them, whatever order they reached the inbox in.
 
-A run records every file first, then settles them here, one ministry and period per
-transaction: a run stopped in between leaves them recorded and not yet settled, and the next
-run settles them.
+A run records every file first, then settles them here, each ministry and period's versions
+whole in one transaction, with a few others: a run stopped in between leaves them recorded
+and not yet settled, and the next run settles them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import groupby
@@ -57,14 +57,30 @@ def apply_or_hold(
     """Every return recorded and not yet settled, in the order of their files."""
     pending = submissions_in_state(conn, State.NEW)
     settled: list[Settled] = []
-    for _, group in groupby(pending, key=lambda s: (s.period, s.ministry)):
-        subs = list(group)
+    for groups in _batches(pending):
         with transaction(conn):
-            done = _settle_versions(ws, conn, subs)
+            done = [result for subs in groups for result in _settle_versions(ws, conn, subs)]
         for result in done:
             step(result.file_name, "settled")
         settled += done
     return sorted(settled, key=lambda s: s.file_id)
+
+
+SETTLE_BATCH = 256  # versions settled per transaction, at least: each commit costs a few ms
+
+
+def _batches(pending: list[Submission]) -> Iterator[list[list[Submission]]]:
+    """The versions of each ministry and period, whole, a few of them per transaction."""
+    batch: list[list[Submission]] = []
+    versions = 0
+    for _, group in groupby(pending, key=lambda s: (s.period, s.ministry)):
+        batch.append(list(group))
+        versions += len(batch[-1])
+        if versions >= SETTLE_BATCH:
+            yield batch
+            batch, versions = [], 0
+    if batch:
+        yield batch
 
 
 HOLD_BATCH = 16  # held versions written together; their reasons are kept in memory until then
