@@ -7,6 +7,7 @@ import datetime as dt
 import errno
 import hashlib
 import os
+import pickle
 import sqlite3
 from pathlib import Path
 
@@ -15,7 +16,9 @@ import pytest
 
 from pipeline.intake import ingest as ingest_module
 from pipeline.intake.ingest import ingest, place
+from pipeline.intake.row_rules import Value
 from pipeline.intake.status import period_status
+from pipeline.signing import office_key
 from pipeline.template import contract as c
 from pipeline.template.issue import issue_templates
 from tests.filling import fill_template, sample_answers
@@ -514,3 +517,25 @@ def test_files_taken_out_of_the_inbox_during_a_run_are_left_out_not_a_crash(issu
     with sqlite3.connect(issued.ledger_path) as conn:
         assert conn.execute("SELECT name FROM files").fetchall() == [(first.name,)]
     assert not list(issued.inbox.iterdir())
+
+
+def test_tasks_shrink_towards_the_end_and_cover_every_file_once_in_order():
+    files = list(range(200))
+    sizes = [len(b) for b in ingest_module._batches(files, workers=2)]
+    assert [f for b in ingest_module._batches(files, workers=2) for f in b] == files
+    assert sizes[0] == ingest_module.BATCH and max(sizes) == ingest_module.BATCH
+    assert sizes == sorted(sizes, reverse=True)  # never larger again once smaller
+    assert min(sizes[:-1]) == ingest_module.LAST_BATCH
+    assert [len(b) for b in ingest_module._batches(list(range(5)), workers=2)] == [4, 1]
+
+
+def test_a_checked_file_pickles_with_its_values_as_values(issued, plan):
+    code = plan.ministry_codes[0]
+    path = fill_template(
+        template(issued, code), issued.inbox / "f.xlsx", sample_answers(plan, code, 2019)
+    )
+    read = ingest_module.check_file(path, issued.shelf, office_key(issued).key)
+    again = pickle.loads(pickle.dumps(read))
+    assert again == read and again.checked.values
+    assert all(type(v) is Value for v in again.checked.values)
+    assert again.checked.accepted and again.checked.meta == read.checked.meta
