@@ -287,11 +287,12 @@ def number_plausible(entry: Input) -> Problem | None:
 def _ceiling(plan: Plan, action_id: str, measure: str) -> tuple[Decimal, Ceiling]:
     """The ceiling of an action's measure, with its limit as a Decimal: looked up once per
     plan, not for each figure of each file."""
-    key = ("ceiling", action_id, measure)
-    if key not in plan.memo:
+
+    def make() -> tuple[Decimal, Ceiling]:
         ceiling = plan.plausibility.ceiling(action_id, measure)
-        plan.memo[key] = Decimal(str(ceiling.limit)), ceiling
-    return plan.memo[key]  # type: ignore[return-value]
+        return Decimal(str(ceiling.limit)), ceiling
+
+    return plan.derived(("ceiling", action_id, measure), make)
 
 
 def text_within_limit(entry: Input) -> Problem | None:

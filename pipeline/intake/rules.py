@@ -78,10 +78,10 @@ def check_returned(returned: Returned, plan: Plan, key: bytes, file: str) -> Che
 def listed_actions(plan: Plan, action_ids: str) -> tuple[Action, ...]:
     """The plan's actions named by a template's action_ids, in its order; looked up once per
     plan and list, as each ministry's templates list the same ones."""
-    key = ("listed_actions", action_ids)
-    if key not in plan.memo:
-        plan.memo[key] = tuple(plan.action(a) for a in action_ids.split(c.ACTION_ID_SEPARATOR))
-    return plan.memo[key]  # type: ignore[return-value]
+    return plan.derived(
+        ("listed_actions", action_ids),
+        lambda: tuple(map(plan.action, action_ids.split(c.ACTION_ID_SEPARATOR))),
+    )
 
 
 def nothing_filled(rows: list[Row], at: Locator) -> Problem | None:
@@ -201,10 +201,10 @@ def plan_unchanged(meta: dict[str, str], plan: Plan, at: Locator) -> Problem | N
 
 def issued_ids(plan: Plan, ministry: str) -> str:
     """The action_ids field of the ministry's templates, worked out once per plan."""
-    key = ("issued_ids", ministry)
-    if key not in plan.memo:
-        plan.memo[key] = c.ACTION_ID_SEPARATOR.join(a.id for a in plan.actions_for(ministry))
-    return plan.memo[key]  # type: ignore[return-value]
+    return plan.derived(
+        ("issued_ids", ministry),
+        lambda: c.ACTION_ID_SEPARATOR.join(a.id for a in plan.actions_for(ministry)),
+    )
 
 
 def language_of(meta: dict[str, str]) -> str:

@@ -6,13 +6,17 @@ from __future__ import annotations
 import csv
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 from pipeline.failures import NapError
 from pipeline.plan.plausibility import Plausibility, read_plausibility
 from pipeline.problems import Problem, errors, problem
+
+T = TypeVar("T")
 
 MEASURES = ("count", "women_men", "amount", "text")
 # What a head count (women_men) counts: people reached during the year, or people in post on
@@ -148,6 +152,12 @@ class Plan:
         """Values derived from the plan (the hashes templates sign), computed once: the plan
         is immutable, and ingest asks for them once per file."""
         return {}
+
+    def derived(self, key: tuple, make: Callable[[], T]) -> T:
+        """What `make` derives from the plan, made once and kept in `memo` under `key`."""
+        if key not in self.memo:
+            self.memo[key] = make()
+        return self.memo[key]  # type: ignore[return-value]
 
 
 def _split(value: str) -> tuple[str, ...]:

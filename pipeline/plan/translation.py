@@ -73,13 +73,14 @@ def _rows(path: Path) -> dict[str, dict[str, str]]:
 def translated(plan: Plan, language: str) -> Plan:
     """The plan as a document in `language` shows it (the same plan for English, or when
     the register has no text in that language); computed once per plan and language."""
-    key = ("translated", language)
     if language == ENGLISH:
         return plan
-    if key not in plan.memo:
+
+    def make() -> Plan:
         found = read_translation(plan, language)
-        plan.memo[key] = plan if found is None else _apply(plan, found)
-    return plan.memo[key]  # type: ignore[return-value]
+        return plan if found is None else _apply(plan, found)
+
+    return plan.derived(("translated", language), make)
 
 
 def _text(found: object, english: str, marker: str) -> str:

@@ -240,12 +240,12 @@ def locked_texts(
 ) -> tuple[tuple[str, str], ...]:
     """(field, text) of each of an action's CHECKED_DESCRIPTIONS, worked out once per plan,
     action and language: ingest compares every returned row with them."""
-    key = ("locked_texts", action.id, language)
-    if key not in plan.memo:
-        plan.memo[key] = tuple(
+    return plan.derived(
+        ("locked_texts", action.id, language),
+        lambda: tuple(
             (name, description(plan, action, name, language)) for name in CHECKED_DESCRIPTIONS
-        )
-    return plan.memo[key]  # type: ignore[return-value]
+        ),
+    )
 
 
 def plan_hash(plan: Plan, ministry: str, language: str = ENGLISH) -> str:
@@ -253,12 +253,13 @@ def plan_hash(plan: Plan, ministry: str, language: str = ENGLISH) -> str:
     (the plan, the ministry, and each of its rows' id and locked texts), so a register change
     the template does not show (a ceiling, a unit, a note, a translation, another ministry's
     row) leaves it valid."""
-    key = ("plan_hash", ministry, language)
-    if key not in plan.memo:
+
+    def make() -> str:
         shown = _shown(plan, ministry, language)
         blob = json.dumps(shown, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        plan.memo[key] = hashlib.sha256(blob.encode()).hexdigest()
-    return plan.memo[key]
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    return plan.derived(("plan_hash", ministry, language), make)
 
 
 def _shown(plan: Plan, ministry: str, language: str) -> dict[str, object]:
