@@ -882,7 +882,11 @@ class SheetMaker:
 SEEDS = range(400)
 
 
-def test_seeded_random_sheets_read_the_same_both_ways(package):
+# Parts over _LISTED_AT_ONCE characters have their matches found one at a time: 0 sends every
+# part that way.
+@pytest.mark.parametrize("listed_at_once", [xlsx_reader._LISTED_AT_ONCE, 0], ids=["listed", "one"])
+def test_seeded_random_sheets_read_the_same_both_ways(package, listed_at_once, monkeypatch):
+    monkeypatch.setattr(xlsx_reader, "_LISTED_AT_ONCE", listed_at_once)
     outcomes = dict.fromkeys((PLAIN, FALLBACK, REFUSED, MALFORMED), 0)
     for seed in SEEDS:
         maker = SheetMaker(seed)

@@ -5,7 +5,7 @@ import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -934,6 +934,8 @@ _DECLARATION = re.compile(r"<\?xml\b[^>]*?\?>")
 # The elements whose text the reader takes, in a cell or not: every one must be a cell's.
 _TEXT_ELEMENTS = re.compile(r"<(?:v|f|t|is)[\s/>]")
 _XML_REFS = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|lt|gt|amp|quot|apos);")
+# Parts of up to this many characters have their matches listed at once (a few MB at most).
+_LISTED_AT_ONCE = 128 * 1024
 _XML_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
 
@@ -1029,6 +1031,15 @@ def _xml_ref(match: re.Match[str]) -> str:
     return chr(int(name[2:], 16) if name[1] == "x" else int(name[1:]))
 
 
+def _matches(text: str) -> Iterable[tuple[str, ...]]:
+    """The groups of each _TAG match, "" for a group that did not take part: listed at once
+    for a part of the usual size (findall makes no match object), one at a time for a larger
+    part, so that memory stays flat."""
+    if len(text) <= _LISTED_AT_ONCE:
+        return _TAG.findall(text)
+    return (match.groups("") for match in _TAG.finditer(text))
+
+
 class _PlainSheet:
     """The cells of a part in the plain shape, in the order and with the values that
     _SheetReader gives; raises _NotPlain where that reader would refuse or differ."""
@@ -1045,8 +1056,7 @@ class _PlainSheet:
         limits = self.limits
         longest, max_rows, max_cols = limits.max_cell_chars, limits.max_rows, limits.max_cols
         strings, formats, cells = self.strings, self.formats, self.cells
-        for match in _TAG.finditer(text):  # one match at a time: memory stays flat
-            found = match.groups("")  # "" for a group that did not take part
+        for found in _matches(text):
             ref = found[0]
             if ref:  # the common shape
                 letters, digits, style, ctype, has_value, raw, has_inline, inline = found[1:9]
