@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 import shutil
 import subprocess
 from email.message import EmailMessage
@@ -21,6 +22,7 @@ from pipeline.intake.status import period_status
 from pipeline.ledger import connect, current_submissions, submission_values
 from pipeline.outputs.consolidated.tables import build_tables, read_values
 from pipeline.outputs.consolidated.workbook import write_workbook
+from pipeline.outputs.figures import tally
 from pipeline.outputs.key_figures import key_figures
 from pipeline.outputs.pdf import office
 from pipeline.outputs.period_data import load_period, load_periods
@@ -264,6 +266,58 @@ def test_the_french_workbook_names_its_sheets_columns_and_statuses_in_french(fre
         "Sans statut",
         "Pas de retour",
     }
+
+
+def test_the_french_workbook_writes_what_it_makes_from_the_ledger_in_french(french_demo):
+    """What each ministry reported, what a later file revised, the coordinator's decisions and
+    the workbook's properties: French words, a space before each colon and semicolon."""
+    book = openpyxl.load_workbook(
+        french_demo / "outbox" / str(PERIOD) / f"consolidated_{PERIOD}.xlsx"
+    )
+    reported = [row[6] for row in book["Regroupement"].iter_rows(min_row=6, values_only=True)]
+    item = (
+        r"[A-Z]+ : (Non commencé|En cours|Permanent|Réalisé|Sans objet|Sans statut|Pas de retour)"
+    )
+    assert [t for t in reported if not re.fullmatch(rf"{item}( ; {item})*", t)] == []
+    assert any(" ; " in t for t in reported)
+    history = [
+        text
+        for row in book["Historique"].iter_rows(min_row=5, values_only=True)
+        for text in row
+        if isinstance(text, str)
+    ]
+    assert any(re.fullmatch(r"Femmes \d+ → \d+", t) for t in history)
+    assert any("Statut Permanent → Réalisé" in t and " (texte réécrit) ; " in t for t in history)
+    decided = [t for t in history if " : a accepté le fichier " in t]
+    assert decided and all(" de MAEE (" in t and " ; motif : " in t for t in decided)
+    english = ("rewritten", "empty", " accepted ", "why:", "In progress", "Completed", "Ongoing")
+    assert [t for t in history + reported if any(word in t for word in english)] == []
+    assert book.properties.title.endswith(f" : retours consolidés de {PERIOD}")
+    assert book.properties.subject == f"Retours des ministères pour {PERIOD}"
+
+
+def test_the_french_report_sets_a_space_before_each_colon(french_demo):
+    import docx
+
+    doc = docx.Document(
+        str(french_demo / "outbox" / str(PERIOD) / f"committee_report_{PERIOD}.docx")
+    )
+    texts = [p.text for p in doc.paragraphs] + [doc.core_properties.title]
+    texts += [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
+    assert len(texts) > 300
+    # A colon after a letter, not a time of day (10:00) or an address (https://).
+    assert sorted({m for t in texts for m in re.findall(r"\S*[^\s\d]:\s", t)}) == []
+    assert any("non comptés : " in t for t in texts)
+
+
+def test_a_count_of_reports_agrees_with_its_word_in_french(workspace):
+    french, english = words_for(workspace, {}, "fr"), words_for(workspace, {}, "en")
+    assert tally(french, 1, "rejected") == "1 refusé"
+    assert tally(french, 2, "rejected") == "2 refusés"
+    assert tally(french, 3, "left_empty") == "3 laissés vides"
+    assert tally(french, 2, "no_return") == "2 sans retour"
+    assert tally(english, 2, "rejected") == "2 rejected"
+    assert tally(english, 1, "left_empty") == "1 left empty"
 
 
 def test_every_text_of_the_french_workbook_is_translated(tmp_path):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from string import Template
 
 from pipeline.failures import UsageError
 from pipeline.intake.closing import current_user, now_here, refuse_if_closed
@@ -235,24 +236,38 @@ def standing(file: FileRecord, sub: Submission | None) -> str:
     }[sub.state]
 
 
+# What a decision did to its $object (a file or a period), as the line of describe() says it.
 VERBS = {
-    Kind.ACCEPT: "accepted",
-    Kind.REJECT: "rejected",
-    Kind.REVERT: "reverted the decision on",
-    Kind.CLOSE: "closed the period",
-    Kind.REOPEN: "reopened the period",
-    Kind.REPROCESS: "read again",
+    Kind.ACCEPT: "accepted $object",
+    Kind.REJECT: "rejected $object",
+    Kind.REVERT: "reverted the decision on $object",
+    Kind.CLOSE: "closed the period $object",
+    Kind.REOPEN: "reopened the period $object",
+    Kind.REPROCESS: "read again $object",
 }
 
 
-def describe(decision: Decision) -> str:
-    """One line a person reads: when, who, what, why."""
+def _in_english(english: str, **extra: object) -> str:
+    return Template(english).safe_substitute({k: str(v) for k, v in extra.items()})
+
+
+def describe(
+    decision: Decision,
+    say: Callable[..., str] = _in_english,
+    label: Callable[[str], str] = lambda text: f"{text}: ",
+) -> str:
+    """One line a person reads: when, who, what, why. `say` puts each English phrase, with
+    its $placeholders, into the reader's language, and `label` sets off who decided; the
+    consolidated workbook passes those of its wording (Wording.phrase and Wording.label)."""
     when = decision.made[:16].replace("T", " ")
-    what = VERBS[decision.kind]
-    if decision.file_id is not None:
-        of = f"{decision.ministry} " if decision.ministry else ""
-        what += f" {of}file {decision.file_id} ({decision.file_name})"
+    if decision.file_id is None:
+        thing = str(decision.period)
+    elif decision.ministry:
+        thing = say(
+            "$ministry file $number ($name)",
+            ministry=decision.ministry, number=decision.file_id, name=decision.file_name,
+        )  # fmt: skip
     else:
-        what += f" {decision.period}"
-    why = f"; why: {decision.reason}" if decision.reason else ""
-    return f"{when} {decision.who}: {what}{why}"
+        thing = say("file $number ($name)", number=decision.file_id, name=decision.file_name)
+    why = say("; why: $reason", reason=decision.reason) if decision.reason else ""
+    return label(f"{when} {decision.who}") + say(VERBS[decision.kind], object=thing) + why

@@ -206,6 +206,17 @@ def state_word(words: Wording, state: str) -> str:
     return words(f"states.{state}")
 
 
+def tally(words: Wording, count: int, state: str) -> str:
+    """2 rejected, 1 left empty: a count of reports with the state's word agreeing with it."""
+    word = state_word(words, state) if count == 1 else words(f"states_counted.{state}")
+    return f"{words.number(count)} {word}"
+
+
+def named_reasons(words: Wording, named: dict[str, list[str]]) -> str:
+    """ME, MIFA: no return; MJ: rejected. `named` is {reason's words: ministry codes}."""
+    return words.listed(words.label(", ".join(codes)) + why for why, codes in named.items())
+
+
 def coverage(words: Wording, found: Total, *, of: str = "ministries") -> str:
     """What a total stands on: "2 of 3 ministries (ME: no return)" for the reports of one
     indicator, or "12 of 15 action reports (not counted: 2 no return)" when it pools
@@ -217,12 +228,12 @@ def coverage(words: Wording, found: Total, *, of: str = "ministries") -> str:
         named: dict[str, list[str]] = {}
         for (_, ministry), reason in found.left_out:
             named.setdefault(state_word(words, reason), []).append(ministry)
-        reasons = "; ".join(f"{', '.join(codes)}: {why}" for why, codes in named.items())
+        reasons = named_reasons(words, named)
     else:
-        tally = Counter(reason for _, reason in found.left_out)
+        counts = Counter(reason for _, reason in found.left_out)
         reasons = words(
             "coverage.not_counted",
-            reasons=", ".join(f"{n} {state_word(words, r)}" for r, n in tally.items()),
+            reasons=", ".join(tally(words, n, r) for r, n in counts.items()),
         )
     return words("coverage.with_reasons", counted=counted_text, reasons=reasons)
 

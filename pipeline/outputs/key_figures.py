@@ -59,7 +59,7 @@ def missing_ministries(data: PeriodData, words: Wording) -> str:
             named.setdefault(f.state_word(words, state), []).append(m.code)
     if not named:
         return words("coverage.every_ministry")
-    return "; ".join(f"{', '.join(codes)}: {why}" for why, codes in named.items())
+    return f.named_reasons(words, named)
 
 
 def _share(label: str, share: f.Share, words: Wording, base: str) -> KeyFigure:

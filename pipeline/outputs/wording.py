@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING
@@ -76,6 +77,14 @@ class Wording:
 
     def __call__(self, key: str, **extra: object) -> str:
         return self._fill(key, str(self._raw(key)), extra)
+
+    def label(self, text: str) -> str:
+        """A label with the punctuation that introduces what follows: "Pillar: ", "Pilier : "."""
+        return self("punctuation.label", label=text)
+
+    def listed(self, items: Iterable[str]) -> str:
+        """Items that commas cannot part, one after the other: "ME: no return; MJ: rejected"."""
+        return self("punctuation.between").join(items)
 
     def get(self, key: str, default: str) -> str:
         """A text that English takes from the template contract rather than from its file."""

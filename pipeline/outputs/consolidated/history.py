@@ -19,20 +19,28 @@ REVISED = "Revised by a later file"
 WENT_BACK = "Status went back"
 
 
-def revised_text(revisions: Sequence[Revision]) -> str:
+def revised_text(revisions: Sequence[Revision], words: Wording) -> str:
     """Women 12 → 15; Status In progress → Completed; Challenges rewritten: each value a
-    later file changed, a text by its column only."""
+    later file changed, a text by its column only, in the workbook's language."""
+
+    def shown(revision: Revision, value: str | None) -> str:
+        if not value:
+            return words.phrase("empty")
+        return words.status(value) if revision.field == "status" else value
+
     parts = [
-        f"{HEADER_OF[r.field]} {r.old or 'empty'} → {r.new or 'empty'}"
+        f"{words.header(r.field)} {shown(r, r.old)} → {shown(r, r.new)}"
         if r.field in HISTORY_FIELDS
-        else f"{HEADER_OF[r.field]} rewritten"
+        else words.phrase("$column rewritten", column=words.header(r.field))
         for r in revisions
     ]
-    return "; ".join(dict.fromkeys(parts))
+    return words.listed(dict.fromkeys(parts))
 
 
-def went_back_text(changes: Sequence[tuple[int, str, int, str]]) -> str:
-    return "; ".join(f"{y1} {s1} → {y2} {s2}" for y1, s1, y2, s2 in changes)
+def went_back_text(changes: Sequence[tuple[int, str, int, str]], words: Wording) -> str:
+    return words.listed(
+        f"{y1} {words.status(s1)} → {y2} {words.status(s2)}" for y1, s1, y2, s2 in changes
+    )
 
 
 def history_table(periods: Sequence[PeriodData], words: Wording) -> pd.DataFrame:
@@ -50,8 +58,8 @@ def history_table(periods: Sequence[PeriodData], words: Wording) -> pd.DataFrame
             for name in f.FIGURE_FIELDS:
                 value = f.cell(data, words, action, ministry, name)
                 record[f"{data.period} {HEADER_OF[name]}"] = value
-            revised = revised_text(data.revised(action.id, ministry))
+            revised = revised_text(data.revised(action.id, ministry), words)
             record[f"{data.period} {REVISED}"] = revised
-        record[WENT_BACK] = went_back_text(f.went_back(statuses))
+        record[WENT_BACK] = went_back_text(f.went_back(statuses), words)
         records.append(record)
     return pd.DataFrame.from_records(records)

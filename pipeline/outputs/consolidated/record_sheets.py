@@ -76,7 +76,10 @@ def history(book: Book, tables: Tables, decisions: list[Decision]) -> Range:
         book.colour_statuses(ws, rng, f"{period} {HEADER_OF['status']}", CATEGORIES)
     top = rng.next_row + 2
     book.heading(ws, top, DECISIONS_TITLE)
-    lines = [describe(d) for d in decisions] or [book.words.phrase("No decision recorded.")]
+    words = book.words
+    lines = [describe(d, words.phrase, words.label) for d in decisions] or [
+        words.phrase("No decision recorded.")
+    ]
     for row, line in enumerate(lines, start=top + 1):
         ws.write_string(row, 0, line)
     return rng

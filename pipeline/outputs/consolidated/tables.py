@@ -115,7 +115,7 @@ def build_tables(periods: Sequence[PeriodData], values: pd.DataFrame, words: Wor
     data = periods[-1]
     plan = data.plan
     pairs = _pairs(data, values[values["period"] == data.period], words)
-    rollup = _rollup(data, pairs)
+    rollup = _rollup(data, pairs, words)
     return Tables(
         data=data,
         periods=tuple(periods),
@@ -152,7 +152,7 @@ def _pairs(data: PeriodData, this: pd.DataFrame, words: Wording) -> pd.DataFrame
             record.update(report_figures(data, words, action, ministry))
             record["in_totals"] = in_totals(data, words, action, ministry)
             record["count_label"] = action.count_label
-            record["revised"] = revised_text(data.revised(action.id, ministry))
+            record["revised"] = revised_text(data.revised(action.id, ministry), words)
             record["file"] = files.get(ministry, "")
             record["cells"] = ""
             if key in rows_of.index:
@@ -162,7 +162,7 @@ def _pairs(data: PeriodData, this: pd.DataFrame, words: Wording) -> pd.DataFrame
     return pd.DataFrame.from_records(records)
 
 
-def _rollup(data: PeriodData, pairs: pd.DataFrame) -> pd.DataFrame:
+def _rollup(data: PeriodData, pairs: pd.DataFrame, words: Wording) -> pd.DataFrame:
     plan = data.plan
     records = []
     statuses = pairs.groupby("action_id", sort=False)["status"].apply(list)
@@ -178,8 +178,9 @@ def _rollup(data: PeriodData, pairs: pd.DataFrame) -> pd.DataFrame:
                 "ministries": ", ".join(action.ministries),
                 "reported": sum(1 for s in given if s),
                 "of": len(action.ministries),
-                "statuses": "; ".join(
-                    f"{m}: {data.category(action.id, m)}" for m in action.ministries
+                "statuses": words.listed(
+                    words.label(m) + words.status(data.category(action.id, m))
+                    for m in action.ministries
                 ),
                 "roll_up": roll_up(given),
             }

@@ -83,8 +83,12 @@ def write_workbook(
         latest = max(filter(None, (timestamp(f.received) for f in data.files)), default=None)
         wb.set_properties(
             {
-                "title": f"{book.mark}{data.plan.title}: consolidated returns for {data.period}",
-                "subject": f"Returns of the ministries for {data.period}",
+                "title": book.mark
+                + words.label(data.plan.title)
+                + words.phrase("consolidated returns for $period", period=data.period),
+                "subject": words.phrase(
+                    "Returns of the ministries for $period", period=data.period
+                ),
                 "author": data.plan.coordinator,
                 # the newest file, not the clock: the same ledger gives the same bytes
                 "created": (latest or dt.datetime(data.period + 1, 1, 1)).replace(tzinfo=None),

@@ -6,7 +6,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING
@@ -86,9 +86,12 @@ class Builder:
     their alternative text. Each style name is resolved once: python-docx looks a style up on
     every use, and that was half the time of a report."""
 
-    def __init__(self, doc: Document, labels: Mapping[str, str]) -> None:
+    def __init__(
+        self, doc: Document, labels: Mapping[str, str], label: Callable[[str], str]
+    ) -> None:
         self.doc = doc
         self.labels = labels  # the words before caption numbers: figure, table
+        self.label = label  # a label with the punctuation of the language: "Pillar: "
         self.ids = {style.name: style.style_id for style in doc.styles}
         self.end = doc.element.body.sectPr  # open_reference keeps it
         self.counts = dict.fromkeys(("figure", "table"), 0)
@@ -120,7 +123,7 @@ class Builder:
     def labelled(self, label: str, text: str, style: str | None = None) -> Paragraph:
         """A paragraph "Label: text", the label bold and the text as written."""
         paragraph = self.paragraph(style=style)
-        paragraph.add_run(f"{label}: ").bold = True
+        paragraph.add_run(self.label(label)).bold = True
         paragraph.add_run(clean(text))
         return paragraph
 

@@ -168,8 +168,8 @@ def progress_chart(ctx: Context, series_of: Sequence[PeriodData]) -> None:
     png = charts.progress_over_time(names, shares, axes)
     alt = words(
         "charts.progress_alt",
-        shares="; ".join(
-            f"{d.period}: {f.share_text(words, h)}"
+        shares=words.listed(
+            words.label(str(d.period)) + f.share_text(words, h)
             for d, h in zip(series_of, headlines, strict=True)
         ),
     )
@@ -257,7 +257,7 @@ def action_details(ctx: Context, data: PeriodData, action: Action) -> None:
     for code in action.ministries:
         category = data.category(action.id, code)
         head = out.paragraph(style="Entry Heading")
-        head.add_run(f"{code} – {ctx.plan.ministry(code).name}: ").bold = True
+        head.add_run(words.label(f"{code} – {ctx.plan.ministry(code).name}")).bold = True
         head.add_run(words.status(category))
         if category == NO_RETURN:
             out.paragraph(words(f"pillars.{data.state(code)}"), "Entry")

@@ -46,13 +46,13 @@ def _context(
     header = {"plan_title": plan.title, "report_title": title, "mark": mark, "draft": mark}
     doc = open_reference(ws.data_file(REFERENCE), header)
     labels = {kind: words(f"captions.{kind}") for kind in ("figure", "table")}
-    return Context(Builder(doc, labels), words, plan), title, marks
+    return Context(Builder(doc, labels, words.label), words, plan), title, marks
 
 
 def _save(ctx: Context, ws: Workspace, title: str, today: dt.date, dest: Path) -> Path:
     """Finish the document (its contents), set its properties and write it."""
     ctx.out.finish()
-    full = f"{ctx.plan.title}: {title}"
+    full = ctx.words.label(ctx.plan.title) + title
     if ws.settings.sample:
         full = f"{ctx.words('cover.header_sample')} – {full}"
     language = ctx.words("document.language")
