@@ -97,6 +97,10 @@ def test_a_pasted_row_is_flagged_in_status_and_on_the_issues_sheet(workspace):
     shown = CliRunner().invoke(cli, ["--root", str(workspace.root), "status", "--period", "2019"])
     assert shown.exit_code == 0, shown.output
     assert f"        Report!J5: {flag.message}" in shown.output.splitlines()
+    # The Warn column counts the file's own warnings and the flag listed under it.
+    own = {m.code: m.warnings for m in period_status(workspace, 2019).ministries}
+    warned = {line.split()[0]: line.split()[-1] for line in shown.output.splitlines()[2:4]}
+    assert warned == {"MAEE": str(own["MAEE"]), "MSI": str(own["MSI"] + 1)}
 
     (path,) = consolidate(workspace, 2019)
     issues = openpyxl.load_workbook(path)["Issues"]

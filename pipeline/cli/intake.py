@@ -157,9 +157,8 @@ def _ministry_lines(m, doubles: list, changes: bool) -> list[str]:
     last = f"{clip(m.last_file, 24)} {m.last_received[:10]}" if m.last_file else "-"
     outcome = m.last_outcome or "missing"
     complete = f"{m.completeness:.0%}" if not m.missing else "-"
-    lines = [
-        f"{m.code:<9}{m.issued or 'no':<12}{last:<40}{outcome:<10}{complete:>9}{m.warnings:>6}"
-    ]
+    warned = m.warnings + len(doubles)  # the file's own warnings and those listed below
+    lines = [f"{m.code:<9}{m.issued or 'no':<12}{last:<40}{outcome:<10}{complete:>9}{warned:>6}"]
     if m.last_outcome is Outcome.REJECTED:
         lines.append(f"{'':<8}first reason: {m.first_reason} (file {m.last_id})")
     for held in m.held:
@@ -168,7 +167,8 @@ def _ministry_lines(m, doubles: list, changes: bool) -> list[str]:
         lines.append(f"{'':<8}an earlier accepted file stands: {m.accepted_file}")
     lines += [f"{'':<8}{double.place}: {double.message}" for double in doubles]
     if m.changes:
-        lines.append(f"{'':<8}resubmission changed {len(m.changes)} value(s)")
+        count = len(m.changes)
+        lines.append(f"{'':<8}resubmission changed {count} value{'s' * (count != 1)}")
     for ch in m.changes if changes else ():
         old, new = ch.old or "(empty)", ch.new or "(empty)"
         lines.append(f"{'':<10}{ch.action_id} {ch.field}: {old} -> {new}")
