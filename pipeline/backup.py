@@ -90,6 +90,6 @@ def _note(ws: Workspace, done: Backup, stamp: str) -> str:
     return (
         f"Backup of the nap workspace {ws.root}, made {stamp} by nap {__version__}.\n"
         f"The ledger records {done.ledger_files} file(s).\n{key}\n\n"
-        "To restore (see the coordinator's guide, 'Backups'): copy everything in this folder\n"
-        "into the workspace folder, put the signing key back, then run nap check.\n"
+        "To restore (see the coordinator's guide, 'Backups'): nap --root WORKSPACE restore\n"
+        "THIS-FOLDER, put the signing key back if it is not there, then run nap check.\n"
     )

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -75,13 +77,20 @@ def test_a_backup_holds_everything_but_the_key(answered, tmp_path):
 
 
 def test_a_restored_backup_is_the_same_workspace(answered, tmp_path):
+    """After a lost disk: nap restore into a new folder, the key put back beside it."""
     before = nap(answered.root, "status", "--period", "2019").output
     backup = backup_workspace(answered, tmp_path / "backups")
-    restored = tmp_path / "restored"
+    restored = tmp_path / "new disk" / "wps"
 
-    shutil.copytree(backup.folder, restored)  # the guide: copy the folder's contents back
-    shutil.copy2(answered.key_path, restored / ".nap-signing-key")  # and the key, kept apart
+    result = nap(restored, "restore", str(backup.folder))
 
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:2] == [
+        f"restored {restored} from {backup.folder}",
+        "  ledger.sqlite (3 files recorded)",
+    ]
+    assert not list(restored.glob("before-restore-*")), "a new folder has nothing to keep"
+    shutil.copy2(answered.key_path, restored / ".nap-signing-key")  # the key, kept apart
     assert (
         nap(restored, "check").exit_code == 0 or "example address" in nap(restored, "check").output
     )
@@ -95,6 +104,92 @@ def test_a_restored_backup_is_the_same_workspace(answered, tmp_path):
     )
     after = nap(restored, "ingest")
     assert after.exit_code == 0 and "accepted  MISA.xlsx: MISA 2019" in after.output
+
+
+def _killed_writer(ledger: Path) -> None:
+    """A run killed while it wrote: the ledger keeps a -wal file holding its last commit."""
+    code = (
+        "import os, sqlite3, sys\n"
+        "conn = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "conn.execute('PRAGMA wal_autocheckpoint = 0')\n"
+        "conn.execute(\"UPDATE files SET reason = 'written after the backup'\")\n"
+        "os._exit(9)\n"
+    )
+    subprocess.run([sys.executable, "-c", code, str(ledger)], check=False)
+    assert ledger.with_name("ledger.sqlite-wal").stat().st_size > 0
+
+
+def test_a_restore_replaces_the_ledger_and_its_wal_and_keeps_what_it_replaced(answered, tmp_path):
+    backup = backup_workspace(answered, tmp_path / "backups")
+    before = nap(answered.root, "status", "--period", "2019").output
+    misa = answered.inbox / "MISA.xlsx"
+    fill_template(
+        answered.template_path(2019, "MISA"), misa, sample_answers(answered.plan, "MISA", 2019)
+    )
+    ingest(answered, settle=0)  # received after the backup
+    (archived_misa,) = answered.archive.rglob("MISA_2019_*.xlsx")
+    _killed_writer(answered.ledger_path)
+    (answered.inbox / "waiting.xlsx").write_bytes(b"PK not read yet")
+
+    result = nap(answered.root, "restore", str(backup.folder))
+
+    assert result.exit_code == 0, result.output
+    (aside,) = answered.root.glob("before-restore-*")
+    assert result.output.splitlines() == [
+        f"restored {answered.root} from {backup.folder}",
+        "  ledger.sqlite (3 files recorded)",
+        f"What the workspace held is in {aside}",
+        "1 file received after the backup was made, not in the backup:",
+        f"  {aside / archived_misa.relative_to(answered.root)}",
+        "  to read them again, copy them into inbox/ (they count as received then)",
+        "1 file waiting in the inbox, not in the backup:",
+        f"  {aside / 'inbox' / 'waiting.xlsx'}",
+        "  to read them again, copy them into inbox/ (they count as received then)",
+        "Next: nap check (it says whether the signing key is in place)",
+    ]
+    # The stale -wal went aside with its ledger: SQLite did not replay it onto the backup's.
+    assert sorted(p.name for p in aside.glob("ledger.sqlite*")) == [
+        "ledger.sqlite",
+        "ledger.sqlite-shm",
+        "ledger.sqlite-wal",
+    ]
+    assert not list(answered.root.glob("ledger.sqlite-*"))
+    assert not list(answered.root.glob(".restore-*"))
+    assert ledger_rows(answered.ledger_path) == ledger_rows(backup.folder / "ledger.sqlite")
+    assert nap(answered.root, "status", "--period", "2019").output == before
+    assert (aside / "archive").is_dir() and (aside / "nap.toml").is_file()
+    assert answered.key_path.is_file(), "the key stays where it is"
+
+    shutil.copy2(aside / archived_misa.relative_to(answered.root), answered.inbox / "MISA.xlsx")
+    again = nap(answered.root, "ingest")
+    assert again.exit_code == 0 and "accepted  MISA.xlsx: MISA 2019" in again.output
+
+
+@pytest.mark.parametrize("damage", ["not a backup", "damaged ledger", "another program's db"])
+def test_a_backup_that_cannot_be_restored_leaves_the_workspace_as_it_was(
+    answered, tmp_path, damage
+):
+    folder = backup_workspace(answered, tmp_path / "backups").folder
+    ledger = folder / "ledger.sqlite"
+    if damage == "not a backup":
+        (folder / "BACKUP.txt").unlink()
+    elif damage == "damaged ledger":
+        data = bytearray(ledger.read_bytes())
+        data[4096 : 4096 * 3] = b"\xff" * (4096 * 2)
+        ledger.write_bytes(bytes(data))
+    else:
+        ledger.unlink()
+        with sqlite3.connect(ledger) as other:
+            other.execute("CREATE TABLE notes (text)")
+    rows = ledger_rows(answered.ledger_path)
+    listing = sorted(p.relative_to(answered.root) for p in answered.root.rglob("*"))
+
+    result = nap(answered.root, "restore", str(folder))
+
+    assert result.exit_code != 0
+    assert result.output.startswith("Error: ") and len(result.output.splitlines()) == 1
+    assert ledger_rows(answered.ledger_path) == rows
+    assert sorted(p.relative_to(answered.root) for p in answered.root.rglob("*")) == listing
 
 
 def test_a_backup_is_consistent_while_another_program_writes(answered, tmp_path):

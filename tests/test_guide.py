@@ -7,8 +7,9 @@ server on loopback that refuses an address or hangs up. A command whose example 
 an `Error:` line must fail with that error; every other must succeed. A number the guide
 shows (`nap accept 8`) is the one the coordinator would read on the screen before it (the
 held file, the rejected file, the pending sending). `cd` is followed; the install lines
-(python3 -m venv, pip, activate) and the restore's `cp` lines are not run: they need the
-network or another machine's folders (test_backup.py restores a backup as the guide says).
+(python3 -m venv, pip, activate) and the `cp` of the key are not run: they need the
+network or another machine's folders. `nap restore` restores the backup the guide made just
+before (test_backup.py restores one after more was recorded).
 `--pdf` needs LibreOffice: without it, that command runs without `--pdf`."""
 
 from __future__ import annotations
@@ -225,6 +226,9 @@ def as_run(command: Command, year: Year, seen: Counter) -> list[str]:
     if words[:1] == ["reprocess"] and words[1].isdigit():
         with connect(year.root / "ledger.sqlite") as conn:
             words[1] = str(next(f.id for f in rejected_by_checks(conn) if f.ministry == "MSI"))
+    if "restore" in words:  # the backup folder the guide's `nap backup` wrote, by its time
+        (folder,) = year.backups.glob("nap-backup-*")
+        words[-1] = str(folder)
     if words[:2] == ["mail", "confirm"]:
         words[2] = str(year.pending[seen["confirm"]])
         seen["confirm"] += 1

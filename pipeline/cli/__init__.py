@@ -37,6 +37,7 @@ COMMANDS = (
     decisions.reopen_cmd,
     nightly.run_cmd,
     setup.backup_cmd,
+    setup.restore_cmd,
     demo.demo_cmd,
 )
 for command in COMMANDS:

@@ -92,7 +92,7 @@ def backup_cmd(obj: Invocation, folder: Path, wait: float) -> None:
     """Write a backup of the workspace into FOLDER (on another disk or share), as a new folder
     nap-backup-<date>-<time>: the ledger copied safely while no other nap command writes to
     it, nap.toml, workbook_templates/, archive/, outbox/ and inbox/. The signing key is left
-    out on purpose: keep it elsewhere. To restore, see the coordinator's guide.
+    out on purpose: keep it elsewhere. To restore: nap restore.
 
     \b
     Example:
@@ -109,3 +109,36 @@ def backup_cmd(obj: Invocation, folder: Path, wait: float) -> None:
             f"Not in it: the signing key {done.key} (fingerprint {done.fingerprint}); keep a "
             "copy of it elsewhere than the backups"
         )
+
+
+@click.command("restore", cls=NapCommand)
+@click.argument("backup", type=click.Path(file_okay=False, path_type=Path), metavar="BACKUP")
+@wait_option
+@click.pass_obj
+def restore_cmd(obj: Invocation, backup: Path, wait: float) -> None:
+    """Make the workspace the backup in the folder BACKUP (one of the nap-backup-<date>-<time>
+    folders that nap backup wrote). What the workspace held is kept, moved into a folder
+    before-restore-<date>-<time> in it; the signing key stays where it is. Stop the nightly
+    job first.
+
+    \b
+    Example:
+      nap --root /srv/wps restore /mnt/backup/nap-backup-2020-04-06-021503
+    """
+    from pipeline.restore import restore_workspace
+
+    done = restore_workspace(obj.root, backup, wait=wait)
+    click.echo(f"restored {obj.root.resolve()} from {done.backup}")
+    click.echo(f"  ledger.sqlite ({done.ledger_files} files recorded)")
+    if done.aside is not None:
+        click.echo(f"What the workspace held is in {done.aside}")
+    for what, files in (
+        ("received after the backup was made", done.received_since),
+        ("waiting in the inbox", done.waiting),
+    ):
+        if files:
+            click.echo(f"{len(files)} file{'s' * (len(files) != 1)} {what}, not in the backup:")
+            for path in files:
+                click.echo(f"  {path}")
+            click.echo("  to read them again, copy them into inbox/ (they count as received then)")
+    click.echo("Next: nap check (it says whether the signing key is in place)")

@@ -226,6 +226,7 @@ GONE = (
     "back in the inbox"
 )
 PARALLEL_FROM = 24  # files; below this, starting worker processes costs more than it saves
+REASONS = ".reasons.txt"  # the name a rejected file's reasons take beside it in the archive
 BATCH = 16  # files checked by one task, recorded in one transaction; a stop ends a batch
 LAST_BATCH = 4  # files of the smallest task, towards the end of a run
 
@@ -507,7 +508,7 @@ def explain_rejection(
 ) -> None:
     """The reasons beside the archived file and, for a file identified as one of the office's
     templates, the feedback workbook the ministry gets."""
-    _write_text(stored.with_name(stored.name + ".reasons.txt"), _reasons_text(outcome, received))
+    _write_text(stored.with_name(stored.name + REASONS), _reasons_text(outcome, received))
     if outcome.period is None:
         return
     ministry, period = outcome.ministry, outcome.period

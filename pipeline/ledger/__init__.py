@@ -2,7 +2,12 @@
 every issue found, so any figure in an output can be traced to its file, sheet and cell.
 Only this package speaks SQL; the stages call its functions and get frozen records back."""
 
-from pipeline.ledger.backup import copy_ledger, ledger_damage
+from pipeline.ledger.backup import (
+    archived_paths,
+    copy_backup_ledger,
+    copy_ledger,
+    ledger_damage,
+)
 from pipeline.ledger.connection import Connection, connect, migrate, schema_version, transaction
 from pipeline.ledger.decisions import (
     Decision,
@@ -107,8 +112,10 @@ __all__ = [
     "add_submission",
     "add_submissions",
     "apply_submission",
+    "archived_paths",
     "closing",
     "connect",
+    "copy_backup_ledger",
     "copy_ledger",
     "current_submission",
     "current_submissions",

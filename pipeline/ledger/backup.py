@@ -10,7 +10,8 @@ from contextlib import closing
 from pathlib import Path
 
 from pipeline.failures import NapError
-from pipeline.ledger.connection import connect, damage, patiently
+from pipeline.ledger.connection import connect, damage, patiently, schema_version
+from pipeline.ledger.migrations import LATEST
 
 
 def copy_ledger(path: Path, dest: Path, *, wait: float) -> int:
@@ -38,3 +39,37 @@ def ledger_damage(path: Path) -> str:
     """What SQLite's integrity check finds wrong with the ledger; "" when it is sound (or not
     made yet)."""
     return damage(path) if path.exists() else ""
+
+
+def copy_backup_ledger(source: Path, dest: Path) -> int:
+    """Copy the ledger of a backup to `dest` (a new file), opening the backup read-only so
+    that it stays as it was; the number of files it records. A damaged copy, a ledger of a
+    newer nap or a database that is no ledger is refused before anything is written."""
+    found = damage(source)
+    if found:
+        raise NapError(
+            f"the backup's ledger {source} is damaged ({found}); restore an earlier backup"
+        )
+    with closing(sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True)) as backup:
+        if schema_version(backup) > LATEST:
+            raise NapError(
+                f"the backup's ledger {source} was written by a newer version of nap; install "
+                "that version to restore it"
+            )
+        try:
+            backup.execute("SELECT COUNT(*) FROM files").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise NapError(f"{source} is not the ledger of a nap workspace ({exc})") from exc
+        os.close(os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        with closing(sqlite3.connect(dest)) as copy:
+            backup.backup(copy)
+            copy.execute("PRAGMA journal_mode = DELETE")
+            return copy.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+
+
+def archived_paths(path: Path) -> set[str]:
+    """The archive paths (relative to the workspace) of the files the ledger at `path`
+    records, read without writing to it."""
+    with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
+        rows = conn.execute("SELECT stored_path FROM files")
+        return {row[0] for row in rows}
