@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.backup import FOLDERS, NOTE_FILE
-from pipeline.failures import UsageError
+from pipeline.failures import NapError, UsageError
 from pipeline.locking import DEFAULT_WAIT, workspace_lock
 from pipeline.settings import Settings
 from pipeline.workspace import LEDGER_FILE, SETTINGS_FILE, Workspace
@@ -44,8 +44,6 @@ def restore_workspace(
     `backup`, while no other nap command works in it. A run stopped half-way leaves the
     workspace's own parts in before-restore-<date>-<time>/ and the rest of the backup in
     .restore-<date>-<time>.partial/: run it again."""
-    from pipeline.ledger import copy_backup_ledger
-
     backup = Path(backup).expanduser().resolve()
     if not (backup / LEDGER_FILE).is_file() or not (backup / NOTE_FILE).is_file():
         raise UsageError(
@@ -59,17 +57,13 @@ def restore_workspace(
     if backup == root or root in backup.parents:
         raise UsageError(f"{backup} is inside the workspace; copy it elsewhere first")
     stamp = (now or dt.datetime.now()).strftime("%Y-%m-%d-%H%M%S")
-    staging = root / f".restore-{stamp}.partial"
+    staging, aside = root / f".restore-{stamp}.partial", root / f"before-restore-{stamp}"
     # The lock needs the folder only: the workspace's nap.toml may be what is being restored.
     with workspace_lock(Workspace(root, Settings()), wait):
-        staging.mkdir()
-        try:
-            files = copy_backup_ledger(backup / LEDGER_FILE, staging / LEDGER_FILE)
-            _copy_parts(backup, staging)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        aside = _set_aside(root, root / f"before-restore-{stamp}")
+        if staging.exists() or aside.exists():
+            raise NapError(f"{aside} exists already; run the restore again in a moment")
+        files = _staged(backup, staging)
+        aside = _set_aside(root, aside)
         for name in PARTS:
             if (staging / name).exists():
                 (staging / name).rename(root / name)
@@ -78,6 +72,26 @@ def restore_workspace(
             (root / folder).mkdir(exist_ok=True)
     since, waiting = _left_out(aside, root)
     return Restored(backup, files, aside, since, waiting)
+
+
+def _staged(backup: Path, staging: Path) -> int:
+    """The backup copied into `staging`, the files its ledger records; on any failure the
+    copy is removed and the workspace is as it was."""
+    from pipeline.ledger import copy_backup_ledger
+
+    staging.mkdir()
+    try:
+        files = copy_backup_ledger(backup / LEDGER_FILE, staging / LEDGER_FILE)
+        _copy_parts(backup, staging)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise NapError(
+            f"cannot copy the backup {backup} into {staging.parent}: {exc}; nothing was changed"
+        ) from exc
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return files
 
 
 def _copy_parts(backup: Path, dest: Path) -> None:

@@ -214,3 +214,20 @@ def _fingerprint(ws) -> str:
     from pipeline.signing import fingerprint
 
     return fingerprint(ws.key_path.read_text().strip().encode())
+
+
+def test_a_second_restore_in_the_same_second_is_refused_before_it_moves_anything(
+    answered, tmp_path
+):
+    from pipeline.failures import NapError
+    from pipeline.restore import restore_workspace
+
+    folder = backup_workspace(answered, tmp_path / "backups").folder
+    when = dt.datetime(2020, 4, 6, 2, 15, 3)
+    first = restore_workspace(answered.root, folder, now=when)
+    assert first.aside == answered.root / "before-restore-2020-04-06-021503"
+    listing = sorted(p.relative_to(answered.root) for p in answered.root.rglob("*"))
+
+    with pytest.raises(NapError, match="exists already"):
+        restore_workspace(answered.root, folder, now=when)
+    assert sorted(p.relative_to(answered.root) for p in answered.root.rglob("*")) == listing
