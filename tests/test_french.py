@@ -288,6 +288,8 @@ def test_the_french_workbook_writes_what_it_makes_from_the_ledger_in_french(fren
     ]
     assert any(re.fullmatch(r"Femmes \d+ → \d+", t) for t in history)
     assert any("Statut Permanent → Réalisé" in t and " (texte réécrit) ; " in t for t in history)
+    amount = r"\d{1,3}(?:\u202f\d{3})*,\d\d"  # as Babel writes it in French: 38 250,50
+    assert any(re.search(rf"Montant \(EUR\) {amount} → {amount}", t) for t in history)
     decided = [t for t in history if " : a accepté le fichier " in t]
     assert decided and all(" de MAEE (" in t and " ; motif : " in t for t in decided)
     english = ("rewritten", "empty", " accepted ", "why:", "In progress", "Completed", "Ongoing")

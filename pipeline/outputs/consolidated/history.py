@@ -21,12 +21,18 @@ WENT_BACK = "Status went back"
 
 def revised_text(revisions: Sequence[Revision], words: Wording) -> str:
     """Women 12 → 15; Status In progress → Completed; Challenges rewritten: each value a
-    later file changed, a text by its column only, in the workbook's language."""
+    later file changed, a text by its column only, in the workbook's language, a figure
+    written as every document writes it (1,250.50; 1 250,50)."""
 
     def shown(revision: Revision, value: str | None) -> str:
         if not value:
             return words.phrase("empty")
-        return words.status(value) if revision.field == "status" else value
+        if revision.field == "status":
+            return words.status(value)
+        try:
+            return words.number(float(value)) if revision.field in f.FIGURE_FIELDS else value
+        except ValueError:
+            return value
 
     parts = [
         f"{words.header(r.field)} {shown(r, r.old)} → {shown(r, r.new)}"
