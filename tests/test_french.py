@@ -294,6 +294,10 @@ def test_the_french_workbook_writes_what_it_makes_from_the_ledger_in_french(fren
     assert decided and all(" de MAEE (" in t and " ; motif : " in t for t in decided)
     english = ("rewritten", "empty", " accepted ", "why:", "In progress", "Completed", "Ongoing")
     assert [t for t in history + reported if any(word in t for word in english)] == []
+    figures = book["Indicateurs"]
+    column = [cell.value for cell in figures[4]].index("Dans les totaux")
+    counted = {row[column] for row in figures.iter_rows(min_row=5, values_only=True)} - {None}
+    assert counted and all(v == "oui" or v.startswith("non : ") for v in counted), counted
     assert book.properties.title.endswith(f" : retours consolidés de {PERIOD}")
     assert book.properties.subject == f"Retours des ministères pour {PERIOD}"
 

@@ -58,12 +58,12 @@ def in_totals(data: PeriodData, words: Wording, action: Action, ministry: str) -
     """Whether the report's figures are in the totals, and if a figure given is not, why."""
     asked = [n for n in f.FIGURE_FIELDS if f.MEASURE_OF[n] in action.measures]
     if any(f.counted(data, action, ministry, n) is not None for n in asked):
-        return "yes"
+        return words.phrase("yes")
     given = [n for n in asked if f.figure_state(data, action, ministry, n) == f.GIVEN]
     if not given:
         return ""
     reason = f.left_out_reason(data, action, ministry, given[0])
-    return f"no: {f.state_word(words, reason)}"
+    return words.label(words.phrase("no")) + f.state_word(words, reason)
 
 
 def _heads_row(data: PeriodData, words: Wording, actions: list[Action], of: str) -> dict:
