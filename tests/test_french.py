@@ -298,6 +298,8 @@ def test_the_french_workbook_writes_what_it_makes_from_the_ledger_in_french(fren
     column = [cell.value for cell in figures[4]].index("Dans les totaux")
     counted = {row[column] for row in figures.iter_rows(min_row=5, values_only=True)} - {None}
     assert counted and all(v == "oui" or v.startswith("non : ") for v in counted), counted
+    amounts = [row[:2] for row in book["Montants"].iter_rows(values_only=True)]
+    assert ("Total", "Tous les piliers") in amounts and ("Total", "Tous les ministères") in amounts
     assert book.properties.title.endswith(f" : retours consolidés de {PERIOD}")
     assert book.properties.subject == f"Retours des ministères pour {PERIOD}"
 

@@ -171,7 +171,7 @@ def _amounts_by(data: PeriodData, words: Wording, by: str) -> pd.DataFrame:
     else:
         named = [(m.code, m.name) for m in plan.ministries]
         groups = [(k, n, [r for r in reports if r[1] == k]) for k, n in named]
-    groups.append(("Total", ALL_OF[by], reports))
+    groups.append(("Total", words.phrase(ALL_OF[by]), reports))
     records = []
     for key, name, members in groups:
         found = f.total(data, members, "amount")
