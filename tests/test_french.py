@@ -304,6 +304,32 @@ def test_the_french_workbook_writes_what_it_makes_from_the_ledger_in_french(fren
     assert book.properties.subject == f"Retours des ministères pour {PERIOD}"
 
 
+def test_next_years_french_template_says_the_last_status_in_french(
+    french_demo, tmp_path, monkeypatch
+):
+    """The column "Last period's status" in the template's language: MISA reads English."""
+    monkeypatch.delenv("NAP_SIGNING_KEY")  # the demo's own key, in its folder
+    root = tmp_path / "demo"
+    shutil.copytree(french_demo, root)
+    result = CliRunner().invoke(cli, ["--root", str(root), "templates", "--period", "2020"])
+    assert result.exit_code == 0, result.output
+
+    def said(code: str) -> set[str]:
+        book = openpyxl.load_workbook(root / f"outbox/2020/templates/{code}.xlsx", read_only=True)
+        column = c.COLUMN_INDEX["last_status"] - 1
+        rows = book[c.REPORT].iter_rows(min_row=c.FIRST_DATA_ROW, values_only=True)
+        found = {r[column] for r in rows if r[0]}
+        book.close()
+        return found
+
+    french = set(c.vocabulary("fr").statuses.values())
+    assert said("MAEE") and all(
+        re.fullmatch(r"(.+) \(2019\)", v)[1] in french for v in said("MAEE")
+    )
+    assert said("MSI") == {"pas de retour (2019)"}  # its 2019 return was rejected
+    assert all(re.fullmatch(r"(.+) \(2019\)", v)[1] in c.STATUSES for v in said("MISA"))
+
+
 def test_the_french_report_sets_a_space_before_each_colon(french_demo):
     import docx
 

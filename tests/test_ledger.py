@@ -235,8 +235,8 @@ def test_last_statuses_come_from_the_latest_earlier_period(conn) -> None:
     submit(conn, "2018", {("I.01", "status"): "Not started"}, period=2018)
     submit(conn, "2019", {("I.01", "status"): "Ongoing", ("I.01", "women"): "3"})
 
-    assert ledger.last_statuses(conn, "MJ", 2020) == {"I.01": "Ongoing (2019)"}
-    assert ledger.last_statuses(conn, "MJ", 2019) == {"I.01": "Not started (2018)"}
+    assert ledger.last_statuses(conn, "MJ", 2020) == {"I.01": ("Ongoing", 2019)}
+    assert ledger.last_statuses(conn, "MJ", 2019) == {"I.01": ("Not started", 2018)}
     assert ledger.last_statuses(conn, "MJ", 2018) == {}
 
 

@@ -18,6 +18,7 @@ from pipeline.intake.ingest import ingest
 from pipeline.ledger import connect, current_submissions
 from pipeline.plan.periods import head_for, overlaps
 from pipeline.template import contract as c
+from pipeline.template.contract import STATUSES, vocabulary
 from pipeline.workspace import Workspace
 from tests.filling import fill_template, sample_answers
 from tests.matrices import NEW_MINISTRY, import_args, write_matrix, write_ministries
@@ -155,6 +156,16 @@ def test_the_reviews_of_both_plans_name_the_carried_over_actions(two_plans):
     book = openpyxl.load_workbook(root / f"outbox/implementation_report_{NEW}.xlsx")
     rows = list(book["Carried over"].iter_rows(min_row=5, values_only=True))
     assert {(r[0], r[1], r[3]) for r in rows} == {(n, "from", o) for n, o in CARRIED.items()}
+    english = {f"MAEE: {s} (2023)" for s in STATUSES}
+    assert {r[4] for r in rows} <= english and any(r[4] for r in rows)
+
+    french = nap(root, "report", "--plan-review", "--plan", NEW, "--language", "fr")
+    assert french.exit_code == 0, french.output
+    book = openpyxl.load_workbook(root / f"outbox/implementation_report_{NEW}.xlsx")
+    rows = list(book["Actions reprises"].iter_rows(min_row=5, values_only=True))
+    assert {(r[0], r[1], r[3]) for r in rows} == {(n, "depuis", o) for n, o in CARRIED.items()}
+    in_french = {f"MAEE : {s} (2023)" for s in vocabulary("fr").statuses.values()}
+    assert {r[4] for r in rows} <= in_french and any(r[4] for r in rows)
 
 
 def test_plans_that_claim_the_same_year_are_reported(two_plans, tmp_path):

@@ -393,9 +393,9 @@ def period_statuses(conn: sqlite3.Connection, ministry: str, period: int) -> dic
 
 def last_statuses(
     conn: sqlite3.Connection, ministry: str, before: int, *, plan_id: str | None = None
-) -> dict[str, str]:
+) -> dict[str, tuple[str, int]]:
     """Each action's status in the ministry's latest accepted report before a period (under
-    one plan, when given)."""
+    one plan, when given), with that report's period."""
     row = conn.execute(
         f"""SELECT MAX(period) FROM submissions s
             WHERE ministry = ? AND period < ? AND current = 1 AND {_OF_PLAN}""",
@@ -410,7 +410,7 @@ def last_statuses(
                  AND {_OF_PLAN}""",
         (ministry, row[0], plan_id, plan_id),
     )
-    return {r["action_id"]: f"{r['value']} ({row[0]})" for r in rows}
+    return {r["action_id"]: (r["value"], row[0]) for r in rows}
 
 
 def plan_has_returns(conn: sqlite3.Connection, plan_id: str) -> bool:

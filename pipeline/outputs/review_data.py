@@ -5,6 +5,7 @@ any return named as such, and a missing figure never counted as zero."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pipeline.failures import NapError
 from pipeline.intake.status import period_status
@@ -16,6 +17,9 @@ from pipeline.plan.register import Action, Plan
 from pipeline.plan.translation import translated
 from pipeline.template.contract import PROGRESS_STATUSES, STATUSES
 from pipeline.workspace import Workspace
+
+if TYPE_CHECKING:
+    from pipeline.outputs.wording import Wording
 
 NEVER = "Never reported"  # a pair with no status in any year of the plan
 NO_RETURNS = "No returns"  # a year in which no ministry's return was accepted
@@ -61,8 +65,16 @@ class PlanReview:
     found: list[PeriodData] = field(default_factory=list)  # the years with returns
     links_from: list[Link] = field(default_factory=list)  # actions continuing earlier ones
     links_into: list[Link] = field(default_factory=list)  # actions a later plan continues
-    # where each action continued from an earlier plan stood when that plan ended
-    stood: dict[str, str] = field(default_factory=dict)
+    # where each action continued from an earlier plan stood when that plan ended: by
+    # action, (ministry, last status, its year) for each ministry that gave the earlier
+    # action one
+    stood: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+
+    def stood_text(self, action_id: str, words: Wording) -> str:
+        """MAEE: Ongoing (2023); MJ: Completed (2022), in the document's language."""
+        return words.listed(
+            words.label(m) + f"{words.status(s)} ({y})" for m, s, y in self.stood.get(action_id, ())
+        )
 
     @property
     def by_year(self) -> dict[int, PeriodData]:
@@ -188,15 +200,15 @@ def load_review(ws: Workspace) -> PlanReview:
     return review
 
 
-def _stood(conn: Connection, plan: Plan, link: Link) -> str:
+def _stood(conn: Connection, plan: Plan, link: Link) -> list[tuple[str, str, int]]:
     """The last status each ministry of the action gave the earlier action, by ministry."""
     ministries = next((a.ministries for a in plan.actions if a.id == link.action), ())
     found = []
     for code in ministries:
         statuses = last_statuses(conn, code, plan.first_period, plan_id=link.previous_plan)
         if link.previous_action in statuses:
-            found.append(f"{code}: {statuses[link.previous_action]}")
-    return "; ".join(found)
+            found.append((code, *statuses[link.previous_action]))
+    return found
 
 
 def plan_to_review(ws: Workspace) -> Workspace:

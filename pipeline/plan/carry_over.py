@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from pipeline.failures import NapError
 from pipeline.ledger import Connection, last_statuses
 from pipeline.problems import Problem, problem
+from pipeline.template.contract import LastStatus
 
 if TYPE_CHECKING:
     from pipeline.plan.register import Plan
@@ -110,15 +111,15 @@ def links_of_workspace(ws: Workspace) -> list[Link]:
 
 def carried_statuses(
     conn: Connection, links: list[Link], plan_id: str, ministry: str, before: int
-) -> dict[str, str]:
+) -> dict[str, LastStatus]:
     """The last status the ministry gave each carried-over action under the earlier plan,
     for the template's "last period's status" of a plan's first year."""
-    found: dict[str, str] = {}
+    found: dict[str, LastStatus] = {}
     mine = [link for link in links if link.plan == plan_id]
     for previous in dict.fromkeys(link.previous_plan for link in mine):
         statuses = last_statuses(conn, ministry, before, plan_id=previous)
         for link in (x for x in mine if x.previous_plan == previous):
             if link.previous_action in statuses:
-                status = statuses[link.previous_action]
-                found[link.action] = f"{status}, {link.previous_action} of {previous}"
+                status, year = statuses[link.previous_action]
+                found[link.action] = LastStatus(status, year, (link.previous_action, previous))
     return found

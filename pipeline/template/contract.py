@@ -12,7 +12,7 @@ import json
 import tomllib
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from pipeline.language import ENGLISH, LANGUAGES, localised
 
@@ -38,6 +38,17 @@ FIRST_DATA_ROW = HEADER_ROW + 1
 STATUSES = ("Not started", "In progress", "Ongoing", "Completed", "Not applicable")
 PROGRESS_STATUSES = ("In progress", "Ongoing", "Completed")
 MAX_TEXT = 4000
+
+
+class LastStatus(NamedTuple):
+    """What the column "Last period's status" says of an action, put in words by the
+    template's language: the status the ministry gave it in `year` ("" when its return left
+    the status empty, None when no return of it came), and for an action carried over from
+    an earlier plan, that plan's action as (action, plan)."""
+
+    status: str | None
+    year: int
+    carried_from: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from pipeline.plan.contacts import read_contacts
 from pipeline.plan.register import Plan
 from pipeline.plan.translation import translated
 from pipeline.signing import issuing_key
-from pipeline.template.contract import TEMPLATE_WORDING
+from pipeline.template.contract import TEMPLATE_WORDING, LastStatus
 from pipeline.template.writer import Issue, OfficeContact, Texts, write_template
 from pipeline.workspace import CONTACTS_FILE, Workspace
 
@@ -74,7 +74,7 @@ def issue_templates(
     contact = OfficeContact(s.contact_name, s.contact_email, s.contact_phone)
     today = today or dt.date.today()
     written = []
-    statuses: dict[str, dict[str, str]] = {}
+    statuses: dict[str, dict[str, LastStatus]] = {}
     links = links_of_workspace(ws)
     with connect(ws.ledger_path) as conn:
         for code in codes:
@@ -99,7 +99,9 @@ def issue_templates(
     return written
 
 
-def previous_statuses(conn: Connection, plan: Plan, ministry: str, period: int) -> dict[str, str]:
+def previous_statuses(
+    conn: Connection, plan: Plan, ministry: str, period: int
+) -> dict[str, LastStatus]:
     """What the column "Last period's status" shows for each of the ministry's actions:
     its status of the year before ("Completed (2018)"), or "no status (2018)", or
     "no return (2018)" when that year had returns but none of the ministry's, so that a
@@ -107,9 +109,10 @@ def previous_statuses(conn: Connection, plan: Plan, ministry: str, period: int) 
     latest earlier status."""
     last = period - 1
     if last not in periods(conn, plan_id=plan.id):
-        return last_statuses(conn, ministry, period, plan_id=plan.id)
+        found = last_statuses(conn, ministry, period, plan_id=plan.id)
+        return {action: LastStatus(status, year) for action, (status, year) in found.items()}
     given = period_statuses(conn, ministry, last)
     actions = plan.actions_for(ministry)
     if given is None:
-        return {a.id: f"no return ({last})" for a in actions}
-    return {a.id: f"{given.get(a.id) or 'no status'} ({last})" for a in actions}
+        return {a.id: LastStatus(None, last) for a in actions}
+    return {a.id: LastStatus(given.get(a.id) or "", last) for a in actions}

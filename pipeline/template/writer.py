@@ -79,7 +79,7 @@ def write_template(
     key: bytes,
     texts: Texts,
     contact: OfficeContact,
-    last_status: Mapping[str, str] | None = None,
+    last_status: Mapping[str, c.LastStatus] | None = None,
 ) -> None:
     """Write the template atomically: a reader never sees half a file."""
     import xlsxwriter
@@ -202,15 +202,15 @@ def _write_report(
     issue: Issue,
     words: Wording,
     actions: list[Action],
-    last_status: Mapping[str, str],
+    last_status: Mapping[str, c.LastStatus],
 ) -> None:
     ws = wb.add_worksheet(c.REPORT)
     _report_heading(ws, styles, issue, words)
     first = c.FIRST_DATA_ROW - 1
     names = c.vocabulary(issue.language).statuses
     for row, action in enumerate(actions, start=first):
-        last = last_status.get(action.id, "")
-        _report_row(ws, styles, row, issue, action, names.get(last, last))
+        said = _said(last_status.get(action.id), words, names)
+        _report_row(ws, styles, row, issue, action, said)
     last = first + max(len(actions), 1) - 1
     rules = validations(words, issue.language)
     for col, column in enumerate(c.COLUMNS):
@@ -220,6 +220,23 @@ def _write_report(
                 ws.data_validation(first, col, last, col, options), f"validation of {column.header}"
             )
     _report_page(ws, words, last)
+
+
+def _said(last: c.LastStatus | None, words: Wording, names: Mapping[str, str]) -> str:
+    """The column "Last period's status" of one action, in the template's language."""
+    if last is None:
+        return ""
+    if last.status is None:
+        said = words("last_status.no_return", year=last.year)
+    elif not last.status:
+        said = words("last_status.no_status", year=last.year)
+    else:
+        status = names.get(last.status, last.status)
+        said = words("last_status.given", status=status, year=last.year)
+    if last.carried_from is None:
+        return said
+    action, plan = last.carried_from
+    return words("last_status.carried", last=said, action=action, plan=plan)
 
 
 def _report_heading(ws, styles, issue: Issue, words: Wording) -> None:

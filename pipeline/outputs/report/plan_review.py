@@ -346,12 +346,17 @@ def carried_over(ctx: Context, review: PlanReview) -> None:
     ids = {a.id for a in ctx.plan.actions}
     for previous in dict.fromkeys(link.previous_plan for link in review.links_from):
         links = [x for x in review.links_from if x.previous_plan == previous and x.action in ids]
-        rows = [(x.action, x.previous_action, review.stood.get(x.action) or DASH) for x in links]
+        rows = [
+            (x.action, x.previous_action, review.stood_text(x.action, words) or DASH) for x in links
+        ]
         _carried_table(ctx, words("plan_review.carried_from", plan=previous), header, rows)
     for later in dict.fromkeys(link.plan for link in review.links_into):
         links = [x for x in review.links_into if x.plan == later and x.previous_action in ids]
         finals = [review.final_roll_up(ctx.plan.action(x.previous_action)) for x in links]
-        rows = [(x.previous_action, x.action, f) for x, f in zip(links, finals, strict=True)]
+        rows = [
+            (x.previous_action, x.action, words.status(f))
+            for x, f in zip(links, finals, strict=True)
+        ]
         _carried_table(ctx, words("plan_review.carried_into", plan=later), header, rows)
 
 

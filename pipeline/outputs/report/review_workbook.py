@@ -272,17 +272,23 @@ def carried(book: Book, review: PlanReview, words: Wording) -> None:
         Col("status", 40, "wrap", header="Status"),
     ]
     rows = [
-        [x.action, "from", x.previous_plan, x.previous_action, review.stood.get(x.action, "")]
+        [
+            x.action,
+            words.phrase("from"),
+            x.previous_plan,
+            x.previous_action,
+            review.stood_text(x.action, words),
+        ]
         for x in review.links_from
     ]
     ids = {a.id for a in review.plan.actions}
     rows += [
         [
             x.previous_action,
-            "into",
+            words.phrase("into"),
             x.plan,
             x.action,
-            review.final_roll_up(review.plan.action(x.previous_action)),
+            words.status(review.final_roll_up(review.plan.action(x.previous_action))),
         ]
         for x in review.links_into
         if x.previous_action in ids
