@@ -45,10 +45,12 @@ def restore_workspace(
     workspace's own parts in before-restore-<date>-<time>/ and the rest of the backup in
     .restore-<date>-<time>.partial/: run it again."""
     backup = Path(backup).expanduser().resolve()
-    if not (backup / LEDGER_FILE).is_file() or not (backup / NOTE_FILE).is_file():
+    if not _is_backup(backup):
+        inside = sorted(p for p in backup.glob("nap-backup-*") if _is_backup(p))
+        hint = f"; the newest in it is {inside[-1]}" if inside else ""
         raise UsageError(
             f"{backup} is not a backup: expected {LEDGER_FILE} and {NOTE_FILE} in it; give "
-            "one of the nap-backup-<date>-<time> folders that nap backup wrote"
+            f"one of the nap-backup-<date>-<time> folders that nap backup wrote{hint}"
         )
     root = Path(root).expanduser().resolve()
     if root.exists() and not root.is_dir():
@@ -72,6 +74,10 @@ def restore_workspace(
             (root / folder).mkdir(exist_ok=True)
     since, waiting = _left_out(aside, root)
     return Restored(backup, files, aside, since, waiting)
+
+
+def _is_backup(folder: Path) -> bool:
+    return (folder / LEDGER_FILE).is_file() and (folder / NOTE_FILE).is_file()
 
 
 def _staged(backup: Path, staging: Path) -> int:

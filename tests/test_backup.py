@@ -188,6 +188,7 @@ def test_a_backup_that_cannot_be_restored_leaves_the_workspace_as_it_was(
 
     assert result.exit_code != 0
     assert result.output.startswith("Error: ") and len(result.output.splitlines()) == 1
+
     assert ledger_rows(answered.ledger_path) == rows
     assert sorted(p.relative_to(answered.root) for p in answered.root.rglob("*")) == listing
 
@@ -231,3 +232,15 @@ def test_a_second_restore_in_the_same_second_is_refused_before_it_moves_anything
     with pytest.raises(NapError, match="exists already"):
         restore_workspace(answered.root, folder, now=when)
     assert sorted(p.relative_to(answered.root) for p in answered.root.rglob("*")) == listing
+
+
+def test_the_folder_above_the_backups_names_the_newest_one(answered, tmp_path):
+    backups = tmp_path / "backups"
+    backup_workspace(answered, backups, now=dt.datetime(2020, 4, 5, 2, 15))
+    newest = backup_workspace(answered, backups, now=dt.datetime(2020, 4, 6, 2, 15)).folder
+
+    result = nap(answered.root, "restore", str(backups))
+
+    assert result.exit_code == 2
+    assert result.output.rstrip().endswith(f"; the newest in it is {newest}"), result.output
+    assert not list(answered.root.glob("before-restore-*"))
