@@ -106,4 +106,7 @@ def test_a_pasted_row_is_flagged_in_status_and_on_the_issues_sheet(workspace):
     issues = openpyxl.load_workbook(path)["Issues"]
     rows = [r for r in issues.iter_rows(min_row=4, values_only=True) if r[0]]
     assert ("MSI", "Report", "J5", "I.02", flag.message) in rows
+    overview = openpyxl.load_workbook(path)["Overview"].iter_rows(values_only=True)
+    (counted,) = [r[3] for r in overview if r[0] == "Points to check in the accepted returns"]
+    assert counted == len(rows) - 1  # what the Issues sheet lists, its header row aside
     assert not any(r[0] == "MAEE" and "double count" in str(r[4]) for r in rows)

@@ -39,7 +39,7 @@ class KeyFigure:
 
 
 def key_figures(data: PeriodData, words: Wording) -> list[KeyFigure]:
-    warnings = len(data.issues)
+    warnings = len(data.issues) + len(data.status.double_counts)  # as the Issues sheet lists
     return [
         *_returns(data, words),
         *_progress(data, words),
