@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
 from pipeline.failures import NapError
-from pipeline.ledger.connection import connect, damage, patiently, schema_version
+from pipeline.ledger.connection import connect, damage, patiently, read_only, schema_version
 from pipeline.ledger.migrations import LATEST
 
 
@@ -24,11 +25,8 @@ def copy_ledger(path: Path, dest: Path, *, wait: float) -> int:
             f"the ledger {path} is damaged ({found}); it was not copied: keep the earlier "
             "backups, and restore the last one (see the guide)"
         )
-    os.close(os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    with connect(path, wait=wait) as conn, closing(sqlite3.connect(dest)) as copy:
-        patiently(conn, lambda: conn.backup(copy))
-        copy.execute("PRAGMA journal_mode = DELETE")
-        files = copy.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+    with connect(path, wait=wait) as conn:
+        files = _copy_into(dest, lambda copy: patiently(conn, lambda: conn.backup(copy)))
     found = damage(dest)
     if found:
         raise NapError(f"the copy {dest} of the ledger does not check ({found}); copy it again")
@@ -50,7 +48,7 @@ def copy_backup_ledger(source: Path, dest: Path) -> int:
         raise NapError(
             f"the backup's ledger {source} is damaged ({found}); restore an earlier backup"
         )
-    with closing(sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True)) as backup:
+    with read_only(source) as backup:
         if schema_version(backup) > LATEST:
             raise NapError(
                 f"the backup's ledger {source} was written by a newer version of nap; install "
@@ -60,16 +58,22 @@ def copy_backup_ledger(source: Path, dest: Path) -> int:
             backup.execute("SELECT COUNT(*) FROM files").fetchone()
         except sqlite3.DatabaseError as exc:
             raise NapError(f"{source} is not the ledger of a nap workspace ({exc})") from exc
-        os.close(os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        with closing(sqlite3.connect(dest)) as copy:
-            backup.backup(copy)
-            copy.execute("PRAGMA journal_mode = DELETE")
-            return copy.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+        return _copy_into(dest, backup.backup)
+
+
+def _copy_into(dest: Path, backup: Callable[[sqlite3.Connection], object]) -> int:
+    """`dest` made new, readable by its owner only, filled by `backup` and left in one piece
+    (no -wal file beside it); the number of files the copy records."""
+    os.close(os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    with closing(sqlite3.connect(dest)) as copy:
+        backup(copy)
+        copy.execute("PRAGMA journal_mode = DELETE")
+        return copy.execute("SELECT COUNT(*) FROM files").fetchone()[0]
 
 
 def archived_paths(path: Path) -> set[str]:
     """The archive paths (relative to the workspace) of the files the ledger at `path`
     records, read without writing to it."""
-    with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
+    with read_only(path) as conn:
         rows = conn.execute("SELECT stored_path FROM files")
         return {row[0] for row in rows}

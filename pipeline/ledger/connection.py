@@ -139,10 +139,15 @@ def _unusable(path: Path, exc: sqlite3.DatabaseError) -> str:
     )
 
 
+def read_only(path: Path) -> closing[sqlite3.Connection]:
+    """A plain connection that cannot write to the file (nor make a -wal beside it)."""
+    return closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True))
+
+
 def damage(path: Path) -> str:
     """What PRAGMA integrity_check finds wrong with the file; empty when it is sound."""
     try:
-        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as check:
+        with read_only(path) as check:
             findings = [row[0] for row in check.execute("PRAGMA integrity_check")]
     except sqlite3.DatabaseError as exc:
         return str(exc)
