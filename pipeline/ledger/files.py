@@ -240,10 +240,7 @@ def set_outcome(
     """What became of a file after a decision: accepted, refused (with its reason and the
     feedback the ministry gets) or held again."""
     _check_outcome(outcome)
-    conn.execute(
-        "UPDATE files SET outcome = ?, reason = ?, feedback_path = ? WHERE id = ?",
-        (outcome, reason, feedback_path or None, file_id),
-    )
+    conn.execute(_SET_OUTCOME, (outcome, reason, feedback_path or None, file_id))
 
 
 def set_outcomes(
@@ -252,10 +249,10 @@ def set_outcomes(
     """What became of files after a decision, each (file id, reason), in one statement; none
     has a feedback workbook."""
     _check_outcome(outcome)
-    conn.executemany(
-        "UPDATE files SET outcome = ?, reason = ?, feedback_path = NULL WHERE id = ?",
-        [(outcome, reason, file_id) for file_id, reason in reasons],
-    )
+    conn.executemany(_SET_OUTCOME, [(outcome, why, None, file_id) for file_id, why in reasons])
+
+
+_SET_OUTCOME = "UPDATE files SET outcome = ?, reason = ?, feedback_path = ? WHERE id = ?"
 
 
 def record_reading(
