@@ -917,12 +917,16 @@ def _new_cell(
 # Possessive quantifiers throughout: a hostile part cannot make them backtrack.
 _ATTRS = r"((?:\s++[^\s=/>]++\s*+=\s*+(?:\"[^\"<]*+\"|'[^'<]*+'))*+)\s*+"
 # A cell in the common shape, matched whole; a cell of another shape, with what is inside it;
-# a row or a merge.
+# a row or a merge; or markup outside the plain shape: a text element outside any cell
+# (which the reader would measure), a comment, CDATA section or processing instruction, or an
+# <rPh> (which sets the reader's phonetic state for what follows). Every "<" of a plain part
+# starts a match or lies inside one whose pattern lists it.
 _TAG = re.compile(
-    r'<c r="(([A-Z]{1,3})([1-9][0-9]{0,6}))"(?: s="([0-9]{1,5})")?(?: t="([a-zA-Z]{1,9})")?>'
-    r"(?:(<v>)([^<]*)</v>|(<is>)<t(?: xml:space=\"preserve\")?>([^<]*)</t></is>)?</c>"
+    r'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"(?: s="([0-9]{1,5})")?(?: t="([a-zA-Z]{1,9})")?>'
+    r"(?:<v>([^<]*)</v>|<is><t(?: xml:space=\"preserve\")?>([^<]*)</t></is>)?</c>"
     rf"|<c{_ATTRS}(?:(/)>|>(.*?)</c\s*>)"
-    rf"|<(row|mergeCell){_ATTRS}/?>",
+    rf"|<(row|mergeCell){_ATTRS}/?>"
+    r"|<((?:v|f|t|is)[\s/>]|[!?]|rPh)",
     re.DOTALL,
 )
 _ATTR = re.compile(r"([^\s=]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
@@ -931,8 +935,6 @@ _INSIDE = re.compile(
     rf"|\s*+<is\s*+>\s*+<t{_ATTRS}(?:/>|>([^<]*+)</t\s*+>)\s*+</is\s*+>\s*+"
 )
 _DECLARATION = re.compile(r"<\?xml\b[^>]*?\?>")
-# The elements whose text the reader takes, in a cell or not: every one must be a cell's.
-_TEXT_ELEMENTS = re.compile(r"<(?:v|f|t|is)[\s/>]")
 _XML_REFS = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|lt|gt|amp|quot|apos);")
 # Parts of up to this many characters have their matches listed at once (a few MB at most).
 _LISTED_AT_ONCE = 128 * 1024
@@ -990,23 +992,20 @@ def _plain_cells(
     if not namespaces.plain:
         return None
     try:
-        text = _plain_text(content)
-        return _PlainSheet(strings, formats, limits).read(text)
+        text, start = _plain_text(content)
+        return _PlainSheet(strings, formats, limits).read(text, start)
     except (_NotPlain, UnicodeDecodeError, ValueError, IndexError, KeyError):
         return None
 
 
-def _plain_text(content: bytes) -> str:
-    """The part as text, once its encoding and markup are the plain ones (its namespaces
-    are _Namespaces' to judge)."""
+def _plain_text(content: bytes) -> tuple[str, int]:
+    """The part as text, once its encoding is the plain one, and where its markup starts,
+    past the XML declaration (its namespaces are _Namespaces' to judge, its markup _TAG's)."""
     text = content.decode("utf-8-sig")
     declaration = _DECLARATION.match(text)
-    start = declaration.end() if declaration else 0
     if declaration and re.search(r"encoding\s*=\s*[\"'](?!utf-?8[\"'])", declaration[0], re.I):
         raise _NotPlain
-    if "<!" in text or "<?" in text[start:] or "<rPh" in text:
-        raise _NotPlain  # <rPh> sets the reader's phonetic state for what follows
-    return text
+    return text, declaration.end() if declaration else 0
 
 
 def _attributes(text: str) -> dict[str, str]:
@@ -1031,13 +1030,13 @@ def _xml_ref(match: re.Match[str]) -> str:
     return chr(int(name[2:], 16) if name[1] == "x" else int(name[1:]))
 
 
-def _matches(text: str) -> Iterable[tuple[str, ...]]:
+def _matches(text: str, start: int) -> Iterable[tuple[str, ...]]:
     """The groups of each _TAG match, "" for a group that did not take part: listed at once
     for a part of the usual size (findall makes no match object), one at a time for a larger
     part, so that memory stays flat."""
     if len(text) <= _LISTED_AT_ONCE:
-        return _TAG.findall(text)
-    return (match.groups("") for match in _TAG.finditer(text))
+        return _TAG.findall(text, start)
+    return (match.groups("") for match in _TAG.finditer(text, start))
 
 
 class _PlainSheet:
@@ -1048,40 +1047,36 @@ class _PlainSheet:
         self.strings, self.formats, self.limits = strings, formats, limits
         self.cells: dict[str, Cell] = {}
         self.row = self.col = self.merges = 0
-        self.texts = 0  # <v>, <f>, <is> and <t> elements read in cells
 
-    def read(self, text: str) -> dict[str, Cell]:
-        """The cells of the part; a cell in the common shape is worked out here, inline: it
-        is the reader's hot path."""
+    def read(self, text: str, start: int = 0) -> dict[str, Cell]:
+        """The cells of the part, its markup read from `start` on; a cell in the common shape
+        is worked out here, inline: it is the reader's hot path."""
         limits = self.limits
         longest, max_rows, max_cols = limits.max_cell_chars, limits.max_rows, limits.max_cols
         strings, formats, cells = self.strings, self.formats, self.cells
-        for found in _matches(text):
-            ref = found[0]
+        for ref, style, ctype, raw, inline, attrs, closed, inside, name, other, stray in _matches(
+            text, start
+        ):
             if ref:  # the common shape
-                letters, digits, style, ctype, has_value, raw, has_inline, inline = found[1:9]
-                if has_value or has_inline:  # a text that may be too long: the reader names it
-                    if len(raw) > longest or len(inline) > longest:
-                        raise _NotPlain
-                    self.texts += 1 if has_value else 2  # <v>, or <is> and its <t>
-                    raw = _xml_text(raw) if "&" in raw or "\r" in raw else raw
-                    inline = _xml_text(inline) if "&" in inline or "\r" in inline else inline
-                self.col = col = _column_number(letters)
+                if len(raw) > longest or len(inline) > longest:
+                    raise _NotPlain  # a text that may be too long: the reader names it
+                if "&" in raw or "\r" in raw:
+                    raw = _xml_text(raw)
+                if "&" in inline or "\r" in inline:
+                    inline = _xml_text(inline)
+                row, self.col = _split_ref(ref)
                 if ctype == "inlineStr" and "_x" not in inline:  # as _cell_value has it
                     value, error = inline or None, None
                 else:
                     value, error = _cell_value(ctype or "n", raw, inline, strings)
                 if value is None and error is None:
                     continue
-                row = int(digits)
-                if row > max_rows or col > max_cols:
+                if row > max_rows or self.col > max_cols:
                     raise _NotPlain
                 if value.__class__ is str and len(value) > longest:
                     raise _NotPlain
-                cells[ref] = _new_cell(ref, row, col, value, None, error, style, formats)
-                continue
-            attrs, closed, inside, name, other = found[9:]
-            if name == "row":
+                cells[ref] = _new_cell(ref, row, self.col, value, None, error, style, formats)
+            elif name == "row":
                 number = _attributes(other).get("r")
                 self.row = int(number) if number else self.row + 1
                 if self.row < 1:
@@ -1089,10 +1084,10 @@ class _PlainSheet:
                 self.col = 0
             elif name:
                 self.merge(_attributes(other).get("ref", ""))
+            elif stray:
+                raise _NotPlain  # markup outside the plain shape
             else:
                 self.cell(attrs, None if closed else _INSIDE.fullmatch(inside) or _not_plain())
-        if self.texts != len(_TEXT_ELEMENTS.findall(text)):
-            raise _NotPlain  # text outside the cells, which the reader measures
         return cells
 
     def cell(self, attrs: str, inside: re.Match[str] | None) -> None:
@@ -1105,10 +1100,9 @@ class _PlainSheet:
             row, self.col = _split_ref(ref)
         formula = value_text = inline = None
         if inside is not None:
-            has_formula, formula_attrs, formula, has_value, value_text, _t, inline = inside.groups()
+            has_formula, formula_attrs, formula, _v, value_text, _t, inline = inside.groups()
             if has_formula and _attributes(formula_attrs).get("t") == "shared":
                 raise _NotPlain  # a shared formula moves with its cell: _SheetReader does it
-            self.texts += (has_formula is not None) + (has_value is not None) + 2 * (_t is not None)
             formula = _xml_text(formula or "") if has_formula else None
             value_text = _xml_text(value_text) if value_text is not None else None
             inline = _xml_text(inline or "") if _t is not None else None
