@@ -603,6 +603,84 @@ def test_structural_parts_remembered_by_their_bytes_stay_few_and_small(tmp_path)
     assert all(len(key[-1]) <= xlsx_reader._REMEMBER_BYTES for key in remembered)
 
 
+def _read_cold_and_warm(path: Path, warm_with: Path, limits: Limits) -> tuple[str, str]:
+    """What reading the file gives (cells or refusal) with nothing remembered, then with the
+    structural parts of `warm_with` remembered: the two must be the same."""
+    from pipeline.intake import xlsx_reader
+
+    def outcome() -> str:
+        try:
+            return repr(read_cells(path, ["Report", "_meta"], limits))
+        except UnsafeWorkbook as exc:
+            return f"{exc.code}: {exc}"
+
+    xlsx_reader._REMEMBERED.clear()
+    cold = outcome()
+    read_cells(warm_with, ["Report", "_meta"], limits)
+    return cold, outcome()
+
+
+def _patched(data: bytes, old: bytes, new: bytes, at: int) -> bytes:
+    """The zip's bytes with the at-th occurrence of `old` (0: the local header's copy of a
+    name, 1: the central directory's) replaced by `new`, of the same length."""
+    start = -1
+    for _ in range(at + 1):
+        start = data.index(old, start + 1)
+    return data[:start] + new + data[start + len(old) :]
+
+
+def test_a_remembered_part_behind_a_local_header_naming_another_part_is_damaged(tmp_path):
+    good = save(tmp_path, base_members(), "good.xlsx")
+    data = _patched(good.read_bytes(), b"xl/workbook.xml", b"xl/workbooc.xml", at=0)
+    damaged = tmp_path / "damaged.xlsx"
+    damaged.write_bytes(data)
+    cold, warm = _read_cold_and_warm(damaged, good, DEFAULT_LIMITS)
+    assert cold == warm
+    assert cold.startswith("part-damaged") and "workbooc" in cold
+
+
+def test_a_remembered_part_whose_directory_checksum_lies_is_damaged(tmp_path):
+    good = save(tmp_path, base_members(), "good.xlsx")
+    data = good.read_bytes()
+    with zipfile.ZipFile(good) as archive:
+        crc = archive.getinfo("xl/styles.xml").CRC
+    packed = struct.pack("<L", crc)
+    central = data.index(b"PK\x01\x02")  # the local header's copy comes first: keep it
+    lying = data[:central] + data[central:].replace(packed, struct.pack("<L", crc ^ 1), 1)
+    damaged = tmp_path / "lying.xlsx"
+    damaged.write_bytes(lying)
+    cold, warm = _read_cold_and_warm(damaged, good, DEFAULT_LIMITS)
+    assert cold == warm
+    assert cold.startswith("part-damaged") and "styles" in cold
+
+
+def test_every_hostile_file_reads_the_same_with_parts_remembered_or_not(corpus, tmp_path):
+    good = save(tmp_path, base_members(), "good.xlsx")
+    for name, path in corpus.items():
+        if path.stat().st_size > 1024 * 1024:
+            continue  # the bombs: refused from the directory, before any part is remembered
+        cold, warm = _read_cold_and_warm(path, good, DEFAULT_LIMITS)
+        assert cold == warm, name
+
+
+def test_a_part_seen_before_is_not_unpacked_again(tmp_path, monkeypatch):
+    from pipeline.intake import xlsx_reader
+
+    first, second = (save(tmp_path, base_members(), f"{n}.xlsx") for n in ("a", "b"))
+    read_cells(first, ["Report"])
+    opened: list[str] = []
+    content = xlsx_reader._Package.content
+
+    def watched(self: _Package, member: str) -> bytes | None:
+        opened.append(member)
+        return content(self, member)
+
+    monkeypatch.setattr(xlsx_reader._Package, "content", watched)
+    assert read_cells(second, ["Report"]) == read_cells(first, ["Report"])
+    assert opened and REPORT_PART in opened
+    assert "xl/workbook.xml" not in opened and "xl/styles.xml" not in opened
+
+
 def test_memory_stays_small_on_a_sheet_of_empty_cells(tmp_path):
     """1 MB of <c/> (below the size where the compression ratio is checked): the plain path
     takes its matches one at a time."""

@@ -3,6 +3,7 @@
 import os
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -85,7 +86,10 @@ _WHOLE = 2 * 1024 * 1024  # parts up to this size are read whole, larger ones st
 # Parsed structural parts kept, by their bytes: at most 32 of at most 256 kB each, so that
 # a batch of files with distinct large parts cannot fill the memory.
 _REMEMBER, _REMEMBER_BYTES = 32, 256 * 1024
-_REMEMBERED: dict[tuple[str, str, "Limits", bytes], Any] = {}
+_REMEMBERED: dict[tuple[Any, ...], tuple[int, Any]] = {}  # see _Package.remembered
+# A zip entry's local header: its signature, flags and the lengths of the name and extra
+# field that come before the part's stored bytes.
+_LOCAL_HEADER = struct.Struct("<4s2xH18xHH")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 _MAIN = (
@@ -442,17 +446,23 @@ class _Package:
         The directory's sizes were checked but can lie: the count is what bounds memory
         and time, part by part and for the whole file.
         """
-        budget = min(self.limits.max_member_bytes, self.left)
         produced = 0
         with self._damage(member), self.zip.open(member) as stream:
             while chunk := stream.read(_CHUNK):
                 produced += len(chunk)
-                if produced > budget:
-                    raise UnsafeWorkbook(
-                        "zip-bomb-unpacked", part=_shown(member), limit=_mib(budget)
-                    )
+                self._within_budget(member, produced)
                 yield chunk
         self.left -= produced
+
+    def _within_budget(self, member: str, produced: int) -> None:
+        budget = min(self.limits.max_member_bytes, self.left)
+        if produced > budget:
+            raise UnsafeWorkbook("zip-bomb-unpacked", part=_shown(member), limit=_mib(budget))
+
+    def _unpacked(self, member: str, size: int) -> None:
+        """A part unpacked before, counted against the budgets as if unpacked again."""
+        self._within_budget(member, size)
+        self.left -= size
 
     def content(self, member: str) -> bytes | None:
         """The whole part, when its directory entry says it is small (zipfile never gives
@@ -508,20 +518,57 @@ class _Package:
             raise UnsafeWorkbook("part-damaged", part=_shown(member), detail=exc) from exc
 
     def remembered(self, kind: str, member: str, read: Callable[[bytes | None], T]) -> T:
-        """What `read` makes of a small part, remembered by its bytes: the returns made from
-        one template repeat their workbook, relationship, content-type and style parts byte
-        for byte, and a part's reading depends on its bytes alone. Results are not to be
-        changed."""
+        """What `read` makes of a small part, remembered by the bytes the archive stores it
+        as: the returns made from one template repeat their workbook, relationship,
+        content-type and style parts byte for byte, and a part's reading depends on its
+        bytes alone. Stored bytes that unpacked once, with the same method, flags, size and
+        checksum, unpack to the same part again: it is not unpacked twice. Results are not
+        to be changed."""
+        with self._damage(member):
+            info = self.zip.getinfo(member)
+            stored = self._stored(info) if info.compress_size <= _REMEMBER_BYTES else None
+        key = (
+            kind,
+            member,
+            self.limits,
+            info.compress_type,
+            info.flag_bits,
+            info.CRC,
+            info.file_size,
+            stored,
+        )
+        if stored is not None and key in _REMEMBERED:
+            size, found = _REMEMBERED[key]
+            self._unpacked(member, size)
+            return found
         content = self.content(member)
-        if content is None or len(content) > _REMEMBER_BYTES:
-            return read(content)
-        key = (kind, member, self.limits, content)
-        if key in _REMEMBERED:
-            return _REMEMBERED[key]
-        found = _REMEMBERED[key] = read(content)
-        if len(_REMEMBERED) > _REMEMBER:
-            del _REMEMBERED[next(iter(_REMEMBERED))]
+        found = read(content)
+        if stored is not None and content is not None and len(content) <= _REMEMBER_BYTES:
+            _REMEMBERED[key] = len(content), found
+            if len(_REMEMBERED) > _REMEMBER:
+                del _REMEMBERED[next(iter(_REMEMBERED))]
         return found
+
+    def _stored(self, info: zipfile.ZipInfo) -> bytes:
+        """A part's bytes as stored, behind a local header checked as zipfile checks it when
+        it opens the part (length, signature, name), with zipfile's words."""
+        self.file.seek(info.header_offset)
+        header = self.file.read(_LOCAL_HEADER.size)
+        if len(header) != _LOCAL_HEADER.size:
+            raise zipfile.BadZipFile("Truncated file header")
+        signature, flags, name_length, extra_length = _LOCAL_HEADER.unpack(header)
+        if signature != b"PK\x03\x04":
+            raise zipfile.BadZipFile("Bad magic number for file header")
+        name = self.file.read(name_length).decode("utf-8" if flags & 0x800 else "cp437")
+        if name != info.orig_filename:
+            raise zipfile.BadZipFile(
+                f"File name in directory {info.orig_filename!r} and header {name!r} differ."
+            )
+        self.file.seek(extra_length, os.SEEK_CUR)
+        stored = self.file.read(info.compress_size)
+        if len(stored) != info.compress_size:
+            raise EOFError("the part ends early")
+        return stored
 
     def sheets(self) -> dict[str, str]:
         """{sheet name: relationship id}, in workbook order."""
