@@ -51,19 +51,12 @@ def record(
     period: int | None = 2019,
     problems: tuple[Problem, ...] = (),
 ) -> int:
+    new = ledger.NewFile(
+        sha, f"{sha}.xlsx", 100, WHEN, outcome, f"archive/{sha}.xlsx", problems, ministry, period
+    )
     with transaction(conn):
-        return ledger.record_file(
-            conn,
-            sha256=sha,
-            name=f"{sha}.xlsx",
-            size=100,
-            received=WHEN,
-            outcome=outcome,
-            stored_path=f"archive/{sha}.xlsx",
-            problems=problems,
-            ministry=ministry,
-            period=period,
-        )
+        (file_id,) = ledger.record_files(conn, [new])
+    return file_id
 
 
 def submit(
@@ -79,17 +72,9 @@ def submit(
         CellValue(action, field, value, float(value) if value.isdigit() else None, "Report", "F5")
         for (action, field), value in values.items()
     ]
+    new = ledger.NewSubmission(file_id, ministry, period, "plan", "2020-01-15", WHEN, cells)
     with transaction(conn):
-        submission_id = ledger.add_submission(
-            conn,
-            file_id,
-            ministry=ministry,
-            period=period,
-            plan_id="plan",
-            issued="2020-01-15",
-            accepted=WHEN,
-            values=cells,
-        )
+        (submission_id,) = ledger.add_submissions(conn, [new])
         return ledger.apply_submission(conn, submission_id) is not None
 
 
@@ -129,7 +114,7 @@ def test_an_accepted_file_becomes_the_current_submission_of_its_ministry(conn) -
         CellValue("I.01", "status", "Ongoing", None, "Report", "F5"),
         CellValue("I.01", "women", "12", 12.0, "Report", "F5"),
     ]
-    found = ledger.find_file(conn, "aaa")
+    found = ledger.known_files(conn, ["aaa"]).get("aaa")
     assert found is not None and found.outcome is Outcome.ACCEPTED
     assert (found.id, found.stored_path, found.reason, found.feedback_path) == (
         sub.file_id,
@@ -142,7 +127,7 @@ def test_an_accepted_file_becomes_the_current_submission_of_its_ministry(conn) -
 
 
 def test_a_file_never_seen_is_not_found(conn) -> None:
-    assert ledger.find_file(conn, "unknown") is None
+    assert ledger.known_files(conn, ["unknown"]) == {}
     assert ledger.last_file(conn, "MJ", 2019) is None
     assert ledger.current_submissions(conn, 2019) == []
 
@@ -178,7 +163,7 @@ def test_a_rejected_file_with_no_period_is_unidentified(conn) -> None:
 def test_a_duplicate_is_never_recorded(conn) -> None:
     with pytest.raises(ValueError, match="accepted, rejected or held"):
         record(conn, "eee", Outcome.DUPLICATE)
-    assert ledger.find_file(conn, "eee") is None
+    assert ledger.known_files(conn, ["eee"]) == {}
 
 
 def test_outcomes_keep_the_words_the_ledger_and_the_outputs_show() -> None:

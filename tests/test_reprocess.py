@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.intake.status import period_status
-from pipeline.ledger import Outcome, connect, record_file, transaction
+from pipeline.ledger import NewFile, Outcome, connect, record_files, transaction
 from pipeline.problems import problem
 from pipeline.template.issue import issue_templates
 from pipeline.workspace import shipped_data_file
@@ -46,16 +46,16 @@ def rejected_by_the_earlier_version(ws, path: Path) -> Path:
     shutil.copyfile(path, stored)
     refused = problem("meta-bad-signature", file=path.name, sheet="_meta")
     with connect(ws.ledger_path) as conn, transaction(conn):
-        record_file(
-            conn,
-            sha256=sha,
-            name=path.name,
-            size=path.stat().st_size,
-            received=dt.datetime(2020, 3, 2, 9, tzinfo=dt.UTC).isoformat(),
-            outcome=Outcome.REJECTED,
-            stored_path=str(stored.relative_to(ws.root)),
-            problems=[refused],
+        new = NewFile(
+            sha,
+            path.name,
+            path.stat().st_size,
+            dt.datetime(2020, 3, 2, 9, tzinfo=dt.UTC).isoformat(),
+            Outcome.REJECTED,
+            str(stored.relative_to(ws.root)),
+            [refused],
         )
+        record_files(conn, [new])
     return stored
 
 

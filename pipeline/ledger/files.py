@@ -72,11 +72,6 @@ def _file(row: sqlite3.Row) -> FileRecord:
     )
 
 
-def find_file(conn: sqlite3.Connection, sha256: str) -> FileRecord | None:
-    """The file with these bytes, when it was received before."""
-    return known_files(conn, [sha256]).get(sha256)
-
-
 def known_files(conn: sqlite3.Connection, sha256s: Sequence[str]) -> dict[str, FileRecord]:
     """By sha256, those of these files that were received before: one query for a batch."""
     rows = conn.execute(f"{_FILE_SELECT} WHERE sha256 IN ({placeholders(sha256s)})", sha256s)
@@ -98,39 +93,6 @@ class NewFile:
     period: int | None = None
     feedback_path: str = ""
     saved: str = ""
-
-
-def record_file(
-    conn: sqlite3.Connection,
-    *,
-    sha256: str,
-    name: str,
-    size: int,
-    received: str,
-    outcome: Outcome,
-    stored_path: str,
-    problems: Sequence[Problem],
-    ministry: str = "",
-    period: int | None = None,
-    feedback_path: str = "",
-    saved: str = "",
-) -> int:
-    """Record one file, as record_files does; its id."""
-    file = NewFile(
-        sha256,
-        name,
-        size,
-        received,
-        outcome,
-        stored_path,
-        problems,
-        ministry,
-        period,
-        feedback_path,
-        saved,
-    )
-    (file_id,) = record_files(conn, [file])
-    return file_id
 
 
 def record_files(conn: sqlite3.Connection, files: Sequence[NewFile]) -> list[int]:

@@ -118,23 +118,6 @@ class NewSubmission:
     values: Sequence[AcceptedValue]
 
 
-def add_submission(
-    conn: sqlite3.Connection,
-    file_id: int,
-    *,
-    ministry: str,
-    period: int,
-    plan_id: str,
-    issued: str,
-    accepted: str,
-    values: Sequence[AcceptedValue],
-) -> int:
-    """Record one valid file's values, as add_submissions does; the submission's id."""
-    new = NewSubmission(file_id, ministry, period, plan_id, issued, accepted, values)
-    (submission_id,) = add_submissions(conn, [new])
-    return submission_id
-
-
 def add_submissions(conn: sqlite3.Connection, subs: Sequence[NewSubmission]) -> list[int]:
     """Record valid files' values as new submissions, not yet applied: the run decides, once
     every file of the batch is recorded, whether each applies or waits for the coordinator.
