@@ -16,7 +16,14 @@ from pipeline import placeholders
 from pipeline.failures import NapError
 from pipeline.problems import Problem, errors, problem
 from pipeline.settings import read_settings
-from pipeline.workspace import SETTINGS_FILE, Workspace, shipped_data_file, workspace_root
+from pipeline.workspace import (
+    RESTORE_ASIDE,
+    SETTINGS_FILE,
+    Workspace,
+    restore_folders,
+    shipped_data_file,
+    workspace_root,
+)
 
 
 @dataclass
@@ -77,7 +84,28 @@ def _folders(ws: Workspace) -> Part:
     for folder in (ws.inbox, ws.outbox):
         if not os.access(folder, os.W_OK | os.X_OK):
             part.problems.append(problem("check-folder-read-only", file=f"{folder.name}/"))
+    part.problems += _restore_leftovers(ws.root)
     return part
+
+
+def _restore_leftovers(root: Path) -> list[Problem]:
+    """What `nap restore` leaves in the workspace: the parts it set aside, which hold an old
+    copy of the ledger, and the copy of a backup that a stopped restore did not finish
+    putting in place. The newest restore's copy still holding parts means the workspace is
+    part backup, part as it was (once inbox/ and outbox/ are made by hand, say)."""
+    folders = restore_folders(root)
+    newest = max(folders.values(), default="")
+    found = []
+    for path, stamp in folders.items():
+        name = f"{path.name}/"
+        if path.name.startswith(RESTORE_ASIDE):
+            found.append(problem("check-restore-aside", file=name))
+        elif stamp == newest and any(path.iterdir()):
+            aside = f"{RESTORE_ASIDE}{stamp}/"
+            found.append(problem("check-restore-unfinished", file=name, aside=aside))
+        else:
+            found.append(problem("check-restore-leftover", file=name))
+    return found
 
 
 def _ledger(ws: Workspace) -> Part:

@@ -188,6 +188,21 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         Severity.ERROR,
         "this user may not write here; give it write access (and the nightly job's user too)",
     ),
+    "check-restore-aside": (
+        Severity.WARNING,
+        "what the workspace held before a restore, with a copy of its ledger and every "
+        "ministry's figures; once the restored workspace is checked and the files nap restore "
+        "listed are back in inbox/, move this folder out of the workspace or delete it",
+    ),
+    "check-restore-unfinished": (
+        Severity.ERROR,
+        "nap restore stopped before it finished: the workspace is part backup, part as it was; "
+        "run the same nap restore again (what the workspace held is in {aside})",
+    ),
+    "check-restore-leftover": (
+        Severity.WARNING,
+        "left by a restore that stopped half-way, before nap restore was run again; delete it",
+    ),
     "check-no-contacts": (
         Severity.ERROR,
         "the workspace has no contacts list of its own; copy {shipped} here (nap init does) "

@@ -20,7 +20,13 @@ from pipeline.backup import FOLDERS, NOTE_FILE
 from pipeline.failures import NapError, UsageError
 from pipeline.locking import DEFAULT_WAIT, workspace_lock
 from pipeline.settings import Settings
-from pipeline.workspace import LEDGER_FILE, SETTINGS_FILE, Workspace
+from pipeline.workspace import (
+    LEDGER_FILE,
+    RESTORE_ASIDE,
+    RESTORE_STAGING,
+    SETTINGS_FILE,
+    Workspace,
+)
 
 # The parts a backup holds, in the order they are put in place (the ledger first).
 PARTS = (LEDGER_FILE, SETTINGS_FILE, *FOLDERS)
@@ -59,7 +65,8 @@ def restore_workspace(
     if backup == root or root in backup.parents:
         raise UsageError(f"{backup} is inside the workspace; copy it elsewhere first")
     stamp = (now or dt.datetime.now()).strftime("%Y-%m-%d-%H%M%S")
-    staging, aside = root / f".restore-{stamp}.partial", root / f"before-restore-{stamp}"
+    staging = root / f"{RESTORE_STAGING[0]}{stamp}{RESTORE_STAGING[1]}"
+    aside = root / f"{RESTORE_ASIDE}{stamp}"
     # The lock needs the folder only: the workspace's nap.toml may be what is being restored.
     with workspace_lock(Workspace(root, Settings()), wait):
         if staging.exists() or aside.exists():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -30,6 +31,10 @@ SETTINGS_FILE = "nap.toml"
 DATA_DIR = "workbook_templates"
 PLANS_DIR = "plans"
 LEDGER_FILE = "ledger.sqlite"
+# The folders `nap restore` makes in a workspace, named by its date and time: the workspace's
+# own parts set aside, and the backup's copy while it is put in place (gone once it is).
+RESTORE_ASIDE = "before-restore-"
+RESTORE_STAGING = (".restore-", ".partial")
 CONTACTS_FILE = "contacts.csv"
 
 
@@ -232,6 +237,13 @@ def workspace_root(root: Path | str, *, create: bool = False) -> Path:
     elif not root.is_dir():
         raise UsageError(f"the folder {root} does not exist; give --root the workspace folder")
     elif not is_workspace(root):
+        staged = RESTORE_STAGING[0]
+        unfinished = [p for p in restore_folders(root) if p.name.startswith(staged)]
+        if unfinished:
+            raise UsageError(
+                f"{root} is part way through a restore: nap restore stopped before it finished "
+                f"({unfinished[-1].name}/ is there); run the same nap restore again"
+            )
         raise UsageError(
             f"{root} is not a workspace: expected the folders inbox/ and outbox/ there. "
             "Run the command in the workspace folder or give --root DIR "
@@ -242,6 +254,22 @@ def workspace_root(root: Path | str, *, create: bool = False) -> Path:
 
 def is_workspace(root: Path) -> bool:
     return (root / "inbox").is_dir() and (root / "outbox").is_dir()
+
+
+def restore_folders(root: Path) -> dict[Path, str]:
+    """The folders `nap restore` left in the workspace, oldest restore first, each with the
+    date and time of its restore: the parts it set aside, and the copy of a backup that a
+    stopped restore did not finish putting in place."""
+    found = {}
+    for entry in os.scandir(root):
+        name = entry.name
+        if not entry.is_dir(follow_symlinks=False):
+            continue
+        if name.startswith(RESTORE_ASIDE):
+            found[Path(entry.path)] = name.removeprefix(RESTORE_ASIDE)
+        elif name.startswith(RESTORE_STAGING[0]) and name.endswith(RESTORE_STAGING[1]):
+            found[Path(entry.path)] = name[len(RESTORE_STAGING[0]) : -len(RESTORE_STAGING[1])]
+    return dict(sorted(found.items(), key=lambda item: (item[1], item[0].name)))
 
 
 def plans_to_check(root: Path, chosen: str | None) -> tuple[tuple[Path, ...], list[Problem]]:

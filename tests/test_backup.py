@@ -244,3 +244,69 @@ def test_the_folder_above_the_backups_names_the_newest_one(answered, tmp_path):
     assert result.exit_code == 2
     assert result.output.rstrip().endswith(f"; the newest in it is {newest}"), result.output
     assert not list(answered.root.glob("before-restore-*"))
+
+
+def _restore_stopped_before(part: str, ws, backups: Path, monkeypatch) -> Path:
+    """A restore stopped (Ctrl-C, the machine going down) as it was to put `part` of the
+    backup in place, at 2020-04-06 09:00:00; the backup's folder."""
+    from pipeline.restore import restore_workspace
+
+    folder = backup_workspace(ws, backups).folder
+    rename = Path.rename
+
+    def stopped(self: Path, target):
+        if self.parent.name.startswith(".restore-") and self.name == part:
+            raise KeyboardInterrupt
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        restore_workspace(ws.root, folder, now=dt.datetime(2020, 4, 6, 9, 0, 0))
+    monkeypatch.setattr(Path, "rename", rename)
+    return folder
+
+
+def test_nap_check_names_what_a_stopped_restore_left_until_it_is_run_again(
+    answered, tmp_path, monkeypatch
+):
+    folder = _restore_stopped_before("nap.toml", answered, tmp_path / "backups", monkeypatch)
+
+    stopped = nap(answered.root, "check")  # inbox/ and outbox/ are still in the copy
+    assert stopped.exit_code == 2
+    assert stopped.output.rstrip().endswith(
+        "is part way through a restore: nap restore stopped before it finished "
+        "(.restore-2020-04-06-090000.partial/ is there); run the same nap restore again"
+    ), stopped.output
+
+    rerun = nap(answered.root, "restore", str(folder))
+    assert rerun.exit_code == 0, rerun.output
+    again = nap(answered.root, "check")
+
+    assert again.exit_code == 0, again.output
+    (_, latest) = sorted(p.name for p in answered.root.glob("before-restore-*"))
+    said = [line.strip() for line in again.output.splitlines() if "restore-20" in line]
+    assert [line.split(": ")[:2] for line in said] == [
+        [".restore-2020-04-06-090000.partial/", "warning"],
+        ["before-restore-2020-04-06-090000/", "warning"],
+        [f"{latest}/", "warning"],
+    ], again.output
+    assert said[0].endswith("delete it") and "copy of its ledger" in said[2]
+    assert ledger_rows(answered.ledger_path) == ledger_rows(folder / "ledger.sqlite")
+
+
+def test_folders_made_by_hand_after_a_stopped_restore_do_not_hide_it(
+    answered, tmp_path, monkeypatch
+):
+    _restore_stopped_before("archive", answered, tmp_path / "backups", monkeypatch)
+    for name in ("inbox", "outbox"):  # what "expected the folders inbox/ and outbox/" invites
+        (answered.root / name).mkdir()
+
+    result = nap(answered.root, "check")
+
+    assert result.exit_code == 1, result.output
+    assert (
+        "  .restore-2020-04-06-090000.partial/: error: nap restore stopped before it finished: "
+        "the "
+        "workspace is part backup, part as it was; run the same nap restore again (what the "
+        "workspace held is in before-restore-2020-04-06-090000/)"
+    ) in result.output.splitlines(), result.output
