@@ -963,14 +963,16 @@ def _new_cell(
 # other shape, and any cell the reader would refuse, goes to _SheetReader, which says why.
 # Possessive quantifiers throughout: a hostile part cannot make them backtrack.
 _ATTRS = r"((?:\s++[^\s=/>]++\s*+=\s*+(?:\"[^\"<]*+\"|'[^'<]*+'))*+)\s*+"
-# A cell in the common shape, matched whole; a cell of another shape, with what is inside it;
-# a row or a merge; or markup outside the plain shape: a text element outside any cell
-# (which the reader would measure), a comment, CDATA section or processing instruction, or an
-# <rPh> (which sets the reader's phonetic state for what follows). Every "<" of a plain part
-# starts a match or lies inside one whose pattern lists it.
+# A cell in the common shape, matched whole; a row in the common shape, its number first (its
+# other attributes say nothing of values, and none can hold a "<"); a cell of another shape,
+# with what is inside it; a row or a merge; or markup outside the plain shape: a text element
+# outside any cell (which the reader would measure), a comment, CDATA section or processing
+# instruction, or an <rPh> (which sets the reader's phonetic state for what follows). Every
+# "<" of a plain part starts a match or lies inside one whose pattern lists it.
 _TAG = re.compile(
     r'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"(?: s="([0-9]{1,5})")?(?: t="([a-zA-Z]{1,9})")?>'
     r"(?:<v>([^<]*)</v>|<is><t(?: xml:space=\"preserve\")?>([^<]*)</t></is>)?</c>"
+    r'|<row r="([0-9]{1,7})"[^>]*+>'
     rf"|<c{_ATTRS}(?:(/)>|>(.*?)</c\s*>)"
     rf"|<(row|mergeCell){_ATTRS}/?>"
     r"|<((?:v|f|t|is)[\s/>]|[!?]|rPh)",
@@ -1101,9 +1103,21 @@ class _PlainSheet:
         limits = self.limits
         longest, max_rows, max_cols = limits.max_cell_chars, limits.max_rows, limits.max_cols
         strings, formats, cells = self.strings, self.formats, self.cells
-        for ref, style, ctype, raw, inline, attrs, closed, inside, name, other, stray in _matches(
-            text, start
-        ):
+        for found in _matches(text, start):
+            (
+                ref,
+                style,
+                ctype,
+                raw,
+                inline,
+                row_number,
+                attrs,
+                closed,
+                inside,
+                name,
+                other,
+                stray,
+            ) = found
             if ref:  # the common shape
                 if len(raw) > longest or len(inline) > longest:
                     raise _NotPlain  # a text that may be too long: the reader names it
@@ -1123,6 +1137,10 @@ class _PlainSheet:
                 if value.__class__ is str and len(value) > longest:
                     raise _NotPlain
                 cells[ref] = _new_cell(ref, row, self.col, value, None, error, style, formats)
+            elif row_number:
+                self.row, self.col = int(row_number), 0
+                if self.row < 1:
+                    raise _NotPlain
             elif name == "row":
                 number = _attributes(other).get("r")
                 self.row = int(number) if number else self.row + 1
