@@ -963,15 +963,16 @@ def _new_cell(
 # other shape, and any cell the reader would refuse, goes to _SheetReader, which says why.
 # Possessive quantifiers throughout: a hostile part cannot make them backtrack.
 _ATTRS = r"((?:\s++[^\s=/>]++\s*+=\s*+(?:\"[^\"<]*+\"|'[^'<]*+'))*+)\s*+"
-# A cell in the common shape, matched whole; a row in the common shape, its number first (its
+# A cell in the common shape (empty, as a spreadsheet program writes a styled blank cell, or
+# with one value), matched whole; a row in the common shape, its number first (its
 # other attributes say nothing of values, and none can hold a "<"); a cell of another shape,
 # with what is inside it; a row or a merge; or markup outside the plain shape: a text element
 # outside any cell (which the reader would measure), a comment, CDATA section or processing
 # instruction, or an <rPh> (which sets the reader's phonetic state for what follows). Every
 # "<" of a plain part starts a match or lies inside one whose pattern lists it.
 _TAG = re.compile(
-    r'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"(?: s="([0-9]{1,5})")?(?: t="([a-zA-Z]{1,9})")?>'
-    r"(?:<v>([^<]*)</v>|<is><t(?: xml:space=\"preserve\")?>([^<]*)</t></is>)?</c>"
+    r'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"(?: s="([0-9]{1,5})")?(?: t="([a-zA-Z]{1,9})")?'
+    r"(?:/>|>(?:<v>([^<]*)</v>|<is><t(?: xml:space=\"preserve\")?>([^<]*)</t></is>)?</c>)"
     r'|<row r="([0-9]{1,7})"[^>]*+>'
     rf"|<c{_ATTRS}(?:(/)>|>(.*?)</c\s*>)"
     rf"|<(row|mergeCell){_ATTRS}/?>"
