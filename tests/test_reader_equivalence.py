@@ -1,4 +1,5 @@
-"""The plain path reads a worksheet part exactly as the reader does, or leaves it to it.
+"""The plain path reads a worksheet part exactly as the reader does, or leaves it to it; so
+does the plain path of shared strings (at the end).
 
 _plain_cells promises that whenever it returns a dict, that dict is the one _SheetReader
 gives (same keys in the same order, equal cells), and that it returns None wherever the
@@ -31,6 +32,7 @@ from pipeline.intake.xlsx_reader import (
     _Namespaces,
     _Package,
     _plain_cells,
+    _plain_strings,
     _SheetReader,
     read_cells,
 )
@@ -1078,3 +1080,139 @@ def test_a_value_hidden_in_another_namespace_is_not_read(tmp_path):
 )
 def test_shapes_that_would_backtrack_read_at_once(package, content):
     assert read_both(package, content) in (*ANY, MALFORMED)
+
+
+# Shared strings: _plain_strings promises the list that the handlers of
+# _Package.shared_strings give, the same refusal when the table is too large, or None.
+
+SST = f'<sst xmlns="{MAIN_NS}" count="9" uniqueCount="9">'
+STRINGS_PART = "xl/sharedStrings.xml"
+
+
+def sst(items: str, prolog: str = DECLARATION, root: str = SST) -> bytes:
+    end = f"</{root[1:].split()[0].rstrip('>')}>"
+    return f"{prolog}{root}{items}{end}".encode()
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workbook to open packages of, for their parse method and handlers."""
+    path = tmp_path_factory.mktemp("strings") / "book.xlsx"
+    path.write_bytes(zip_bytes(base_members()))
+    return path
+
+
+def strings_both(book: Path, content: bytes, limits: Limits = DEFAULT) -> str:
+    """Read one shared-string part both ways, as _Package.shared_strings would. Returns PLAIN,
+    FALLBACK, REFUSED or MALFORMED."""
+    with _Package(book, limits) as package:
+        namespaces = _Namespaces()
+        try:
+            package.parse(STRINGS_PART, None, content=content, setup=namespaces.watch)
+        except UnsafeWorkbook:
+            return MALFORMED
+        try:
+            plain = _plain_strings(content, limits, namespaces)
+        except UnsafeWorkbook as exc:
+            plain = exc.code
+        try:
+            by_handlers = package._strings_by_handlers(STRINGS_PART, content)
+        except UnsafeWorkbook as exc:
+            assert plain == exc.code, f"the handlers refuse ({exc.code}), the plain path {plain}"
+            return REFUSED
+    if plain is None:
+        return FALLBACK
+    assert plain == by_handlers
+    return PLAIN
+
+
+TIGHT_STRINGS = Limits(max_cell_chars=10, max_shared_strings=2, max_shared_chars=30)
+STRING_SHAPES = {
+    "as Excel writes them": (sst("<si><t>Action ID</t></si><si><t>Women</t></si>"), PLAIN),
+    "as LibreOffice writes them": (
+        sst('<si><t xml:space="preserve">  padded </t></si><si><t xml:space="preserve">x</t></si>'),
+        PLAIN,
+    ),
+    "references, accents and escapes": (
+        sst(
+            "<si><t>&quot;Report&quot; &amp; &lt;1&gt; &#233;t&#xE9;</t></si>"
+            "<si><t>_x000D_ kept</t></si>"
+        ),
+        PLAIN,
+    ),
+    "line ends": (sst("<si><t>a\r\nb\rc&#13;d</t></si>"), PLAIN),
+    "an empty text": (sst("<si><t></t></si>"), PLAIN),
+    "no declaration": (sst("<si><t>a</t></si>", prolog=""), PLAIN),
+    "the strict namespace": (
+        sst(
+            "<si><t>a</t></si>", root='<sst xmlns="http://purl.oclc.org/ooxml/spreadsheetml/main">'
+        ),
+        PLAIN,
+    ),
+    "other namespaces around the items": (
+        sst(f'<si><t>a</t></si><x:extLst xmlns:x="{X14AC_NS}"><x:t>not read</x:t></x:extLst>'),
+        PLAIN,
+    ),
+    "rich text": (sst("<si><r><rPr><b/></rPr><t>bold</t></r><r><t> plain</t></r></si>"), FALLBACK),
+    "a phonetic guide": (
+        sst('<si><t>a</t><rPh sb="0" eb="1"><t>x</t></rPh><phoneticPr fontId="1"/></si>'),
+        FALLBACK,
+    ),
+    "an empty item": (sst("<si/><si><t/></si>"), FALLBACK),
+    "spaces between the elements": (sst("<si>\n  <t>a</t>\n</si>"), FALLBACK),
+    "a comment": (sst("<si><t>a</t></si><!-- <si><t>b</t></si> -->"), FALLBACK),
+    "cdata": (sst("<si><t><![CDATA[a<b]]></t></si>"), FALLBACK),
+    "a processing instruction": (sst("<?pi x?><si><t>a</t></si>"), FALLBACK),
+    "a text outside the items": (sst("<t>stray</t><si><t>a</t></si>"), FALLBACK),
+    "a prefix bound to the main namespace": (
+        sst(f'<si><m:t xmlns:m="{MAIN_NS}">a</m:t></si>'),
+        FALLBACK,
+    ),
+    "another root": (
+        sst("<si><t>a</t></si>", root=f'<other xmlns="{MAIN_NS}">').replace(b"</sst>", b"</other>"),
+        FALLBACK,
+    ),
+    "another encoding": (
+        sst("<si><t>a</t></si>", prolog="<?xml version='1.0' encoding='latin-1'?>"),
+        FALLBACK,
+    ),
+    "a dtd": (sst("<si><t>a</t></si>", prolog="<!DOCTYPE sst>"), MALFORMED),
+}
+TIGHT_STRING_SHAPES = {
+    "an over-long text, cut past the limit": (sst("<si><t>eleven chars and more</t></si>"), PLAIN),
+    "an over-long text with escapes": (sst("<si><t>_x0041__x0042__x0043_</t></si>"), PLAIN),
+    "too many strings": (sst("<si><t>a</t></si>" * 3), REFUSED),
+    "too many characters": (
+        sst("<si><t>0123456789</t></si>" * 2 + "<si><t>0123456789</t></si>"),
+        REFUSED,
+    ),
+}
+
+
+@pytest.mark.parametrize(("content", "expected"), STRING_SHAPES.values(), ids=list(STRING_SHAPES))
+def test_each_shared_string_shape_reads_the_same_both_ways(book, content, expected):
+    assert strings_both(book, content) == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"), TIGHT_STRING_SHAPES.values(), ids=list(TIGHT_STRING_SHAPES)
+)
+def test_shared_strings_under_tight_limits_read_the_same_both_ways(book, content, expected):
+    assert strings_both(book, content, TIGHT_STRINGS) == expected
+
+
+def _strings_part(path: Path) -> bytes | None:
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        return archive.read("xl/sharedStrings.xml") if "xl/sharedStrings.xml" in names else None
+
+
+def test_the_shared_strings_of_real_writers_take_the_plain_path(book, written, resaved):
+    parts = {
+        name: part
+        for name, path in {**written, **resaved}.items()
+        if (part := _strings_part(path)) is not None
+    }
+    assert {"xlsxwriter", "template", "libreoffice(template sample)"} <= set(parts), set(parts)
+    for name, part in parts.items():
+        assert strings_both(book, part) == PLAIN, name

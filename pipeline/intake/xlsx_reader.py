@@ -638,10 +638,21 @@ class _Package:
         """The shared-string table: rich-text runs joined, phonetic guides left out.
 
         A text over max_cell_chars is kept cut just past the limit, so that the cell using
-        it is the one refused, by name.
+        it is the one refused, by name. A small part that expat finds well formed is read by
+        _plain_strings when it has the plain shape (each item a single text, as Excel and
+        LibreOffice write most); any other part through expat's handlers.
         """
+        content = self.content(member)
+        if content is not None:
+            namespaces = _Namespaces()
+            self.parse(member, None, content=content, setup=namespaces.watch)
+            found = _plain_strings(content, self.limits, namespaces)
+            if found is not None:
+                return found
+        return self._strings_by_handlers(member, content)
+
+    def _strings_by_handlers(self, member: str, content: bytes | None) -> list[str]:
         limits = self.limits
-        max_count, max_total = limits.max_shared_strings, limits.max_shared_chars
         cut = limits.max_cell_chars + 1
         strings: list[str] = []
         get = _CODES.get
@@ -667,8 +678,7 @@ class _Package:
             elif code is _SI:
                 strings.append(_unescape(item) if "_x" in item else item)
                 total += len(item)
-                if len(strings) > max_count or total > max_total:
-                    raise UnsafeWorkbook("too-much-text", count=max_count, chars=max_total)
+                _within_text_limits(len(strings), total, limits)
             elif code is _RPH:
                 phonetic = False
 
@@ -679,7 +689,7 @@ class _Package:
                 if len(item) > cut:
                     item = item[:cut]
 
-        self.parse(member, start, end, data)
+        self.parse(member, start, end, data, content=content)
         return strings
 
     def number_formats(self, member: str) -> Sequence[str]:
@@ -979,6 +989,13 @@ _TAG = re.compile(
     r"|<((?:v|f|t|is)[\s/>]|[!?]|rPh)",
     re.DOTALL,
 )
+# A shared string in the common shape, a single text, matched whole; or markup of any other
+# shape: an item, text or phonetic guide not in the common shape, a comment, CDATA section or
+# processing instruction.
+_STRING = re.compile(
+    r'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>'
+    r"|<((?:si|t|rPh)[\s/>]|[!?])"
+)
 _ATTR = re.compile(r"([^\s=]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _INSIDE = re.compile(
     rf"\s*+(?:(<f{_ATTRS}(?:/>|>([^<]*+)</f\s*+>))\s*+)?(<v\s*+>([^<]*+)</v\s*+>|<v\s*+/>)?\s*+"
@@ -1023,12 +1040,12 @@ class _Namespaces:
         parser.StartNamespaceDeclHandler = declare
         parser.StartElementHandler = first
 
-    @property
-    def plain(self) -> bool:
+    def plain(self, root: str = "worksheet") -> bool:
+        """Whether the part is in the plain shape for a root element of this local name."""
         if len(self.defaults) != 1 or any(uri in _MAIN_URIS for uri in self.bound):
             return False
         main, on_root = self.defaults[0]
-        return on_root and main in _MAIN_URIS and self.root == f"{main}}}worksheet"
+        return on_root and main in _MAIN_URIS and self.root == f"{main}}}{root}"
 
 
 def _plain_cells(
@@ -1039,13 +1056,43 @@ def _plain_cells(
     namespaces: _Namespaces,
 ) -> dict[str, Cell] | None:
     """The cells of a well-formed worksheet part in the plain shape; None for any other."""
-    if not namespaces.plain:
+    if not namespaces.plain():
         return None
     try:
         text, start = _plain_text(content)
         return _PlainSheet(strings, formats, limits).read(text, start)
     except (_NotPlain, UnicodeDecodeError, ValueError, IndexError, KeyError):
         return None
+
+
+def _plain_strings(content: bytes, limits: Limits, namespaces: _Namespaces) -> list[str] | None:
+    """The items of a well-formed shared-string part in the plain shape, as the handlers of
+    Package.shared_strings give them; None for a part of any other shape."""
+    if not namespaces.plain("sst"):
+        return None
+    try:
+        text, start = _plain_text(content)
+    except (_NotPlain, UnicodeDecodeError):
+        return None
+    cut = limits.max_cell_chars + 1
+    strings: list[str] = []
+    total = 0
+    for raw, other in _matches(_STRING, text, start):
+        if other:
+            return None
+        item = (_xml_text(raw) if "&" in raw or "\r" in raw else raw)[:cut]
+        strings.append(_unescape(item) if "_x" in item else item)
+        total += len(item)
+        _within_text_limits(len(strings), total, limits)
+    return strings
+
+
+def _within_text_limits(count: int, total: int, limits: Limits) -> None:
+    """The shared strings read so far: refused past the number or the characters allowed."""
+    if count > limits.max_shared_strings or total > limits.max_shared_chars:
+        raise UnsafeWorkbook(
+            "too-much-text", count=limits.max_shared_strings, chars=limits.max_shared_chars
+        )
 
 
 def _plain_text(content: bytes) -> tuple[str, int]:
@@ -1080,13 +1127,13 @@ def _xml_ref(match: re.Match[str]) -> str:
     return chr(int(name[2:], 16) if name[1] == "x" else int(name[1:]))
 
 
-def _matches(text: str, start: int) -> Iterable[tuple[str, ...]]:
-    """The groups of each _TAG match, "" for a group that did not take part: listed at once
-    for a part of the usual size (findall makes no match object), one at a time for a larger
-    part, so that memory stays flat."""
+def _matches(pattern: re.Pattern[str], text: str, start: int) -> Iterable[tuple[str, ...]]:
+    """The groups of each match of a pattern of several groups, "" for a group that did not
+    take part: listed at once for a part of the usual size (findall makes no match object),
+    one at a time for a larger part, so that memory stays flat."""
     if len(text) <= _LISTED_AT_ONCE:
-        return _TAG.findall(text, start)
-    return (match.groups("") for match in _TAG.finditer(text, start))
+        return pattern.findall(text, start)
+    return (match.groups("") for match in pattern.finditer(text, start))
 
 
 class _PlainSheet:
@@ -1104,7 +1151,7 @@ class _PlainSheet:
         limits = self.limits
         longest, max_rows, max_cols = limits.max_cell_chars, limits.max_rows, limits.max_cols
         strings, formats, cells = self.strings, self.formats, self.cells
-        for found in _matches(text, start):
+        for found in _matches(_TAG, text, start):
             (
                 ref,
                 style,
