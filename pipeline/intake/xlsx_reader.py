@@ -1067,7 +1067,7 @@ def _plain_cells(
 
 def _plain_strings(content: bytes, limits: Limits, namespaces: _Namespaces) -> list[str] | None:
     """The items of a well-formed shared-string part in the plain shape, as the handlers of
-    Package.shared_strings give them; None for a part of any other shape."""
+    _Package.shared_strings give them; None for a part of any other shape."""
     if not namespaces.plain("sst"):
         return None
     try:
