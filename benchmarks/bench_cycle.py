@@ -2,6 +2,8 @@
 
 Run: python benchmarks/bench_cycle.py [--sizes 8,200,2000] [--repeat 5]
 (pip install -e '.[bench]' first: the calamine reference needs python-calamine.)
+To compare two versions: python benchmarks/bench_cycle.py --against DIR --steps ingest, with
+DIR a checkout of the other version (git worktree add DIR REV) of the same ledger version.
 
 For each N it builds (once, cached in benchmarks/.cache/) N returned workbooks with distinct
 contents across ministries, periods and resubmissions, then times, as separate processes,
@@ -108,8 +110,10 @@ def measured(args: list[str], env: dict, cwd: Path | None = None) -> tuple[float
     return float(wall), int(peak) / 1024
 
 
-def nap_env() -> dict:
-    env = dict(os.environ, NAP_SIGNING_KEY=KEY, PYTHONPATH=str(REPO))
+def nap_env(tree: Path = REPO) -> dict:
+    """The environment of a nap command run from the code tree `tree` (run it with cwd=tree:
+    `python -m` looks there first)."""
+    env = dict(os.environ, NAP_SIGNING_KEY=KEY, PYTHONPATH=str(tree))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
@@ -169,15 +173,9 @@ def median_of(times: list[tuple[float, float]]) -> tuple[float, float]:
     return statistics.median(t for t, _ in times), max(m for _, m in times)
 
 
-def bench_size(
-    n: int, repeat: int, work: Path, steps: tuple[str, ...] = STEPS
-) -> dict[str, tuple[float, float]]:
-    corpus = build_corpus(n)
-    env = nap_env()
-    files = sorted(str(p) for p in corpus.glob("*.xlsx"))
+def step_commands(root: Path, files: list[str]) -> dict[str, list[str]]:
     period = str(PERIODS[0])  # the period every corpus size has returns for
-    root = work / f"ws_{n}"
-    commands = {
+    return {
         "templates": nap("--root", str(root), "templates", "--period", period, TRIAL),
         "ingest": nap("--root", str(root), "ingest"),
         "consolidate": nap("--root", str(root), "consolidate", "--period", period),
@@ -190,6 +188,15 @@ def bench_size(
         "floor": [sys.executable, "-c", FLOOR, *files],
         "help": nap("--help"),
     }
+
+
+def bench_size(
+    n: int, repeat: int, work: Path, steps: tuple[str, ...] = STEPS
+) -> dict[str, tuple[float, float]]:
+    corpus = build_corpus(n)
+    env = nap_env()
+    root = work / f"ws_{n}"
+    commands = step_commands(root, sorted(str(p) for p in corpus.glob("*.xlsx")))
     rows: dict[str, list[tuple[float, float]]] = {k: [] for k in steps}
     for _ in range(repeat):
         for step in steps:
@@ -207,6 +214,58 @@ def bench_size(
     return {k: median_of(v) for k, v in rows.items()}
 
 
+# What a nap step needs done before it is timed, when steps are timed one by one.
+NEEDS = {
+    "templates": (),
+    "ingest": (),
+    "consolidate": ("ingest",),
+    "report": ("ingest",),
+    "status": ("ingest",),
+    "run": (),
+    "idle": ("run",),
+    "help": (),
+}
+
+
+def compare_size(
+    n: int, repeat: int, work: Path, steps: tuple[str, ...], trees: tuple[Path, ...]
+) -> tuple[dict[tuple[str, Path], float], float]:
+    """Median wall seconds of each nap step in each code tree, timed in turn round after
+    round from the same state (a fresh workspace and the steps it needs, run by the same
+    tree), and of calamine timed once a round: the machine's drift falls on all alike."""
+    corpus = build_corpus(n)
+    root = work / f"ws_{n}"
+    commands = step_commands(root, sorted(str(p) for p in corpus.glob("*.xlsx")))
+    rows: dict[tuple[str, Path], list[float]] = {(s, t): [] for s in steps for t in trees}
+    yardstick = []
+    for _ in range(repeat):
+        for step in steps:
+            for tree in trees:
+                env = nap_env(tree)
+                if step != "help":
+                    fresh_workspace(corpus, root)
+                for needed in NEEDS[step]:
+                    measured(commands[needed], env, tree)
+                rows[(step, tree)].append(measured(commands[step], env, tree)[0])
+        yardstick.append(measured(commands["calamine"], nap_env())[0])
+    shutil.rmtree(root, ignore_errors=True)
+    return {k: statistics.median(v) for k, v in rows.items()}, statistics.median(yardstick)
+
+
+def print_comparison(sizes: list[int], repeat: int, steps: tuple[str, ...], other: Path) -> None:
+    print(f"\nmedian wall seconds of {repeat} alternating runs; {os.cpu_count()} cores")
+    print(f"this tree: {REPO}; against: {other}\n")
+    for n in sizes:
+        found, calamine = compare_size(n, repeat, CACHE / "work", steps, (REPO, other))
+        print(f"N={n} (calamine {calamine:.3f} s)")
+        for step in steps:
+            this, that = found[(step, REPO)], found[(step, other)]
+            print(
+                f"  {step:<12} {this:>8.3f} ({this / calamine:.2f}x calamine)  against "
+                f"{that:>8.3f} ({that / calamine:.2f}x)  this/against {this / that:.2f}"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="8,200,2000")
@@ -216,9 +275,17 @@ def main() -> None:
         default=",".join(STEPS),
         help="the steps to time, comma-separated, in this order (default: all)",
     )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="a checkout of another version: its nap steps and this tree's are timed in turn",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     steps = tuple(s for s in STEPS if s in args.steps.split(","))
+    if args.against is not None:
+        print_comparison(sizes, args.repeat, tuple(s for s in steps if s in NEEDS), args.against)
+        return
     work = CACHE / "work"
     results = {}
     for n in sizes:
