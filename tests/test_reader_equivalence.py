@@ -1216,3 +1216,36 @@ def test_the_shared_strings_of_real_writers_take_the_plain_path(book, written, r
     assert {"xlsxwriter", "template", "libreoffice(template sample)"} <= set(parts), set(parts)
     for name, part in parts.items():
         assert strings_both(book, part) == PLAIN, name
+
+
+# A part in UTF-16 without a byte-order mark: expat reads it as UTF-16 from its first bytes,
+# so the plain paths, which read UTF-8, must leave it to the handlers. Characters whose two
+# bytes are ASCII spell markup that only a UTF-8 reading would see.
+
+
+def utf16(text: str, order: str) -> bytes:
+    return text.encode(f"utf-16-{order}")
+
+
+def hidden(markup: str, order: str) -> str:
+    """Characters that read as `markup` when their UTF-16 bytes are read as UTF-8."""
+    markup += " " * (len(markup) % 2)
+    return markup.encode("ascii").decode(f"utf-16-{order}")
+
+
+@pytest.mark.parametrize("order", ["le", "be"])
+def test_a_utf16_sheet_without_a_byte_order_mark_is_read_by_the_handlers(package, order):
+    cells = row('<c r="A1"><v>7</v></c>')
+    plain = f'<worksheet xmlns="{MAIN_NS}"><sheetData>{cells}</sheetData></worksheet>'
+    forged = plain.replace("<sheetData>", "<sheetData>" + hidden('<c r="A1"><v>9</v></c>', order))
+    for text in (plain, forged):
+        assert read_both(package, utf16(text, order)) == FALLBACK
+        assert reader_cells(package, utf16(text, order)) == {"A1": 7.0}
+
+
+@pytest.mark.parametrize("order", ["le", "be"])
+def test_utf16_shared_strings_without_a_byte_order_mark_are_read_by_the_handlers(book, order):
+    plain = f'<sst xmlns="{MAIN_NS}"><si><t>real</t></si></sst>'
+    forged = plain.replace("<si>", hidden("<si><t>EVIL</t></si>", order) + "<si>")
+    for text in (plain, forged):
+        assert strings_both(book, utf16(text, order)) == FALLBACK

@@ -1,11 +1,13 @@
 """The .xlsx reader returns values, formulas and errors, and refuses hostile files in one line."""
 
 import datetime as dt
+import io
 import shutil
 import struct
 import subprocess
 import tracemalloc
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -652,6 +654,70 @@ def test_a_remembered_part_whose_directory_checksum_lies_is_damaged(tmp_path):
     cold, warm = _read_cold_and_warm(damaged, good, DEFAULT_LIMITS)
     assert cold == warm
     assert cold.startswith("part-damaged") and "styles" in cold
+
+
+def _zipfile_reads(path: Path, member: str) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            archive.read(member)
+    except zipfile.BadZipFile:
+        return False
+    return True
+
+
+def _with_central_entry(
+    data: bytes, name: bytes, change: Callable[[bytearray, int], None]
+) -> bytes:
+    """The zip's bytes with `change` made to the central directory entry of `name`, given the
+    entry's offset."""
+    patched = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        at = archive.start_dir
+    while True:
+        assert patched[at : at + 4] == b"PK\x01\x02"
+        name_length, extra_length, comment_length = struct.unpack(
+            "<HHH", patched[at + 28 : at + 34]
+        )
+        if bytes(patched[at + 46 : at + 46 + name_length]) == name:
+            change(patched, at)
+            return bytes(patched)
+        at += 46 + name_length + extra_length + comment_length
+
+
+def test_a_remembered_part_overlapping_the_next_entry_reads_as_zipfile_reads_it(tmp_path):
+    """A directory entry that starts inside the content types' stored bytes: the zipfile of
+    newer Pythons refuses the overlap, older ones read on; either way, the same with the part
+    remembered or not."""
+    good = save(tmp_path, base_members(), "good.xlsx")
+    data = zip_bytes([*base_members().items(), ("zz.xml", b"")])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        types = archive.getinfo("[Content_Types].xml")
+    inside = types.header_offset + 30 + len(types.filename) + 5
+
+    def point_inside(patched: bytearray, at: int) -> None:
+        patched[at + 42 : at + 46] = struct.pack("<I", inside)
+
+    overlapping = tmp_path / "overlapping.xlsx"
+    overlapping.write_bytes(_with_central_entry(data, b"zz.xml", point_inside))
+    cold, warm = _read_cold_and_warm(overlapping, good, DEFAULT_LIMITS)
+    assert cold == warm
+    assert cold.startswith("part-damaged") != _zipfile_reads(overlapping, "[Content_Types].xml")
+
+
+def test_a_remembered_part_whose_directory_size_runs_past_the_end_reads_as_zipfile_reads_it(
+    tmp_path,
+):
+    good = save(tmp_path, base_members(), "good.xlsx")
+    data = good.read_bytes()
+
+    def past_the_end(patched: bytearray, at: int) -> None:
+        patched[at + 20 : at + 24] = struct.pack("<I", len(data) + 100)
+
+    lying = tmp_path / "lying.xlsx"
+    lying.write_bytes(_with_central_entry(data, b"[Content_Types].xml", past_the_end))
+    cold, warm = _read_cold_and_warm(lying, good, DEFAULT_LIMITS)
+    assert cold == warm
+    assert cold.startswith("part-damaged") != _zipfile_reads(lying, "[Content_Types].xml")
 
 
 def test_every_hostile_file_reads_the_same_with_parts_remembered_or_not(corpus, tmp_path):

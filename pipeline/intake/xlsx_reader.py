@@ -549,9 +549,12 @@ class _Package:
                 del _REMEMBERED[next(iter(_REMEMBERED))]
         return found
 
-    def _stored(self, info: zipfile.ZipInfo) -> bytes:
+    def _stored(self, info: zipfile.ZipInfo) -> bytes | None:
         """A part's bytes as stored, behind a local header checked as zipfile checks it when
-        it opens the part (length, signature, name), with zipfile's words."""
+        it opens the part (length, signature, name, and where zipfile knows where the next
+        entry starts, no overlap with it), with zipfile's words. None when the file ends
+        before the size the directory gives: zipfile reads such a part to the end of its
+        stream, so it is read in full."""
         self.file.seek(info.header_offset)
         header = self.file.read(_LOCAL_HEADER.size)
         if len(header) != _LOCAL_HEADER.size:
@@ -565,10 +568,13 @@ class _Package:
                 f"File name in directory {info.orig_filename!r} and header {name!r} differ."
             )
         self.file.seek(extra_length, os.SEEK_CUR)
+        end = getattr(info, "_end_offset", None)  # where this Python's zipfile sets it
+        if end is not None and self.file.tell() + info.compress_size > end:
+            raise zipfile.BadZipFile(
+                f"Overlapped entries: {info.orig_filename!r} (possible zip bomb)"
+            )
         stored = self.file.read(info.compress_size)
-        if len(stored) != info.compress_size:
-            raise EOFError("the part ends early")
-        return stored
+        return stored if len(stored) == info.compress_size else None
 
     def sheets(self) -> dict[str, str]:
         """{sheet name: relationship id}, in workbook order."""
@@ -1061,7 +1067,7 @@ def _plain_cells(
     try:
         text, start = _plain_text(content)
         return _PlainSheet(strings, formats, limits).read(text, start)
-    except (_NotPlain, UnicodeDecodeError, ValueError, IndexError, KeyError):
+    except (_NotPlain, UnicodeDecodeError, ValueError, IndexError, KeyError, OverflowError):
         return None
 
 
@@ -1071,15 +1077,20 @@ def _plain_strings(content: bytes, limits: Limits, namespaces: _Namespaces) -> l
     if not namespaces.plain("sst"):
         return None
     try:
-        text, start = _plain_text(content)
-    except (_NotPlain, UnicodeDecodeError):
+        return _items(content, limits)
+    except (_NotPlain, UnicodeDecodeError, ValueError, OverflowError):
         return None
+
+
+def _items(content: bytes, limits: Limits) -> list[str]:
+    """The items of _plain_strings; raises _NotPlain for a part of another shape."""
+    text, start = _plain_text(content)
     cut = limits.max_cell_chars + 1
     strings: list[str] = []
     total = 0
     for raw, other in _matches(_STRING, text, start):
         if other:
-            return None
+            raise _NotPlain
         item = (_xml_text(raw) if "&" in raw or "\r" in raw else raw)[:cut]
         strings.append(_unescape(item) if "_x" in item else item)
         total += len(item)
@@ -1097,7 +1108,11 @@ def _within_text_limits(count: int, total: int, limits: Limits) -> None:
 
 def _plain_text(content: bytes) -> tuple[str, int]:
     """The part as text, once its encoding is the plain one, and where its markup starts,
-    past the XML declaration (its namespaces are _Namespaces' to judge, its markup _TAG's)."""
+    past the XML declaration (its namespaces are _Namespaces' to judge, its markup _TAG's).
+    A NUL byte cannot be in well-formed UTF-8 XML: it is UTF-16 or UTF-32, which expat reads
+    from the first bytes even without a byte-order mark or a declaration."""
+    if b"\0" in content:
+        raise _NotPlain
     text = content.decode("utf-8-sig")
     declaration = _DECLARATION.match(text)
     if declaration and re.search(r"encoding\s*=\s*[\"'](?!utf-?8[\"'])", declaration[0], re.I):
