@@ -9,6 +9,7 @@ import socket
 import sqlite3
 import threading
 from collections.abc import Callable
+from contextlib import closing
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -133,13 +134,13 @@ def with_settings(ws: Workspace, toml: str) -> Workspace:
 
 
 def mail_log(ws: Workspace) -> list[tuple]:
-    with sqlite3.connect(ws.ledger_path) as conn:
+    with closing(sqlite3.connect(ws.ledger_path)) as conn, conn:
         return conn.execute("SELECT ministry, kind, mode FROM mail_log ORDER BY id").fetchall()
 
 
 def outcomes(ws: Workspace) -> list[tuple]:
     """(ministry, address, header, outcome) of every recipient of every sending, in order."""
-    with sqlite3.connect(ws.ledger_path) as conn:
+    with closing(sqlite3.connect(ws.ledger_path)) as conn, conn:
         return conn.execute(
             """SELECT l.ministry, r.address, r.header, r.outcome
                FROM mail_recipients r JOIN mail_log l ON l.id = r.mail_id

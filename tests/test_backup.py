@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ def nap(root: Path, *args: str):
 
 
 def ledger_rows(path: Path) -> list[tuple]:
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         return conn.execute("SELECT id, sha256, outcome FROM files ORDER BY id").fetchall()
 
 
@@ -179,7 +180,7 @@ def test_a_backup_that_cannot_be_restored_leaves_the_workspace_as_it_was(
         ledger.write_bytes(bytes(data))
     else:
         ledger.unlink()
-        with sqlite3.connect(ledger) as other:
+        with closing(sqlite3.connect(ledger)) as other, other:
             other.execute("CREATE TABLE notes (text)")
     rows = ledger_rows(answered.ledger_path)
     listing = sorted(p.relative_to(answered.root) for p in answered.root.rglob("*"))
@@ -201,7 +202,7 @@ def test_a_backup_is_consistent_while_another_program_writes(answered, tmp_path)
 
     assert time.monotonic() - started < 10, "the backup does not wait for the writer"
     assert backup.ledger_files == 3
-    with sqlite3.connect(backup.folder / "ledger.sqlite") as copy:
+    with closing(sqlite3.connect(backup.folder / "ledger.sqlite")) as copy, copy:
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
 

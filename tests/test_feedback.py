@@ -9,6 +9,7 @@ import logging
 import os
 import sqlite3
 import zipfile
+from contextlib import closing
 from pathlib import Path
 
 import openpyxl
@@ -193,7 +194,7 @@ def test_a_feedback_workbook_that_cannot_be_written_is_a_note_not_a_problem_of_t
     assert any("MJ.xlsx: no feedback workbook" in r.getMessage() for r in caplog.records)
     reasons = issued.root / (outcome.stored_path + ".reasons.txt")
     assert "not a number" in reasons.read_text() and "feedback" not in reasons.read_text()
-    with sqlite3.connect(issued.ledger_path) as conn:
+    with closing(sqlite3.connect(issued.ledger_path)) as conn, conn:
         recorded = conn.execute("SELECT code FROM issues").fetchall()
     assert recorded == [("number-not-numeric",)]
     assert not path.exists()

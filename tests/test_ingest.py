@@ -9,6 +9,7 @@ import hashlib
 import os
 import pickle
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import openpyxl
@@ -50,7 +51,7 @@ def table(outcome, severity: str = "error") -> list[tuple[str, str]]:
 
 
 def ledger_dump(ws) -> list:
-    with sqlite3.connect(ws.ledger_path) as conn:
+    with closing(sqlite3.connect(ws.ledger_path)) as conn, conn:
         return [
             conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
             for t in ("files", "submissions", "cell_values", "issues", "changes")
@@ -87,7 +88,7 @@ def test_a_filled_template_is_accepted_archived_and_recorded(issued, plan):
     assert archived.parent == issued.archive / "2019" / "MJ" and digest[:12] in archived.name
     assert sha(archived) == digest
     first = plan.actions_for("MJ")[0].id
-    with sqlite3.connect(issued.ledger_path) as conn:
+    with closing(sqlite3.connect(issued.ledger_path)) as conn, conn:
         women = conn.execute(
             "SELECT SUM(number) FROM cell_values WHERE field = 'women'"
         ).fetchone()[0]
@@ -141,7 +142,7 @@ def test_values_as_other_applications_save_them_pass(issued, plan):
     drop(issued, "MAEE", answers)
     (outcome,) = ingest(issued).outcomes
     assert outcome.outcome == "accepted", outcome.problems
-    with sqlite3.connect(issued.ledger_path) as conn:
+    with closing(sqlite3.connect(issued.ledger_path)) as conn, conn:
         got = dict(
             ((a, f), (v, n))
             for a, f, v, n in conn.execute(
@@ -269,7 +270,7 @@ def test_a_resubmission_supersedes_and_its_changes_are_recorded(issued, plan):
     assert outcome.supersedes
     mj = next(m for m in period_status(issued, 2019).ministries if m.code == "MJ")
     assert mj.accepted_file == "second.xlsx" and mj.changes
-    with sqlite3.connect(issued.ledger_path) as conn:
+    with closing(sqlite3.connect(issued.ledger_path)) as conn, conn:
         subs = conn.execute("SELECT current FROM submissions ORDER BY id").fetchall()
     assert subs == [(0,), (1,)]
     first = plan.actions_for("MJ")[0].id
@@ -329,7 +330,7 @@ def test_the_same_bytes_twice_in_one_run_are_recorded_once(issued, plan):
         "duplicate",
         "accepted",
     )
-    with sqlite3.connect(issued.ledger_path) as conn:
+    with closing(sqlite3.connect(issued.ledger_path)) as conn, conn:
         recorded = conn.execute("SELECT name, outcome FROM files ORDER BY id").fetchall()
     assert recorded == [("a.xlsx", "accepted"), ("c.xlsx", "rejected")]
     final = places(issued)
@@ -439,7 +440,7 @@ def test_a_run_killed_at_any_step_resumes_cleanly(issued, plan, victim, kill_at)
     final = places(issued)
     assert set(final) == shas and all(len(paths) == 1 for paths in final.values())
     assert not list(issued.inbox.iterdir())
-    with sqlite3.connect(issued.ledger_path) as conn:
+    with closing(sqlite3.connect(issued.ledger_path)) as conn, conn:
         outcomes = conn.execute("SELECT name, outcome FROM files ORDER BY name").fetchall()
         assert outcomes == [("a_good.xlsx", "accepted"), ("b_bad.xlsx", "rejected")]
         assert conn.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == 1
@@ -482,7 +483,7 @@ def test_a_large_batch_is_checked_in_parallel_and_recorded_in_arrival_order(issu
     report = ingest(issued, workers=2, now=lambda: BEFORE_DEADLINE)
     assert [o.name for o in report.outcomes] == names[::-1]
     assert [o.outcome for o in report.outcomes].count("rejected") == 1
-    with sqlite3.connect(issued.ledger_path) as conn:
+    with closing(sqlite3.connect(issued.ledger_path)) as conn, conn:
         recorded = [r[0] for r in conn.execute("SELECT name FROM files ORDER BY id")]
         current = conn.execute(
             "SELECT f.name FROM submissions s JOIN files f ON f.id = s.file_id "
@@ -514,7 +515,7 @@ def test_files_taken_out_of_the_inbox_during_a_run_are_left_out_not_a_crash(issu
     assert [(o.name, o.outcome) for o in report.outcomes] == [(first.name, "accepted")]
     gone = {name for name, why in report.skipped if "taken out of the inbox" in why}
     assert gone == {before.name, after.name}
-    with sqlite3.connect(issued.ledger_path) as conn:
+    with closing(sqlite3.connect(issued.ledger_path)) as conn, conn:
         assert conn.execute("SELECT name FROM files").fetchall() == [(first.name,)]
     assert not list(issued.inbox.iterdir())
 

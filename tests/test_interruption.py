@@ -8,6 +8,7 @@ import os
 import signal
 import sqlite3
 import time
+from contextlib import closing
 
 import pytest
 from filelock import FileLock
@@ -22,7 +23,7 @@ from tests.test_run import (
 
 
 def recorded(ws) -> int:
-    with sqlite3.connect(ws.ledger_path) as conn:
+    with closing(sqlite3.connect(ws.ledger_path)) as conn, conn:
         return conn.execute("SELECT COUNT(*) FROM files").fetchone()[0]
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 import shutil
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -93,7 +94,7 @@ def open_ledger(path: Path) -> None:
 
 def counts(path: Path) -> dict[str, int]:
     """Rows of the tables of version 0.1.0."""
-    with sqlite3.connect(path) as raw:
+    with closing(sqlite3.connect(path)) as raw, raw:
         return {t: raw.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in V1_TABLES}
 
 
@@ -291,7 +292,7 @@ def test_a_v1_ledger_is_migrated_in_place_keeping_every_row(tmp_path: Path) -> N
     path = tmp_path / "ledger.sqlite"
     shutil.copyfile(V1_LEDGER, path)
     before = counts(path)
-    with sqlite3.connect(path) as raw:
+    with closing(sqlite3.connect(path)) as raw, raw:
         assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
         assert "CHECK (outcome IN ('accepted', 'rejected'))" in files_sql(raw)
 
@@ -348,12 +349,12 @@ def test_status_consolidate_and_report_work_on_a_migrated_v1_ledger(tmp_path: Pa
 def test_a_ledger_newer_than_the_code_is_refused_and_left_alone(tmp_path: Path) -> None:
     path = tmp_path / "ledger.sqlite"
     open_ledger(path)
-    with sqlite3.connect(path) as raw:
+    with closing(sqlite3.connect(path)) as raw, raw:
         raw.execute(f"PRAGMA user_version = {LATEST + 1}")
 
     with pytest.raises(NapError, match="written by a newer version of the tool; upgrade it"):
         open_ledger(path)
-    with sqlite3.connect(path) as raw:
+    with closing(sqlite3.connect(path)) as raw, raw:
         assert raw.execute("PRAGMA user_version").fetchone()[0] == LATEST + 1
 
 
@@ -381,6 +382,6 @@ def test_a_failing_step_leaves_the_ledger_at_the_step_before(
 
     with pytest.raises(NapError, match="cannot be used"):
         open_ledger(path)
-    with sqlite3.connect(path) as raw:
+    with closing(sqlite3.connect(path)) as raw, raw:
         assert raw.execute("PRAGMA user_version").fetchone()[0] == LATEST
         assert raw.execute("SELECT name FROM sqlite_schema WHERE name = 'extra'").fetchall() == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from pipeline.delivery.compose import compose_templates
@@ -283,7 +284,7 @@ def test_no_answer_within_data_timeout_names_the_ministry_and_the_setting(ws, se
     error = result.output.strip().splitlines()[-1]
     assert "(sending the templates message to MJ): gave no answer within 0.3 s after" in error
     assert "raise data_timeout under [smtp] in nap.toml" in error
-    with sqlite3.connect(ws.ledger_path) as conn:
+    with closing(sqlite3.connect(ws.ledger_path)) as conn, conn:
         assert conn.execute("SELECT state FROM mail_log").fetchall() == [("pending",)]
 
 
@@ -293,7 +294,7 @@ def test_no_answer_within_data_timeout_names_the_ministry_and_the_setting(ws, se
 def test_messages_logged_by_the_version_before_are_not_sent_again(ws, server):
     shutil.copyfile(V1_LEDGER, ws.ledger_path)
     messages = compose_templates(ws, PERIOD)
-    with sqlite3.connect(ws.ledger_path) as conn:
+    with closing(sqlite3.connect(ws.ledger_path)) as conn, conn:
         conn.executemany(
             """INSERT INTO mail_log (period, ministry, kind, recipients, subject, message_id,
                                      mode, path, sent)

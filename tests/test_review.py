@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import openpyxl
@@ -326,7 +327,7 @@ def test_the_ledger_keeps_who_when_and_why(ws, plan):
     returned(ws, "MJ", sample_answers(plan, "MJ", 2019, seed=2), "b.xlsx", SAVED)
     ingest_at(ws, BEFORE)
     nap(ws, "accept", "1", "--reason", "  checked   with MJ ")
-    with sqlite3.connect(ws.ledger_path) as raw:
+    with closing(sqlite3.connect(ws.ledger_path)) as raw, raw:
         (row,) = raw.execute(
             "SELECT kind, period, ministry, file_id, who, made, reason FROM decisions"
         )

@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,7 @@ def fill_inbox(ws, plan, count: int) -> dict[str, str]:
 
 
 def assert_each_file_once(ws, dropped: dict[str, str]) -> None:
-    with sqlite3.connect(ws.ledger_path) as conn:
+    with closing(sqlite3.connect(ws.ledger_path)) as conn, conn:
         recorded = conn.execute("SELECT sha256 FROM files").fetchall()
         current = conn.execute("SELECT COUNT(*) FROM submissions WHERE current = 1").fetchone()[0]
     assert sorted(r[0] for r in recorded) == sorted(dropped.values())
@@ -117,7 +118,7 @@ def _wait_for_ledger_rows(ws, count: int, timeout: float = 60) -> None:
     while time.monotonic() < deadline:
         if ws.ledger_path.exists():
             try:
-                with sqlite3.connect(ws.ledger_path, timeout=1) as conn:
+                with closing(sqlite3.connect(ws.ledger_path, timeout=1)) as conn, conn:
                     if conn.execute("SELECT COUNT(*) FROM files").fetchone()[0] >= count:
                         return
             except sqlite3.OperationalError:
@@ -138,7 +139,7 @@ def test_a_run_killed_mid_way_is_completed_by_the_next(workspace, plan):
     while [pid for pid in workers if _running(pid)] and time.monotonic() < give_up:
         time.sleep(0.05)
     assert not [pid for pid in workers if _running(pid)], "workers outlived their killed run"
-    with sqlite3.connect(workspace.ledger_path) as conn:
+    with closing(sqlite3.connect(workspace.ledger_path)) as conn, conn:
         done_before = conn.execute("SELECT COUNT(*) FROM files").fetchone()[0]
     assert done_before < len(dropped)
     rerun = nap_process(workspace.root, "run", "--period", "2019")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+from contextlib import closing
 
 import pytest
 from click.testing import CliRunner
@@ -24,7 +25,7 @@ def nap(root, *args: str):
 
 
 def recorded(ws: Workspace) -> list[str]:
-    with sqlite3.connect(ws.ledger_path) as raw:
+    with closing(sqlite3.connect(ws.ledger_path)) as raw, raw:
         return [r[0] for r in raw.execute("SELECT fingerprint FROM signing_key")]
 
 
@@ -105,12 +106,15 @@ def test_ingest_with_another_key_stops_naming_both_fingerprints(issued, monkeypa
 def test_a_key_of_an_earlier_version_is_recorded_once_it_is_shown_to_sign_the_templates(
     issued,
 ):
-    with sqlite3.connect(issued.ledger_path) as raw:  # as a ledger of version 0.1.0 was
+    with (
+        closing(sqlite3.connect(issued.ledger_path)) as raw,
+        raw,
+    ):  # as a ledger of version 0.1.0 was
         raw.execute("DELETE FROM signing_key")
     assert office_key(issued).source == str(issued.key_path)
     assert recorded(issued) == [fingerprint(issued.key_path.read_text().strip().encode())]
 
-    with sqlite3.connect(issued.ledger_path) as raw:
+    with closing(sqlite3.connect(issued.ledger_path)) as raw, raw:
         raw.execute("DELETE FROM signing_key")
     issued.key_path.write_text("a key made by mistake\n")
     with pytest.raises(NapError, match="did not sign the templates already in"):
