@@ -189,7 +189,7 @@ def plan_unchanged(meta: dict[str, str], plan: Plan, at: Locator) -> Problem | N
     """The same actions for its ministry and, from version 2, the same texts on them. A
     version 1 template signed a hash of the whole register, which no longer exists once the
     register changes: its rows are compared with the register cell by cell (rows_in_place)."""
-    issued_for = issued_ids(plan, meta["ministry"])
+    issued_for = c.action_ids(plan, meta["ministry"])
     version_1 = meta["schema_version"] == "1"
     language = language_of(meta)
     hashed = c.plan_hash(translated(plan, language), meta["ministry"], language)
@@ -197,14 +197,6 @@ def plan_unchanged(meta: dict[str, str], plan: Plan, at: Locator) -> Problem | N
     if shown and meta["action_ids"] == issued_for:
         return None
     return at.problem("meta-plan-changed", sheet=c.META)
-
-
-def issued_ids(plan: Plan, ministry: str) -> str:
-    """The action_ids field of the ministry's templates, worked out once per plan."""
-    return plan.derived(
-        ("issued_ids", ministry),
-        lambda: c.ACTION_ID_SEPARATOR.join(a.id for a in plan.actions_for(ministry)),
-    )
 
 
 def language_of(meta: dict[str, str]) -> str:

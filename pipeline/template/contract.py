@@ -259,6 +259,15 @@ def locked_texts(
     )
 
 
+def action_ids(plan: Plan, ministry: str) -> str:
+    """The action_ids field of the ministry's templates' _meta: its actions, in the plan's
+    order; worked out once per plan, as ingest compares every returned file's with it."""
+    return plan.derived(
+        ("action_ids", ministry),
+        lambda: ACTION_ID_SEPARATOR.join(a.id for a in plan.actions_for(ministry)),
+    )
+
+
 def plan_hash(plan: Plan, ministry: str, language: str = ENGLISH) -> str:
     """The plan_hash a template signs into `_meta`: only what the ministry's template shows
     (the plan, the ministry, and each of its rows' id and locked texts), so a register change

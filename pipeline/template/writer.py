@@ -37,9 +37,7 @@ class Issue:
             "period": str(self.period),
             "schema_version": c.SCHEMA_VERSION,
             "issued": self.issued.isoformat(),
-            "action_ids": c.ACTION_ID_SEPARATOR.join(
-                a.id for a in self.plan.actions_for(self.ministry)
-            ),
+            "action_ids": c.action_ids(self.plan, self.ministry),
             "language": self.language,
         }
 
