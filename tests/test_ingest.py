@@ -8,6 +8,7 @@ import errno
 import hashlib
 import os
 import pickle
+import shutil
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -16,12 +17,14 @@ import openpyxl
 import pytest
 
 from pipeline.intake import ingest as ingest_module
+from pipeline.intake import settle
 from pipeline.intake.ingest import ingest, place
 from pipeline.intake.row_rules import Value
 from pipeline.intake.status import period_status
 from pipeline.signing import office_key
 from pipeline.template import contract as c
 from pipeline.template.issue import issue_templates
+from pipeline.workspace import Workspace
 from tests.filling import fill_template, sample_answers
 
 ISSUED = dt.date(2020, 1, 15)
@@ -491,6 +494,53 @@ def test_a_large_batch_is_checked_in_parallel_and_recorded_in_arrival_order(issu
         ).fetchall()
     assert recorded == names[::-1]
     assert [r[0] for r in current] == names[-8:]  # each ministry's last saved, not last arrived
+
+
+def settled_ledger(ws) -> list:
+    """What settling decides, whatever order its transactions committed in."""
+    with closing(sqlite3.connect(ws.ledger_path)) as conn, conn:
+        return [
+            conn.execute("SELECT id, name, outcome, reason FROM files ORDER BY id").fetchall(),
+            conn.execute("SELECT * FROM submissions ORDER BY id").fetchall(),
+            conn.execute(
+                "SELECT file_id, severity, code, sheet, cell, action_id, message FROM issues "
+                "ORDER BY file_id, id"
+            ).fetchall(),
+            conn.execute(
+                "SELECT submission_id, action_id, field, old, new FROM changes ORDER BY 1, 2, 3"
+            ).fetchall(),
+        ]
+
+
+def test_the_workers_settle_a_large_batch_as_one_process_would(issued, plan, monkeypatch):
+    """Three versions from each ministry, received after the deadline: the first saved of each
+    applies, the second (a text corrected) replaces it, the third (other figures) is held."""
+    twin = Workspace.open(shutil.copytree(issued.root, issued.root.parent / "twin"))
+    codes = list(plan.ministry_codes)
+    for i, code in enumerate(codes * 3):
+        answers = sample_answers(plan, code, 2019, seed=0 if i < 2 * len(codes) else 7)
+        if len(codes) <= i < 2 * len(codes):
+            answers[next(iter(answers))]["challenges"] = "Corrected after review."
+        saved = BEFORE_DEADLINE - dt.timedelta(minutes=60 - i)
+        for ws in (issued, twin):
+            path = fill_template(
+                template(ws, code), ws.inbox / f"{i:02d}_{code}.xlsx", answers, saved=saved
+            )
+            os.utime(path, (1000 + i,) * 2)
+    monkeypatch.setattr(settle, "SHARED_BATCH", (2, 4))  # tasks of two to four versions
+    late = BEFORE_DEADLINE + dt.timedelta(days=60)
+
+    shared = ingest(issued, workers=2, now=lambda: late)
+    alone = ingest(twin, workers=1, now=lambda: late)
+
+    assert [(o.name, o.outcome, o.supersedes) for o in shared.outcomes] == [
+        (o.name, o.outcome, o.supersedes) for o in alone.outcomes
+    ]
+    outcomes = [(o.outcome, o.supersedes) for o in shared.outcomes]
+    n = len(codes)
+    assert outcomes == [("accepted", False)] * n + [("accepted", True)] * n + [("held", False)] * n
+    assert {o.held_for.code for o in shared.outcomes[2 * n :]} == {"held-large-change"}
+    assert settled_ledger(issued) == settled_ledger(twin)
 
 
 def test_files_taken_out_of_the_inbox_during_a_run_are_left_out_not_a_crash(issued, plan):

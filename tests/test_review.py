@@ -240,20 +240,26 @@ def test_two_versions_that_cannot_be_ordered_both_wait_and_the_ministry_is_not_m
     assert of(ws, "MJ").held == []
 
 
-def test_held_versions_written_in_several_rounds_each_keep_every_reason(ws, plan, monkeypatch):
-    monkeypatch.setattr(settle, "HOLD_BATCH", 2)  # three held versions: written 2, then 1
-    for seed in (1, 2, 3):
-        answers = sample_answers(plan, "MJ", 2019, seed=seed)
-        returned(ws, "MJ", answers, f"MJ {seed}.xlsx", SAVED)
+def test_held_versions_settled_in_several_transactions_each_keep_every_reason(
+    ws, plan, monkeypatch
+):
+    monkeypatch.setattr(settle, "SETTLE_BATCH", 1)  # each ministry's versions on their own
+    for ministry in ("MJ", "ME"):
+        for seed in (1, 2, 3):
+            answers = sample_answers(plan, ministry, 2019, seed=seed)
+            returned(ws, ministry, answers, f"{ministry} {seed}.xlsx", SAVED)
 
     report = ingest_at(ws, BEFORE)
 
-    assert [o.outcome for o in report.outcomes] == ["held", "held", "held"]
+    assert [o.outcome for o in report.outcomes] == ["held"] * 6
     held = held_returns(ws)
-    assert [h.file.name for h in held] == ["MJ 1.xlsx", "MJ 2.xlsx", "MJ 3.xlsx"]
-    assert [[r.code for r in h.reasons] for h in held] == [["held-order-unknown"]] * 3
-    assert [f.reason for f in of(ws, "MJ").held] == [h.reasons[0].message for h in held]
-    assert of(ws, "MJ").accepted_file == ""
+    names = [f"{m} {seed}.xlsx" for m in ("MJ", "ME") for seed in (1, 2, 3)]
+    assert sorted(h.file.name for h in held) == sorted(names)
+    assert [[r.code for r in h.reasons] for h in held] == [["held-order-unknown"]] * 6
+    for ministry in ("MJ", "ME"):
+        mine = [h for h in held if h.file.name.startswith(ministry)]
+        assert [f.reason for f in of(ws, ministry).held] == [h.reasons[0].message for h in mine]
+        assert of(ws, ministry).accepted_file == ""
 
 
 def test_revert_puts_the_earlier_return_back_in_force_and_every_decision_is_on_record(

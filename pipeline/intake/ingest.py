@@ -23,19 +23,20 @@ import stat
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
-from contextlib import closing, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pipeline.atomic import atomic_path
 from pipeline.failures import NapError
 from pipeline.intake.feedback import write_feedback
 from pipeline.intake.returned import read_returned
 from pipeline.intake.rules import Checked, check_returned
-from pipeline.intake.settle import Settled, apply_or_hold
+from pipeline.intake.settle import Settled, Workers, apply_or_hold
 from pipeline.intake.xlsx_reader import UnsafeWorkbook
 from pipeline.interruption import StopRequest, ignore_stop_requests, stop_requests
 from pipeline.ledger import (
@@ -55,6 +56,9 @@ from pipeline.plan.register import Plan
 from pipeline.problems import Problem, Severity, errors, problem
 from pipeline.signing import office_key
 from pipeline.workspace import Workspace
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 log = logging.getLogger("nap.intake")
 log.addHandler(logging.NullHandler())  # the caller decides where warnings go
@@ -255,18 +259,19 @@ def ingest(
         except NapError as exc:
             raise NapError(f"{exc}. The files stay in {ws.inbox}") from exc
         report = IngestReport()
-        with connect(ws.ledger_path) as conn:
-            candidates = scan_inbox(ws.inbox, settle, report)
-            checked = _checked_in_order(candidates, plans, key, workers or os.cpu_count() or 1)
+        candidates = scan_inbox(ws.inbox, settle, report)
+        checking = _Checking(candidates, plans, key, workers or os.cpu_count() or 1)
+        with checking, connect(ws.ledger_path) as conn:  # workers first: see _Checking
             recorder = _Recorder(ws, conn, step)
-            with closing(checked):
-                files = progress(checked, len(candidates))
-                for batch in iter(lambda: list(islice(files, BATCH)), []):
-                    report.outcomes += recorder.record(batch, now())
-                    if stop.requested:
-                        break
+            files = progress(iter(checking), len(candidates))
+            for batch in iter(lambda: list(islice(files, BATCH)), []):
+                report.outcomes += recorder.record(batch, now())
+                if stop.requested:
+                    break
+            checking.cancel()  # the checks of files a stop leaves in the inbox
             report.skipped += [(name, GONE) for name in recorder.gone]
-            report.outcomes += settled_outcomes(report.outcomes, apply_or_hold(ws, conn, step))
+            settled = apply_or_hold(ws, conn, step, checking.settlers())
+            report.outcomes += settled_outcomes(report.outcomes, settled)
         if stop.requested:
             report.stop = stop
             report.left = [c.path.name for c in candidates if c.path.exists()]
@@ -349,34 +354,61 @@ def _check_in_worker(paths: list[Path]) -> list[Read]:
     return [check_file(path, *_worker) for path in paths]
 
 
-def _checked_in_order(
-    candidates: list[Candidate], plans: PlanShelf, key: bytes, workers: int
-) -> Iterator[tuple[Candidate, Read]]:
-    """Each file with what the checks found, in arrival order. Worker processes check a
-    batch of files per task (each task costs the parent a round trip through the pool); a
-    batch for each worker and one more are checked ahead of the one being recorded, so that
-    memory stays flat however many files came."""
-    if workers < 2 or len(candidates) < PARALLEL_FROM:
-        for candidate in candidates:
-            yield candidate, check_file(candidate.path, plans, key)
-        return
-    from collections import deque
-    from concurrent.futures import Future, ProcessPoolExecutor
+class _Checking:
+    """Each file with what the checks found, in arrival order. For a large batch, worker
+    processes check a batch of files per task (each task costs the parent a round trip
+    through the pool); a batch for each worker and one more are checked ahead of the one
+    being recorded, so that memory stays flat however many files came. The workers are
+    forked on entry, before the ledger is opened, so that they may open it themselves to
+    settle the returns (a process must not use a SQLite connection inherited across a fork)
+    and start reading while the parent opens it."""
 
-    batches = _batches(candidates, workers)
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(plans, key)) as pool:
+    def __init__(
+        self, candidates: list[Candidate], plans: PlanShelf, key: bytes, workers: int
+    ) -> None:
+        self.candidates, self.plans, self.key, self.workers = candidates, plans, key, workers
+        self.pool: ProcessPoolExecutor | None = None
+        self.window: deque[tuple[list[Candidate], Future[list[Read]]]] = deque()
+        self.batches = _batches(candidates, workers)
 
-        def submit(batch: list[Candidate]) -> tuple[list[Candidate], Future[list[Read]]]:
-            return batch, pool.submit(_check_in_worker, [c.path for c in batch])
+    def __enter__(self) -> _Checking:
+        if self.workers >= 2 and len(self.candidates) >= PARALLEL_FROM:
+            from concurrent.futures import ProcessPoolExecutor  # only for a large batch
 
-        window = deque(submit(batch) for batch in islice(batches, workers + 1))
-        try:
-            while window:
-                batch, future = window.popleft()
-                window.extend(submit(following) for following in islice(batches, 1))
-                yield from zip(batch, future.result(), strict=True)
-        finally:  # a stopped run does not wait for the checks it will not record
-            pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = ProcessPoolExecutor(
+                self.workers, initializer=_init_worker, initargs=(self.plans, self.key)
+            )
+            self._submit(self.workers + 1)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.pool is not None:  # a stopped run does not wait for the checks it will not record
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _submit(self, tasks: int) -> None:
+        assert self.pool is not None
+        for batch in islice(self.batches, tasks):
+            self.window.append((batch, self.pool.submit(_check_in_worker, [c.path for c in batch])))
+
+    def __iter__(self) -> Iterator[tuple[Candidate, Read]]:
+        if self.pool is None:
+            for candidate in self.candidates:
+                yield candidate, check_file(candidate.path, self.plans, self.key)
+            return
+        while self.window:
+            batch, future = self.window.popleft()
+            self._submit(1)
+            yield from zip(batch, future.result(), strict=True)
+
+    def settlers(self) -> Workers | None:
+        """The workers, to settle the returns once every file is recorded."""
+        return Workers(self.pool, self.workers) if self.pool is not None else None
+
+    def cancel(self) -> None:
+        """The checks submitted and not yet recorded are not waited for."""
+        for _, future in self.window:
+            future.cancel()
+        self.window.clear()
 
 
 def _batches(candidates: list[Candidate], workers: int) -> Iterator[list[Candidate]]:

@@ -3,15 +3,20 @@ versions in the order the ministry saved them, whatever order they reached the i
 
 A run records every file first, then settles them here, each ministry and period's versions
 whole in one transaction, with a few others: a run stopped in between leaves them recorded
-and not yet settled, and the next run settles them.
+and not yet settled, and the next run settles them. What becomes of a few ministries'
+versions is worked out from the ledger first, then written in one short transaction, so
+that two processes can settle at once (a large run settles in its worker processes): only
+the writing waits for the other, and the workspace lock keeps every other command out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import groupby
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.intake import holds
 from pipeline.intake.holds import Standing, Version
@@ -24,6 +29,7 @@ from pipeline.ledger import (
     add_issues,
     apply_submission,
     closing,
+    connect,
     current_submission,
     set_outcome,
     set_outcomes,
@@ -34,7 +40,11 @@ from pipeline.ledger import (
     transaction,
 )
 from pipeline.problems import Problem
+from pipeline.settings import Settings
 from pipeline.workspace import Workspace
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 
 @dataclass(frozen=True)
@@ -51,81 +61,127 @@ class Settled:
     reasons: int = 0  # how many reasons it is held for
 
 
+SETTLE_BATCH = 256  # versions settled per transaction, at least: each commit costs a few ms
+# Versions of a task when worker processes settle: two tasks for each worker, so that they
+# finish together, within these bounds (a task's held reasons are in memory until written).
+SHARED_BATCH = (64, 512)
+
+
+@dataclass(frozen=True)
+class Workers:
+    """Processes forked before the ledger was first opened in this process, which may
+    therefore open it themselves (a SQLite connection must not cross a fork)."""
+
+    pool: Executor
+    count: int
+
+
 def apply_or_hold(
-    ws: Workspace, conn: Connection, step: Callable[[str, str], None] = lambda name, what: None
+    ws: Workspace,
+    conn: Connection,
+    step: Callable[[str, str], None] = lambda name, what: None,
+    workers: Workers | None = None,
 ) -> list[Settled]:
-    """Every return recorded and not yet settled, in the order of their files."""
+    """Every return recorded and not yet settled, in the order of their files. With
+    `workers`, each settles a share of the ministries' versions on its own connection."""
     pending = submissions_in_state(conn, State.NEW)
+    least, most = SHARED_BATCH
+    if workers is None or len(pending) < 2 * least:
+        done = (settle_batch(ws.settings, conn, groups) for groups in _batches(pending))
+    else:
+        size = min(most, max(least, -(-len(pending) // (2 * workers.count))))
+        tasks = [(ws.settings, ws.ledger_path, t) for t in _batches(pending, size)]
+        done = workers.pool.map(_settle_in_worker, tasks)
     settled: list[Settled] = []
-    for groups in _batches(pending):
-        with transaction(conn):
-            done = [result for subs in groups for result in _settle_versions(ws, conn, subs)]
-        for result in done:
+    for results in done:  # each is in the ledger: durable
+        for result in results:
             step(result.file_name, "settled")
-        settled += done
+        settled += results
     return sorted(settled, key=lambda s: s.file_id)
 
 
-SETTLE_BATCH = 256  # versions settled per transaction, at least: each commit costs a few ms
+def _settle_in_worker(task: tuple[Settings, Path, list[list[Submission]]]) -> list[Settled]:
+    settings, ledger, groups = task
+    with connect(ledger) as conn:
+        return settle_batch(settings, conn, groups)
 
 
-def _batches(pending: list[Submission]) -> Iterator[list[list[Submission]]]:
+def _batches(
+    pending: list[Submission], size: int = SETTLE_BATCH
+) -> Iterator[list[list[Submission]]]:
     """The versions of each ministry and period, whole, a few of them per transaction."""
     batch: list[list[Submission]] = []
     versions = 0
     for _, group in groupby(pending, key=lambda s: (s.period, s.ministry)):
         batch.append(list(group))
         versions += len(batch[-1])
-        if versions >= SETTLE_BATCH:
+        if versions >= size:
             yield batch
             batch, versions = [], 0
     if batch:
         yield batch
 
 
-HOLD_BATCH = 16  # held versions written together; their reasons are kept in memory until then
+@dataclass
+class _Fates:
+    """What is to become of the versions of a few ministries, worked out before any is
+    written: those that apply, in the order they apply, and those held, with every reason."""
+
+    settled: list[Settled] = field(default_factory=list)
+    applied: list[Submission] = field(default_factory=list)
+    held: list[tuple[Submission, list[Problem]]] = field(default_factory=list)
 
 
-def _settle_versions(ws: Workspace, conn: Connection, subs: list[Submission]) -> list[Settled]:
+def settle_batch(
+    settings: Settings, conn: Connection, groups: Sequence[list[Submission]]
+) -> list[Settled]:
+    """Each ministry and period's versions measured, then applied or held in one
+    transaction."""
+    fates = _Fates()
+    for subs in groups:
+        _decide(settings, conn, subs, fates)
+    with transaction(conn):
+        for sub in fates.applied:
+            apply(conn, sub)
+        hold(conn, fates.held)
+    return fates.settled
+
+
+def _decide(settings: Settings, conn: Connection, subs: list[Submission], fates: _Fates) -> None:
     """One ministry's versions of one period, in the order it saved them: each is measured
     against the accepted return, which it becomes when it applies. Values are read one
-    version at a time, and held versions written a few at a time (HOLD_BATCH), so that
-    memory stays flat however many versions came."""
+    version at a time: of a held version, only its reasons are kept."""
     first = subs[0]
-    at = standing(ws, conn, first.ministry, first.period)
+    at = standing(settings, conn, first.ministry, first.period)
     bare = [version_of(conn, s, with_values=False) for s in subs]
     unordered = holds.order_unknown(bare)
     by_file = {s.file_id: s for s in subs}
-    done = []
-    held: list[tuple[Submission, list[Problem]]] = []
     for order in holds.in_saved_order(bare):
         sub = by_file[order.file_id]
         new = measured(conn, sub)
         reasons = unordered.get(new.file_id, []) + holds.hold_reasons(new, at)
         if reasons:
-            held.append((sub, reasons))
-            if len(held) == HOLD_BATCH:
-                hold(conn, held)
-                held.clear()
-            done.append(Settled(*_names(new), Outcome.HELD, False, reasons[0], len(reasons)))
+            fates.held.append((sub, reasons))
+            fates.settled.append(
+                Settled(*_names(new), Outcome.HELD, False, reasons[0], len(reasons))
+            )
             continue
-        replaced = apply(conn, sub)
-        done.append(Settled(*_names(new), Outcome.ACCEPTED, supersedes=replaced))
+        replaces = at.accepted is not None
+        fates.applied.append(sub)
+        fates.settled.append(Settled(*_names(new), Outcome.ACCEPTED, supersedes=replaces))
         at = Standing(version_of(conn, sub), at.deadline, at.limit, at.closed)
-    hold(conn, held)
-    return done
 
 
 def _names(v: Version) -> tuple[int, str, str, int]:
     return v.file_id, v.file_name, v.ministry, v.period
 
 
-def standing(ws: Workspace, conn: Connection, ministry: str, period: int) -> Standing:
+def standing(settings: Settings, conn: Connection, ministry: str, period: int) -> Standing:
     current = current_submission(conn, ministry, period)
     return Standing(
         accepted=version_of(conn, current) if current is not None else None,
-        deadline=ws.settings.deadline_for(period),
-        limit=ws.settings.hold_changes_over,
+        deadline=settings.deadline_for(period),
+        limit=settings.hold_changes_over,
         closed=closing(conn, period),
     )
 
