@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import hashlib
+import multiprocessing
 import os
 import pickle
 import shutil
@@ -541,6 +542,24 @@ def test_the_workers_settle_a_large_batch_as_one_process_would(issued, plan, mon
     assert outcomes == [("accepted", False)] * n + [("accepted", True)] * n + [("held", False)] * n
     assert {o.held_for.code for o in shared.outcomes[2 * n :]} == {"held-large-change"}
     assert settled_ledger(issued) == settled_ledger(twin)
+
+
+def test_the_workers_are_forked_before_the_ledger_is_opened(issued, plan, monkeypatch):
+    """They open it themselves to settle: a SQLite connection must not cross a fork."""
+    for i in range(ingest_module.PARALLEL_FROM):
+        drop(issued, "MJ", sample_answers(plan, "MJ", 2019, seed=i), f"MJ_{i:02d}.xlsx")
+    opened = ingest_module.connect
+    workers_at_open = []
+
+    def connect(path, **kwargs):
+        workers_at_open.append(len(multiprocessing.active_children()))
+        return opened(path, **kwargs)
+
+    monkeypatch.setattr(ingest_module, "connect", connect)
+    report = ingest(issued, settle=0, workers=2, now=lambda: BEFORE_DEADLINE)
+
+    assert len(report.outcomes) == ingest_module.PARALLEL_FROM
+    assert workers_at_open == [2]
 
 
 def test_files_taken_out_of_the_inbox_during_a_run_are_left_out_not_a_crash(issued, plan):

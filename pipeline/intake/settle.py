@@ -16,7 +16,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from pipeline.intake import holds
 from pipeline.intake.holds import Standing, Version
@@ -38,6 +38,7 @@ from pipeline.ledger import (
     submission_values,
     submissions_in_state,
     transaction,
+    versions_in_state,
 )
 from pipeline.problems import Problem
 from pipeline.settings import Settings
@@ -45,6 +46,8 @@ from pipeline.workspace import Workspace
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
+
+G = TypeVar("G")
 
 
 @dataclass(frozen=True)
@@ -83,15 +86,21 @@ def apply_or_hold(
     workers: Workers | None = None,
 ) -> list[Settled]:
     """Every return recorded and not yet settled, in the order of their files. With
-    `workers`, each settles a share of the ministries' versions on its own connection."""
-    pending = submissions_in_state(conn, State.NEW)
+    `workers`, each settles a share of the ministries, reading their versions itself."""
+    counted = versions_in_state(conn, State.NEW)
+    pending = sum(n for _, _, n in counted)
     least, most = SHARED_BATCH
-    if workers is None or len(pending) < 2 * least:
-        done = (settle_batch(ws.settings, conn, groups) for groups in _batches(pending))
+    if workers is None or pending < 2 * least:
+        versions = submissions_in_state(conn, State.NEW)
+        groups = [list(g) for _, g in groupby(versions, key=lambda s: (s.period, s.ministry))]
+        batches = _batches([(len(g), g) for g in groups], SETTLE_BATCH)
+        done = (settle_batch(ws.settings, conn, batch) for batch in batches)
     else:
-        size = min(most, max(least, -(-len(pending) // (2 * workers.count))))
-        tasks = [(ws.settings, ws.ledger_path, t) for t in _batches(pending, size)]
-        done = workers.pool.map(_settle_in_worker, tasks)
+        size = min(most, max(least, -(-pending // (2 * workers.count))))
+        shares = _batches([(n, (period, ministry)) for period, ministry, n in counted], size)
+        done = workers.pool.map(
+            _settle_in_worker, [(ws.settings, ws.ledger_path, share) for share in shares]
+        )
     settled: list[Settled] = []
     for results in done:  # each is in the ledger: durable
         for result in results:
@@ -100,21 +109,21 @@ def apply_or_hold(
     return sorted(settled, key=lambda s: s.file_id)
 
 
-def _settle_in_worker(task: tuple[Settings, Path, list[list[Submission]]]) -> list[Settled]:
-    settings, ledger, groups = task
+def _settle_in_worker(task: tuple[Settings, Path, list[tuple[int, str]]]) -> list[Settled]:
+    settings, ledger, share = task
     with connect(ledger) as conn:
+        groups = [submissions_in_state(conn, State.NEW, *key) for key in share]
         return settle_batch(settings, conn, groups)
 
 
-def _batches(
-    pending: list[Submission], size: int = SETTLE_BATCH
-) -> Iterator[list[list[Submission]]]:
-    """The versions of each ministry and period, whole, a few of them per transaction."""
-    batch: list[list[Submission]] = []
+def _batches(groups: list[tuple[int, G]], size: int) -> Iterator[list[G]]:
+    """Groups (each with its number of versions) whole, a few of them per transaction: at
+    least `size` versions, but for the last."""
+    batch: list[G] = []
     versions = 0
-    for _, group in groupby(pending, key=lambda s: (s.period, s.ministry)):
-        batch.append(list(group))
-        versions += len(batch[-1])
+    for count, group in groups:
+        batch.append(group)
+        versions += count
         if versions >= size:
             yield batch
             batch, versions = [], 0

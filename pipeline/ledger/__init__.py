@@ -81,6 +81,7 @@ from pipeline.ledger.submissions import (
     submission_values,
     submissions_in_state,
     value_changes,
+    versions_in_state,
     withdraw_submission,
 )
 
@@ -159,5 +160,6 @@ __all__ = [
     "transaction",
     "unidentified_rejections",
     "value_changes",
+    "versions_in_state",
     "withdraw_submission",
 ]

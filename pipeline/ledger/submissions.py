@@ -259,12 +259,26 @@ def file_submission(conn: sqlite3.Connection, file_id: int) -> Submission | None
 
 
 def submissions_in_state(
-    conn: sqlite3.Connection, state: State, period: int | None = None
+    conn: sqlite3.Connection, state: State, period: int | None = None, ministry: str = ""
 ) -> list[Submission]:
     """By period, ministry, then in the order their files were received."""
-    where = "s.state = ?" + (" AND s.period = ?" if period is not None else "")
-    args = (state,) if period is None else (state, period)
+    where, args = "s.state = ?", [state]
+    if period is not None:
+        where, args = where + " AND s.period = ?", [*args, period]
+    if ministry:
+        where, args = where + " AND s.ministry = ?", [*args, ministry]
     return _select(conn, where + " ORDER BY s.period, s.ministry, s.file_id", *args)
+
+
+def versions_in_state(conn: sqlite3.Connection, state: State) -> list[tuple[int, str, int]]:
+    """(period, ministry, how many) of the submissions in that state, by period and ministry:
+    a run's work, counted without reading every submission."""
+    rows = conn.execute(
+        """SELECT period, ministry, COUNT(*) FROM submissions WHERE state = ?
+           GROUP BY period, ministry ORDER BY period, ministry""",
+        (state,),
+    )
+    return [tuple(row) for row in rows]
 
 
 def submission_values(
