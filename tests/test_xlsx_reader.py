@@ -20,6 +20,7 @@ from pipeline.intake.xlsx_reader import (
     UnsafeWorkbook,
     _Package,
     read_cells,
+    read_workbook,
     sheet_names,
 )
 from tests.hostile_files import (
@@ -759,3 +760,70 @@ def test_memory_stays_small_on_a_sheet_of_empty_cells(tmp_path):
     finally:
         tracemalloc.stop()
     assert peak < 20 * 1024 * 1024
+
+
+def _outcome(source: Path | bytes) -> str:
+    """What reading gives, cells or refusal, as text to compare."""
+    try:
+        return repr(read_workbook(source, ["Report", "_meta"]))
+    except UnsafeWorkbook as exc:
+        return f"{exc.code}: {exc}"
+
+
+def test_every_hostile_file_reads_the_same_from_its_bytes_as_from_its_path(corpus):
+    """Ingest reads each file once, for its sha256 and its checks."""
+    for name, path in corpus.items():
+        assert _outcome(path.read_bytes()) == _outcome(path), name
+
+
+def _report_entry(change: Callable[[bytearray, int], None]) -> Callable[[bytes], bytes]:
+    return lambda data: _with_central_entry(data, REPORT_PART.encode(), change)
+
+
+def _stored_zip(_data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for name, part in base_members().items():
+            archive.writestr(name, part)
+    return buffer.getvalue()
+
+
+def _flip_crc(patched: bytearray, at: int) -> None:
+    patched[at + 16] ^= 1
+
+
+def _shorter_stream(patched: bytearray, at: int) -> None:
+    (stored,) = struct.unpack("<I", patched[at + 20 : at + 24])
+    patched[at + 20 : at + 24] = struct.pack("<I", stored - 8)
+
+
+def _size(delta: int) -> Callable[[bytearray, int], None]:
+    def change(patched: bytearray, at: int) -> None:
+        (size,) = struct.unpack("<I", patched[at + 24 : at + 28])
+        patched[at + 24 : at + 28] = struct.pack("<I", size + delta)
+
+    return change
+
+
+@pytest.mark.parametrize(
+    "made",
+    [
+        pytest.param(lambda data: data, id="as-written"),
+        pytest.param(_stored_zip, id="stored-uncompressed"),
+        pytest.param(_report_entry(_flip_crc), id="checksum-lies"),
+        pytest.param(_report_entry(_shorter_stream), id="stream-cut-short"),
+        pytest.param(_report_entry(_size(1)), id="size-one-more"),
+        pytest.param(_report_entry(_size(-1)), id="size-one-less"),
+    ],
+)
+def test_a_part_unpacked_in_one_step_reads_as_zipfile_reads_it(tmp_path, monkeypatch, made):
+    """A small deflated part is unpacked from its stored bytes when it unpacks to exactly
+    what its directory entry says; any other goes through zipfile, which says what is wrong."""
+    from pipeline.intake import xlsx_reader
+
+    data = made(save(tmp_path, base_members()).read_bytes())
+    xlsx_reader._REMEMBERED.clear()
+    in_one_step = _outcome(data)
+    monkeypatch.setattr(xlsx_reader._Package, "_inflated", lambda *_: None)
+    xlsx_reader._REMEMBERED.clear()
+    assert in_one_step == _outcome(data)

@@ -29,12 +29,12 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from pipeline.atomic import atomic_path
 from pipeline.failures import NapError
 from pipeline.intake.feedback import write_feedback
-from pipeline.intake.returned import read_returned
+from pipeline.intake.returned import LIMITS, read_returned
 from pipeline.intake.rules import Checked, check_returned
 from pipeline.intake.settle import Settled, Workers, apply_or_hold
 from pipeline.intake.xlsx_reader import UnsafeWorkbook
@@ -176,11 +176,24 @@ def left_alone(name: str) -> str:
 
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    with os.fdopen(fd, "rb") as f:
+    with _opened(path) as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def bytes_of(path: Path) -> bytes | None:
+    """The file's bytes, read once for its sha256 and its checks; None for a file larger than
+    a return may be (not held in memory: the checks refuse it by its size), or one that
+    changed size as it was read (read again by the checks)."""
+    with _opened(path) as f:
+        size = os.fstat(f.fileno()).st_size
+        found = f.read(size + 1) if size <= LIMITS.max_file_bytes else b""
+    return found if len(found) == size and size else None
+
+
+def _opened(path: Path) -> BinaryIO:
+    return os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb")
 
 
 def place(source: Path, dest: Path, folders: set[Path] | None = None) -> None:
@@ -317,9 +330,10 @@ def check_file(path: Path, plans: Plan | PlanShelf, key: bytes) -> Read:
     for a bad file. With a shelf of plans, the file is checked against the plan its _meta
     names (the signature check then proves it)."""
     try:
-        sha = sha256_of(path)
+        found = bytes_of(path)
+        sha = hashlib.sha256(found).hexdigest() if found is not None else sha256_of(path)
         try:
-            returned = read_returned(path)
+            returned = read_returned(found if found is not None else path)
             if isinstance(plans, PlanShelf):
                 plans = plans.named((returned.meta or {}).get("plan_id", ""))
         except UnsafeWorkbook as exc:

@@ -40,9 +40,10 @@ def meta_fields(cells: dict[str, Cell]) -> dict[str, str]:
     return fields
 
 
-def read_returned(path: Path) -> Returned:
-    """Raises UnsafeWorkbook with a one-line reason for a file that cannot be read safely."""
-    sheets, saved = read_workbook(path, (c.REPORT, c.META), LIMITS)
+def read_returned(source: Path | bytes) -> Returned:
+    """Raises UnsafeWorkbook with a one-line reason for a file (or a file's bytes) that
+    cannot be read safely."""
+    sheets, saved = read_workbook(source, (c.REPORT, c.META), LIMITS)
     meta = sheets.get(c.META)
     return Returned(
         meta_fields(meta) if meta is not None else None, sheets.get(c.REPORT), saved_time(saved)

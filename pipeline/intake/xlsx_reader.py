@@ -1,5 +1,6 @@
 """Safe, streaming reader of cell values from untrusted .xlsx workbooks (zipfile + expat)."""
 
+import io
 import os
 import posixpath
 import re
@@ -242,7 +243,9 @@ def _mib(size: float) -> str:
 
 def _sniff(file: BinaryIO, limits: Limits) -> None:
     """Refuse what is plainly not an .xlsx from its size and first bytes, before unzipping."""
-    size = os.fstat(file.fileno()).st_size
+    size = (
+        len(file.getbuffer()) if isinstance(file, io.BytesIO) else os.fstat(file.fileno()).st_size
+    )
     if size == 0:
         raise UnsafeWorkbook("file-empty")
     if size > limits.max_file_bytes:
@@ -340,10 +343,12 @@ _DAMAGE = (
 class _Package:
     """An .xlsx whose zip directory passed the checks; parts are unpacked within a budget."""
 
-    def __init__(self, path: Path, limits: Limits) -> None:
+    def __init__(self, source: Path | bytes, limits: Limits) -> None:
         self.limits = limits
         self.left = limits.max_total_uncompressed  # bytes the remaining parts may unpack to
-        self.file = path.open("rb")  # one handle for the sniffing, the directory and the parts
+        # One handle for the sniffing, the directory and the parts: the file, or its bytes
+        # when the caller read them already (to take their sha256).
+        self.file = io.BytesIO(source) if isinstance(source, bytes) else source.open("rb")
         try:
             self._open()
         except BaseException:
@@ -468,10 +473,33 @@ class _Package:
         """The whole part, when its directory entry says it is small (zipfile never gives
         more than the size declared); None for a part to stream."""
         with self._damage(member):
-            size = self.zip.getinfo(member).file_size
-        if size > _WHOLE:
+            info = self.zip.getinfo(member)
+        if info.file_size > _WHOLE:
             return None
-        return b"".join(self.chunks(member))
+        return self._inflated(member, info) or b"".join(self.chunks(member))
+
+    def _inflated(self, member: str, info: zipfile.ZipInfo) -> bytes | None:
+        """A small deflated part unpacked in one step from its stored bytes, when it unpacks
+        to exactly the size and checksum of its directory entry, within the budgets; None
+        for any other, which zipfile reads (and says what is wrong with it). For a part of
+        a few kB, zipfile's reading object costs more than the unpacking."""
+        if info.compress_type != zipfile.ZIP_DEFLATED or info.file_size > min(
+            self.limits.max_member_bytes, self.left
+        ):
+            return None
+        with self._damage(member):
+            stored = self._stored(info)
+        if stored is None:
+            return None
+        inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+        try:
+            whole = inflate.decompress(stored, info.file_size + 1)
+        except zlib.error:
+            return None
+        if not inflate.eof or len(whole) != info.file_size or zlib.crc32(whole) != info.CRC:
+            return None
+        self.left -= len(whole)
+        return whole
 
     def parse(
         self,
@@ -637,7 +665,7 @@ class _Package:
             if inside and len(text) < 8:
                 text.append(chunk[:64])
 
-        self.parse(part, start, end, data)
+        self.parse(part, start, end, data, content=self.content(part))
         return "".join(text).strip()[:64]
 
     def shared_strings(self, member: str) -> list[str]:
@@ -1284,11 +1312,11 @@ def read_cells(
 
 
 def read_workbook(
-    path: Path, sheet_names: Sequence[str], limits: Limits = _DEFAULT_LIMITS
+    source: Path | bytes, sheet_names: Sequence[str], limits: Limits = _DEFAULT_LIMITS
 ) -> tuple[dict[str, dict[str, Cell]], str]:
     """The cells of read_cells and the workbook's last-saved time as written ("" if none),
-    from one opening of the file."""
-    with _Package(Path(path), limits) as package:
+    from one opening of the file, or from its bytes."""
+    with _Package(source if isinstance(source, bytes) else Path(source), limits) as package:
         cells = _sheet_cells(package, sheet_names)
         try:
             saved = package.saved_time()
