@@ -14,9 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from itertools import groupby
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from pipeline.intake import holds
 from pipeline.intake.holds import Standing, Version
@@ -46,8 +45,6 @@ from pipeline.workspace import Workspace
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
-
-G = TypeVar("G")
 
 
 @dataclass(frozen=True)
@@ -91,13 +88,10 @@ def apply_or_hold(
     pending = sum(n for _, _, n in counted)
     least, most = SHARED_BATCH
     if workers is None or pending < 2 * least:
-        versions = submissions_in_state(conn, State.NEW)
-        groups = [list(g) for _, g in groupby(versions, key=lambda s: (s.period, s.ministry))]
-        batches = _batches([(len(g), g) for g in groups], SETTLE_BATCH)
-        done = (settle_batch(ws.settings, conn, batch) for batch in batches)
+        shares = _shares(counted, SETTLE_BATCH)
+        done = (settle_share(ws.settings, conn, share) for share in shares)
     else:
-        size = min(most, max(least, -(-pending // (2 * workers.count))))
-        shares = _batches([(n, (period, ministry)) for period, ministry, n in counted], size)
+        shares = _shares(counted, min(most, max(least, -(-pending // (2 * workers.count)))))
         done = workers.pool.map(
             _settle_in_worker, [(ws.settings, ws.ledger_path, share) for share in shares]
         )
@@ -112,23 +106,22 @@ def apply_or_hold(
 def _settle_in_worker(task: tuple[Settings, Path, list[tuple[int, str]]]) -> list[Settled]:
     settings, ledger, share = task
     with connect(ledger) as conn:
-        groups = [submissions_in_state(conn, State.NEW, *key) for key in share]
-        return settle_batch(settings, conn, groups)
+        return settle_share(settings, conn, share)
 
 
-def _batches(groups: list[tuple[int, G]], size: int) -> Iterator[list[G]]:
-    """Groups (each with its number of versions) whole, a few of them per transaction: at
-    least `size` versions, but for the last."""
-    batch: list[G] = []
+def _shares(counted: list[tuple[int, str, int]], size: int) -> Iterator[list[tuple[int, str]]]:
+    """(period, ministry) of each ministry and period with waiting versions, whole, a few of
+    them per transaction: at least `size` versions, but for the last."""
+    share: list[tuple[int, str]] = []
     versions = 0
-    for count, group in groups:
-        batch.append(group)
+    for period, ministry, count in counted:
+        share.append((period, ministry))
         versions += count
         if versions >= size:
-            yield batch
-            batch, versions = [], 0
-    if batch:
-        yield batch
+            yield share
+            share, versions = [], 0
+    if share:
+        yield share
 
 
 @dataclass
@@ -141,14 +134,14 @@ class _Fates:
     held: list[tuple[Submission, list[Problem]]] = field(default_factory=list)
 
 
-def settle_batch(
-    settings: Settings, conn: Connection, groups: Sequence[list[Submission]]
+def settle_share(
+    settings: Settings, conn: Connection, share: Sequence[tuple[int, str]]
 ) -> list[Settled]:
-    """Each ministry and period's versions measured, then applied or held in one
-    transaction."""
+    """The waiting versions of each (period, ministry) of the share, read and measured,
+    then applied or held in one transaction."""
     fates = _Fates()
-    for subs in groups:
-        _decide(settings, conn, subs, fates)
+    for period, ministry in share:
+        _decide(settings, conn, submissions_in_state(conn, State.NEW, period, ministry), fates)
     with transaction(conn):
         for sub in fates.applied:
             apply(conn, sub)

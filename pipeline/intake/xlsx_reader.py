@@ -459,8 +459,12 @@ class _Package:
                 yield chunk
         self.left -= produced
 
+    def _budget(self) -> int:
+        """What the next part may unpack to: within its own limit and what the file has left."""
+        return min(self.limits.max_member_bytes, self.left)
+
     def _within_budget(self, member: str, produced: int) -> None:
-        budget = min(self.limits.max_member_bytes, self.left)
+        budget = self._budget()
         if produced > budget:
             raise UnsafeWorkbook("zip-bomb-unpacked", part=_shown(member), limit=_mib(budget))
 
@@ -483,9 +487,7 @@ class _Package:
         to exactly the size and checksum of its directory entry, within the budgets; None
         for any other, which zipfile reads (and says what is wrong with it). For a part of
         a few kB, zipfile's reading object costs more than the unpacking."""
-        if info.compress_type != zipfile.ZIP_DEFLATED or info.file_size > min(
-            self.limits.max_member_bytes, self.left
-        ):
+        if info.compress_type != zipfile.ZIP_DEFLATED or info.file_size > self._budget():
             return None
         with self._damage(member):
             stored = self._stored(info)
