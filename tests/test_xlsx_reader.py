@@ -738,9 +738,9 @@ def test_a_part_seen_before_is_not_unpacked_again(tmp_path, monkeypatch):
     opened: list[str] = []
     content = xlsx_reader._Package.content
 
-    def watched(self: _Package, member: str) -> bytes | None:
+    def watched(self: _Package, member: str, stored: bytes | None = None) -> bytes | None:
         opened.append(member)
-        return content(self, member)
+        return content(self, member, stored)
 
     monkeypatch.setattr(xlsx_reader._Package, "content", watched)
     assert read_cells(second, ["Report"]) == read_cells(first, ["Report"])

@@ -473,24 +473,28 @@ class _Package:
         self._within_budget(member, size)
         self.left -= size
 
-    def content(self, member: str) -> bytes | None:
+    def content(self, member: str, stored: bytes | None = None) -> bytes | None:
         """The whole part, when its directory entry says it is small (zipfile never gives
-        more than the size declared); None for a part to stream."""
+        more than the size declared); None for a part to stream. `stored`: its stored bytes,
+        when the caller read them already."""
         with self._damage(member):
             info = self.zip.getinfo(member)
         if info.file_size > _WHOLE:
             return None
-        return self._inflated(member, info) or b"".join(self.chunks(member))
+        return self._inflated(member, info, stored) or b"".join(self.chunks(member))
 
-    def _inflated(self, member: str, info: zipfile.ZipInfo) -> bytes | None:
+    def _inflated(
+        self, member: str, info: zipfile.ZipInfo, stored: bytes | None = None
+    ) -> bytes | None:
         """A small deflated part unpacked in one step from its stored bytes, when it unpacks
         to exactly the size and checksum of its directory entry, within the budgets; None
         for any other, which zipfile reads (and says what is wrong with it). For a part of
         a few kB, zipfile's reading object costs more than the unpacking."""
         if info.compress_type != zipfile.ZIP_DEFLATED or info.file_size > self._budget():
             return None
-        with self._damage(member):
-            stored = self._stored(info)
+        if stored is None:
+            with self._damage(member):
+                stored = self._stored(info)
         if stored is None:
             return None
         inflate = zlib.decompressobj(-zlib.MAX_WBITS)
@@ -571,7 +575,7 @@ class _Package:
             size, found = _REMEMBERED[key]
             self._unpacked(member, size)
             return found
-        content = self.content(member)
+        content = self.content(member, stored)
         found = read(content)
         if stored is not None and content is not None and len(content) <= _REMEMBER_BYTES:
             _REMEMBERED[key] = len(content), found
