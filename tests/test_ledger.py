@@ -5,6 +5,8 @@ from an empty file and from a ledger made by version 0.1.0."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -33,7 +35,8 @@ from pipeline.workspace import Workspace
 
 V1_LEDGER = Path(__file__).parent / "fixtures" / "v1" / "ledger.sqlite"
 V1_TABLES = ("files", "submissions", "cell_values", "issues", "changes", "mail_log")
-TABLES = (*V1_TABLES, "decisions", "signing_key", "mail_recipients")
+# cell_values became a view of returned_values (step 6): it reads as the table did.
+TABLES = (*V1_TABLES, "returned_values", "decisions", "signing_key", "mail_recipients")
 WHEN = "2020-02-01T10:00:00+01:00"
 
 
@@ -73,7 +76,9 @@ def submit(
         CellValue(action, field, value, float(value) if value.isdigit() else None, "Report", "F5")
         for (action, field), value in values.items()
     ]
-    new = ledger.NewSubmission(file_id, ministry, period, "plan", "2020-01-15", WHEN, cells)
+    new = ledger.NewSubmission(
+        file_id, ministry, period, "plan", "2020-01-15", WHEN, ledger.encode_values(cells)
+    )
     with transaction(conn):
         (submission_id,) = ledger.add_submissions(conn, [new])
         return ledger.apply_submission(conn, submission_id) is not None
@@ -90,6 +95,10 @@ def files_sql(conn: sqlite3.Connection) -> str:
 def open_ledger(path: Path) -> None:
     with connect(path):
         pass
+
+
+ALL_VALUES = """SELECT submission_id, action_id, field, value, number, sheet, cell
+                 FROM cell_values ORDER BY submission_id, action_id, field"""
 
 
 def counts(path: Path) -> dict[str, int]:
@@ -283,8 +292,11 @@ def test_the_coordinators_word_settles_only_the_pending_recipients(conn) -> None
 
 def test_a_new_ledger_gets_every_migration_and_no_check_on_outcomes(conn) -> None:
     assert ledger.schema_version(conn) == LATEST
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
-    assert tables == set(TABLES)
+    kinds = dict(conn.execute("SELECT name, type FROM sqlite_schema WHERE type != 'index'"))
+    assert {name for name, kind in kinds.items() if kind == "table"} == set(TABLES) - {
+        "cell_values"
+    }
+    assert kinds["cell_values"] == "view"
     assert "CHECK" not in files_sql(conn)
 
 
@@ -294,15 +306,14 @@ def test_a_v1_ledger_is_migrated_in_place_keeping_every_row(tmp_path: Path) -> N
     before = counts(path)
     with closing(sqlite3.connect(path)) as raw, raw:
         assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
+        values_before = raw.execute(ALL_VALUES).fetchall()
         assert "CHECK (outcome IN ('accepted', 'rejected'))" in files_sql(raw)
 
     with connect(path) as conn:
         assert ledger.schema_version(conn) == LATEST
         assert "CHECK" not in files_sql(conn)
-        values_sql = conn.execute(
-            "SELECT sql FROM sqlite_master WHERE name = 'cell_values'"
-        ).fetchone()[0]
-        assert values_sql.rstrip().endswith("WITHOUT ROWID")
+        assert [tuple(r) for r in conn.execute(ALL_VALUES)] == values_before
+        assert all(type(r["number"]) in (float, type(None)) for r in conn.execute(ALL_VALUES))
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         files = ledger.files_of_period(conn, 2019)
         subs = ledger.current_submissions(conn, 2019)
@@ -317,6 +328,33 @@ def test_a_v1_ledger_is_migrated_in_place_keeping_every_row(tmp_path: Path) -> N
         ("MEGA", 4, 2),
         ("MJ", 1, None),
     ]
+
+
+def test_values_are_kept_as_one_text_and_read_as_rows_of_the_view(conn) -> None:
+    submit(conn, "aaa", {("I.02", "women"): "7", ("I.01", "status"): "Ongoing"})
+    (sub,) = ledger.current_submissions(conn, 2019)
+    (cells,) = conn.execute("SELECT cells FROM returned_values").fetchone()
+    assert json.loads(cells) == [
+        ["I.01", "status", "Ongoing", None, "Report", "F5"],
+        ["I.02", "women", "7", 7.0, "Report", "F5"],
+    ]
+    rows = conn.execute("SELECT * FROM cell_values ORDER BY action_id").fetchall()
+    assert [tuple(r) for r in rows] == [
+        (sub.id, "I.01", "status", "Ongoing", None, "Report", "F5"),
+        (sub.id, "I.02", "women", "7", 7.0, "Report", "F5"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("values", "refused"),
+    [
+        ([("I.01", "women", "1", 1.0), ("I.01", "women", "2", 2.0)], "two values"),
+        ([("I.01", "women", "nan", math.nan)], "Out of range float"),
+    ],
+)
+def test_values_the_table_key_or_json_would_refuse_are_refused(values, refused) -> None:
+    with pytest.raises(ValueError, match=refused):
+        ledger.encode_values([CellValue(*v, "Report", "F5") for v in values])
 
 
 def test_a_new_outcome_needs_no_table_rebuild(conn) -> None:

@@ -31,7 +31,7 @@ class Version:
     received: str  # ISO time it was taken from the inbox
     saved: str  # ISO time (UTC) the ministry last saved it; "" when the file does not say
     values: dict[tuple[str, str], CellValue]  # (action, field) -> value; see `cells`
-    # Every cell it fills. A version measured against the accepted return is read lean: its
+    # Every cell it fills. A version measured against the accepted return is kept lean: its
     # `values` are then its figures only (the values with a number; no rule reads its texts).
     cells: AbstractSet[tuple[str, str]]
 

