@@ -162,6 +162,24 @@ def test_a_rejected_file_keeps_every_problem_and_its_first_error_as_reason(conn)
     assert ledger.current_submissions(conn, 2019) == []
 
 
+def test_the_reasons_of_several_files_come_file_by_file_whatever_order_they_were_written(
+    conn,
+) -> None:
+    first, second = record(conn, "aaa"), record(conn, "bbb")
+    with transaction(conn):  # as two processes settling at once may number them
+        ledger.add_issues(
+            conn,
+            [
+                (second, issue(Severity.HOLD, "second, 1")),
+                (first, issue(Severity.HOLD, "first, 1")),
+                (second, issue(Severity.HOLD, "second, 2")),
+                (first, issue(Severity.HOLD, "first, 2")),
+            ],
+        )
+    found = ledger.file_issues(conn, [second, first], Severity.HOLD)
+    assert [i.message for i in found] == ["first, 1", "first, 2", "second, 1", "second, 2"]
+
+
 def test_a_rejected_file_with_no_period_is_unidentified(conn) -> None:
     record(conn, "ccc", Outcome.REJECTED, ministry="", period=None)
     record(conn, "ddd", Outcome.REJECTED)

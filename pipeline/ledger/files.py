@@ -284,12 +284,15 @@ def unidentified_rejections(conn: sqlite3.Connection) -> list[FileRecord]:
 def file_issues(
     conn: sqlite3.Connection, file_ids: Collection[int], severity: Severity
 ) -> list[Issue]:
-    """The problems of that severity found in these files, in the order found."""
+    """The problems of that severity found in these files, file by file, each file's in the
+    order found (two processes settling at once number their files' reasons as their
+    transactions commit)."""
     if not file_ids:
         return []
     rows = conn.execute(
         f"""SELECT file_id, severity, code, sheet, cell, action_id, message FROM issues
-            WHERE severity = ? AND file_id IN ({placeholders(file_ids)}) ORDER BY id""",
+            WHERE severity = ? AND file_id IN ({placeholders(file_ids)})
+            ORDER BY file_id, id""",
         (severity, *file_ids),
     )
     return [
