@@ -349,18 +349,26 @@ def test_a_v1_ledger_is_migrated_in_place_keeping_every_row(tmp_path: Path) -> N
 
 
 def test_values_are_kept_as_one_text_and_read_as_rows_of_the_view(conn) -> None:
-    submit(conn, "aaa", {("I.02", "women"): "7", ("I.01", "status"): "Ongoing"})
+    said = 'Deux lignes\n« citées », "entre guillemets", \\ \t 😀 \u2028 fin'
+    submit(
+        conn,
+        "aaa",
+        {("I.02", "women"): "7", ("I.01", "status"): "Ongoing", ("I.01", "activities"): said},
+    )
     (sub,) = ledger.current_submissions(conn, 2019)
     (cells,) = conn.execute("SELECT cells FROM returned_values").fetchone()
     assert json.loads(cells) == [
+        ["I.01", "activities", said, None, "Report", "F5"],
         ["I.01", "status", "Ongoing", None, "Report", "F5"],
         ["I.02", "women", "7", 7.0, "Report", "F5"],
     ]
-    rows = conn.execute("SELECT * FROM cell_values ORDER BY action_id").fetchall()
+    rows = conn.execute("SELECT * FROM cell_values ORDER BY action_id, field").fetchall()
     assert [tuple(r) for r in rows] == [
+        (sub.id, "I.01", "activities", said, None, "Report", "F5"),
         (sub.id, "I.01", "status", "Ongoing", None, "Report", "F5"),
         (sub.id, "I.02", "women", "7", 7.0, "Report", "F5"),
     ]
+    assert ledger.submission_values(conn, sub.id)[0].value == said
 
 
 @pytest.mark.parametrize(
