@@ -203,7 +203,9 @@ ALTER TABLE cell_values_new RENAME TO cell_values;
 
 # A submission's values as one JSON text (see ledger.submissions.encode_values), and the
 # view `cell_values` that gives them as the rows they were: for 2,000 returns, 2,000 texts to
-# record instead of 169,000 rows. Every reader in SQL reads the view as it read the table.
+# record instead of 169,000 rows. The tool reads the texts itself; the view is for a person
+# with sqlite3, its columns cast to the table's types so that comparisons convert as they did
+# (value = 12 finds the text '12'). SQLite's json_extract ends a text at a NUL character.
 RETURNED_VALUES = """
 CREATE TABLE returned_values (
     submission_id INTEGER PRIMARY KEY REFERENCES submissions(id),
@@ -213,12 +215,12 @@ CREATE TABLE returned_values (
 CELL_VALUES_VIEW = """
 CREATE VIEW cell_values AS
     SELECT r.submission_id,
-           json_extract(j.value, '$[0]') AS action_id,
-           json_extract(j.value, '$[1]') AS field,
-           json_extract(j.value, '$[2]') AS value,
-           json_extract(j.value, '$[3]') AS number,
-           json_extract(j.value, '$[4]') AS sheet,
-           json_extract(j.value, '$[5]') AS cell
+           CAST(json_extract(j.value, '$[0]') AS TEXT) AS action_id,
+           CAST(json_extract(j.value, '$[1]') AS TEXT) AS field,
+           CAST(json_extract(j.value, '$[2]') AS TEXT) AS value,
+           CAST(json_extract(j.value, '$[3]') AS REAL) AS number,
+           CAST(json_extract(j.value, '$[4]') AS TEXT) AS sheet,
+           CAST(json_extract(j.value, '$[5]') AS TEXT) AS cell
     FROM returned_values r, json_each(r.cells) j
 """
 
