@@ -5,6 +5,7 @@ as issued is held in memory, cells are typed into it, and what the rules find is
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,6 +160,14 @@ def test_answers_as_people_and_other_applications_type_them_are_kept_canonical(
     checked = check(plan, {action: {"status": "Ongoing", field: typed}})
     assert table(checked) == []
     assert stored(checked)[(action, field)] == kept
+
+
+def test_minus_zero_typed_or_stored_is_the_number_zero(plan):
+    checked = check(plan, {"I.01": {"status": "Ongoing", "women": "-0", "men": -0.0}})
+    assert table(checked) == []
+    for field in ("women", "men"):
+        text, number = stored(checked)[("I.01", field)]
+        assert (text, number) == ("0", 0.0) and math.copysign(1, number) == 1, field
 
 
 # The value rules: one error a cell, the first that applies

@@ -135,7 +135,8 @@ class Input:
 
     def value(self) -> Value:
         """The answer as the ledger keeps it: a status spelt as listed, a number as digits."""
-        number = float(self.number) if self.number is not None else None
+        # + 0.0: a typed "-0" is the number 0, not -0.0 (which a report prints as "-0")
+        number = float(self.number) + 0.0 if self.number is not None else None
         if self.status is not None:
             text = self.status
         elif self.number is not None:
