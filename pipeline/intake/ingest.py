@@ -331,14 +331,18 @@ def check_file(path: Path, plans: Plan | PlanShelf, key: bytes) -> Read:
     names (the signature check then proves it)."""
     try:
         found = bytes_of(path)
-        sha = hashlib.sha256(found).hexdigest() if found is not None else sha256_of(path)
+        if found is None:  # not held in memory: hashed, then read, from the disk
+            source: Path | bytes = path
+            sha = sha256_of(path)
+        else:
+            source, sha = found, hashlib.sha256(found).hexdigest()
         try:
-            returned = read_returned(found if found is not None else path)
+            returned = read_returned(source)
             if isinstance(plans, PlanShelf):
                 plans = plans.named((returned.meta or {}).get("plan_id", ""))
         except UnsafeWorkbook as exc:
-            found = [problem(exc.code, file=path.name, **exc.fields)]
-            return Read(sha, Checked(problems=found), "")
+            refused = [problem(exc.code, file=path.name, **exc.fields)]
+            return Read(sha, Checked(problems=refused), "")
     except FileNotFoundError:
         return Read("", Checked(), "", gone=True)
     return Read(sha, check_returned(returned, plans, key, path.name), returned.saved)

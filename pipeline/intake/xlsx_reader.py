@@ -243,9 +243,8 @@ def _mib(size: float) -> str:
 
 def _sniff(file: BinaryIO, limits: Limits) -> None:
     """Refuse what is plainly not an .xlsx from its size and first bytes, before unzipping."""
-    size = (
-        len(file.getbuffer()) if isinstance(file, io.BytesIO) else os.fstat(file.fileno()).st_size
-    )
+    size = file.seek(0, os.SEEK_END)  # a file on disk or a file's bytes alike
+    file.seek(0)
     if size == 0:
         raise UnsafeWorkbook("file-empty")
     if size > limits.max_file_bytes:
